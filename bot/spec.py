@@ -1,0 +1,138 @@
+"""The chart spec (PRODUCT.md §6): what understanding produces and the renderer draws.
+
+A spec is plain data: it round-trips through JSON (``--spec`` prints it, session metadata records
+it) and rendering it is pure, so the same spec always gives the same picture.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+
+class ChartType(StrEnum):
+    BAR = "bar"
+    LINE = "line"
+    AREA = "area"
+    PIE = "pie"
+    DONUT = "donut"
+    SCATTER = "scatter"
+    HISTOGRAM = "histogram"
+
+
+class Aggregation(StrEnum):
+    SUM = "sum"
+    MEAN = "mean"
+    COUNT = "count"
+    MIN = "min"
+    MAX = "max"
+    NONE = "none"
+
+
+STYLES = ("default", "dark", "colorblind", "mono", "pastel")
+
+
+class SpecError(ValueError):
+    """A spec that cannot be drawn; the message is safe to show to a user."""
+
+
+@dataclass
+class Series:
+    name: str
+    values: list[float | None]
+
+
+@dataclass
+class NumberFormat:
+    """How values read to a person: ``$1,200`` has prefix ``$``; ``65%`` has suffix ``%``."""
+
+    prefix: str = ""
+    suffix: str = ""
+    decimals: int | None = None
+
+
+@dataclass
+class Filter:
+    """A structured filter ``(column, op, value)``; nothing here is ever evaluated as code.
+
+    ``op`` is one of ``eq``, ``ne``, ``in``, ``not_in``, ``gt``, ``ge``, ``lt``, ``le``.
+    """
+
+    column: str
+    op: str
+    value: Any
+
+
+@dataclass
+class ChartOptions:
+    stacked: bool = False
+    horizontal: bool = False
+    log_scale: bool = False
+    show_values: bool = False
+    trend_line: bool = False
+    color: str | None = None  # a single colour ("blue", "#1f77b4") overriding the style's palette
+
+
+@dataclass
+class ChartSpec:
+    chart_type: ChartType
+    title: str
+    x_labels: list[Any]
+    series: list[Series]
+    x_label: str = ""
+    y_label: str = ""
+    aggregation: Aggregation = Aggregation.NONE
+    sort: str | None = None  # "asc" | "desc" | None (keep the given order)
+    limit: int | None = None
+    filters: list[Filter] = field(default_factory=list)
+    style: str = "default"
+    options: ChartOptions = field(default_factory=ChartOptions)
+    number_format: NumberFormat = field(default_factory=NumberFormat)
+    source: str = "inline"  # "inline" | "file" | "previous"
+    source_file: str | None = None
+    sheet: str | None = None
+    rows: int | None = None  # how many data rows went into the chart (for the comment)
+
+    @property
+    def y_values(self) -> list[float | None]:
+        return self.series[0].values if self.series else []
+
+    def evolve(self, **changes: Any) -> ChartSpec:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["chart_type"] = str(self.chart_type)
+        data["aggregation"] = str(self.aggregation)
+        data["y_values"] = list(self.y_values)
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, default=str)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ChartSpec:
+        try:
+            return cls(
+                chart_type=ChartType(data["chart_type"]),
+                title=str(data.get("title", "")),
+                x_labels=list(data.get("x_labels", [])),
+                series=[Series(str(s["name"]), list(s["values"])) for s in data["series"]],
+                x_label=str(data.get("x_label", "")),
+                y_label=str(data.get("y_label", "")),
+                aggregation=Aggregation(data.get("aggregation", "none")),
+                sort=data.get("sort"),
+                limit=data.get("limit"),
+                filters=[Filter(**f) for f in data.get("filters", [])],
+                style=str(data.get("style", "default")),
+                options=ChartOptions(**data.get("options", {})),
+                number_format=NumberFormat(**data.get("number_format", {})),
+                source=str(data.get("source", "inline")),
+                source_file=data.get("source_file"),
+                sheet=data.get("sheet"),
+                rows=data.get("rows"),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SpecError(f"not a chart spec: {exc}") from exc
