@@ -1,0 +1,101 @@
+"""Local console mode: one line is one message in a local thread, no Slack account needed.
+
+``:upload PATH`` shares a file, ``:newchat`` resets the thread, ``:thread NAME`` switches threads,
+``:quit`` leaves. Charts are written under ``./charts/`` and announced as ``chart: PATH``. Reads a
+pipe as well as a terminal, so it can be scripted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from bot.conversation import Message, Reply
+from bot.intake import FileRef, Limits
+from bot.services import Services
+from handlers.outbox import chart_filename
+
+HELP = (
+    "Chartbot local console. Type a request (e.g. `bar chart of apples 3, pears 5`), or "
+    ":upload PATH, :newchat, :thread NAME, :quit."
+)
+
+
+def local_key(thread: str) -> str:
+    return f"local:console:{thread}"
+
+
+class ConsoleOutbox:
+    def __init__(self, out: TextIO, charts_dir: Path) -> None:
+        self.out, self.charts_dir = out, charts_dir
+
+    async def fetch(self, ref: FileRef, limits: Limits) -> bytes:
+        return await asyncio.to_thread(Path(ref.url or "").read_bytes)
+
+    async def post(self, reply: Reply) -> str | None:
+        prefix = "⚠️ " if reply.failed else ""
+        print(prefix + reply.text, file=self.out, flush=True)
+        if reply.chart is None:
+            return None
+        self.charts_dir.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        unique = f"{stamp}-{time.monotonic_ns() % 10**6:06d}"
+        path = self.charts_dir / f"{unique}-{chart_filename(reply.chart.title)}"
+        await asyncio.to_thread(path.write_bytes, reply.chart.png)
+        print(f"chart: {path}", file=self.out, flush=True)
+        return None
+
+
+def local_file(name: str) -> FileRef | None:
+    """A local file shared as if uploaded; its id is stable for the same path."""
+    path = Path(name).expanduser()
+    if not path.is_file():
+        return None
+    file_id = "L" + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10].upper()
+    return FileRef(file_id, path.name, path.stat().st_size, str(path))
+
+
+async def run_console(
+    services: Services,
+    *,
+    lines: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+    user: str = "local-user",
+    charts_dir: Path = Path("charts"),
+) -> None:
+    outbox = ConsoleOutbox(out, charts_dir)
+    thread = "main"
+    if lines.isatty():
+        print(HELP, file=out, flush=True)
+    while True:
+        line = await asyncio.to_thread(lines.readline)
+        if not line:
+            break
+        line = line.strip()
+        if not line:
+            continue
+        command, _, arg = line.partition(" ")
+        files: list[FileRef] = []
+        if command == ":quit":
+            break
+        if command == ":thread":
+            thread = arg.strip() or "main"
+            print(f"thread: {thread}", file=out, flush=True)
+            continue
+        if command == ":newchat":
+            deleted = await services.storage.delete(local_key(thread))
+            print("Started a new chat." if deleted else "Nothing to reset.", file=out, flush=True)
+            continue
+        if command == ":upload":
+            ref = local_file(arg.strip())
+            if ref is None:
+                print(f"No such file: {arg.strip()}", file=out, flush=True)
+                continue
+            files, line = [ref], ""
+        message = Message(local_key(thread), user, line, f"{time.time():.6f}", files)
+        async with services.storage.thread_lock(message.key):
+            await services.chartbot.handle(message, outbox)

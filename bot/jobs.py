@@ -1,0 +1,88 @@
+"""CPU-bound work, as top-level functions a worker process can run.
+
+Each job takes and returns plain picklable values, so the event loop only ships bytes: datasets
+travel as their stored bytes and are decoded in the worker, charts come back as PNG bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from bot.intake import Limits, read_dataset
+from bot.render import describe, render_png, validate
+from bot.spec import ChartSpec
+from bot.table import Dataset
+from bot.understand import ChartResult, Command, Context, NotUnderstood, understand
+from bot.understand.answers import columns_text, data_text, file_summary, help_text
+
+
+@dataclass
+class Drawn:
+    """A rendered chart and the words that go with it."""
+
+    spec: ChartSpec
+    png: bytes
+    title: str
+    alt_text: str
+    comment: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Answer:
+    """A text answer to a conversation word (help, columns, show the data)."""
+
+    command: str
+    text: str
+
+
+@dataclass
+class Read:
+    """A file after intake: the dataset as stored bytes, and the summary reply."""
+
+    data: bytes
+    summary: str
+    sheets: list[dict]
+
+
+def draw(spec: ChartSpec, notes: list[str] | None = None) -> Drawn:
+    spec = validate(spec)
+    words = describe(spec)
+    return Drawn(spec, render_png(spec), words.title, words.alt_text, words.comment, notes or [])
+
+
+def understand_and_draw(
+    text: str, ctx: Context, dataset: bytes | None
+) -> Drawn | Answer | Command | NotUnderstood:
+    """Resolve a request against the thread's context: draw a chart, or answer in words."""
+    if dataset is not None:
+        ctx.dataset = _decode(dataset)
+    outcome = understand(text, ctx)
+    if isinstance(outcome, ChartResult):
+        return draw(outcome.spec, outcome.notes)
+    if isinstance(outcome, Command) and outcome.name in _ANSWERS:
+        return Answer(outcome.name, _ANSWERS[outcome.name](ctx))
+    return outcome
+
+
+_ANSWERS = {
+    "help": lambda ctx: help_text(ctx.dataset),
+    "columns": lambda ctx: columns_text(ctx.dataset),
+    "show_data": lambda ctx: data_text(ctx.dataset, ctx.previous),
+}
+
+
+def read_file(file_id: str, filename: str, data: bytes, limits: Limits) -> Read:
+    dataset = read_dataset(file_id, filename, data, limits)
+    sheets = [
+        {"name": t.sheet, "rows": t.row_count, "columns": [c.name for c in t.columns]}
+        for t in dataset.tables.values()
+    ]
+    return Read(dataset.to_bytes(), file_summary(dataset), sheets)
+
+
+@lru_cache(maxsize=4)
+def _decode(data: bytes) -> Dataset:
+    """Decoding a large table costs more than hashing its bytes; threads reuse their file."""
+    return Dataset.from_bytes(data)

@@ -1,0 +1,62 @@
+"""The long-lived parts of a running bot: storage, the worker pool, the conversation core, and
+the retention task. Every mode (Slack socket/http, local console) starts the same services."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from bot.config import Settings
+from bot.conversation import Chartbot
+from bot.intake import Limits
+from bot.workers import WorkerPool
+from storage import open_storage
+from storage.base import Storage
+
+log = logging.getLogger(__name__)
+
+PURGE_EVERY_SECONDS = 30.0  # sessions past SESSION_TTL go within a minute of expiring
+
+
+@dataclass
+class Services:
+    settings: Settings
+    storage: Storage
+    pool: WorkerPool
+    chartbot: Chartbot
+    _purger: asyncio.Task[None] | None = None
+
+    @classmethod
+    async def start(cls, settings: Settings, *, processes: int | None = None) -> Services:
+        storage = await open_storage(
+            settings.storage_url,
+            session_ttl=settings.session_ttl,
+            max_sessions_per_user=settings.max_sessions_per_user,
+        )
+        pool = WorkerPool(processes)
+        await pool.start()
+        limits = Limits(max_bytes=settings.max_upload_mb * 1024 * 1024)
+        services = cls(settings, storage, pool, Chartbot(storage, pool, limits))
+        services._purger = asyncio.create_task(services._purge_forever())
+        return services
+
+    async def _purge_forever(self) -> None:
+        interval = min(PURGE_EVERY_SECONDS, self.settings.session_ttl.total_seconds() / 2)
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                purged = await self.storage.purge(self.settings.session_ttl)
+                if purged:
+                    log.info("purged %d expired session(s)", len(purged))
+            except Exception:
+                log.exception("purging expired sessions failed")
+
+    async def close(self) -> None:
+        if self._purger:
+            self._purger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._purger
+        await self.pool.close()
+        await self.storage.close()

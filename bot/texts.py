@@ -1,0 +1,35 @@
+"""What Chartbot says when something goes wrong or a command is done: one place for the words."""
+
+from __future__ import annotations
+
+from bot.spec import STYLES
+
+CHART_FAILED = (
+    "Sorry, I couldn't draw that chart. Please try again; if it keeps failing, try a simpler "
+    "request such as `bar chart of apples 3, pears 5`."
+)
+FILE_TOO_SLOW = (
+    "Sorry, reading that file took too long or failed on my side. Please try again, or share a "
+    "smaller file (for example just the sheet you need, saved as .xlsx or .csv)."
+)
+NOTHING_TO_UNDO = "There is nothing to undo: this thread has no earlier chart to go back to."
+NEW_CHAT_DONE = (
+    "Done: I forgot this thread's conversation and its data. Mention me again to start a new chart."
+)
+NOT_UNDERSTOOD = "Sorry, I didn't understand that. Say `help` to see what I can draw."
+BUSY = "Sorry, something went wrong on my side. Please try again in a moment."
+
+
+def unknown_style(style: str) -> str:
+    return f"I don't know a style called “{style}”. Styles: {', '.join(STYLES)}."
+
+
+def default_style_set(style: str) -> str:
+    return (
+        f"Got it: your charts will use the *{style}* style from now on, in this thread and in "
+        "every new conversation you start."
+    )
+
+
+def thread_style_set(style: str) -> str:
+    return f"This thread's charts will use the *{style}* style."

@@ -1,0 +1,80 @@
+"""Answering one user message from Slack: exactly once, one at a time per thread, with progress
+shown as reactions. The conversation itself happens in ``bot.conversation``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import texts
+from bot.conversation import Message
+from bot.services import Services
+from handlers.outbox import SlackOutbox, file_ref
+from storage.base import session_key
+
+log = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 15 * 60  # longer than Slack's last retry (~5 min after the first delivery)
+WORKING, DONE, FAILED = "eyes", "white_check_mark", "warning"
+
+
+async def answer(
+    services: Services,
+    client: AsyncWebClient,
+    *,
+    team_id: str,
+    channel: str,
+    thread_ts: str,
+    event: dict[str, Any],
+    event_id: str | None,
+    text: str,
+) -> None:
+    """Answer ``event`` in its thread once, whichever delivery of it arrives first."""
+    storage = services.storage
+    ts = event["ts"]
+    claim = f"msg:{team_id}:{channel}:{ts}"
+    if not await storage.claim(claim, CLAIM_SECONDS):
+        log.info("duplicate delivery of %s ignored event=%s", ts, event_id)
+        return
+    message = Message(
+        key=session_key(team_id, channel, thread_ts),
+        user_id=event["user"],
+        text=text,
+        ts=ts,
+        files=[file_ref(f) for f in event.get("files", [])],
+        event_id=event_id,
+    )
+    outbox = SlackOutbox(
+        client,
+        channel=channel,
+        thread_ts=thread_ts,
+        token=services.settings.bot_token or "",
+        api_url=services.settings.api_url,
+    )
+    await _react(client, "add", channel, ts, WORKING)
+    failed = True
+    try:
+        async with storage.thread_lock(message.key):
+            replies = await services.chartbot.handle(message, outbox)
+        failed = any(r.failed for r in replies)
+    except Exception:
+        log.exception("could not answer message %s event=%s", ts, event_id)
+        try:
+            await client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=texts.BUSY)
+        except SlackApiError:
+            log.exception("could not post the apology either event=%s", event_id)
+            await storage.release(claim)  # nothing reached the user: let a retry try again
+    await _react(client, "remove", channel, ts, WORKING)
+    await _react(client, "add", channel, ts, FAILED if failed else DONE)
+
+
+async def _react(client: AsyncWebClient, verb: str, channel: str, ts: str, name: str) -> None:
+    """Progress is a courtesy: a failed reaction never stops the answer."""
+    try:
+        call = client.reactions_add if verb == "add" else client.reactions_remove
+        await call(channel=channel, timestamp=ts, name=name)
+    except SlackApiError as exc:
+        log.debug("reactions.%s %s failed: %s", verb, name, exc.response.get("error"))

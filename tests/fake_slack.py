@@ -1,0 +1,317 @@
+"""A Slack-compatible fake Web API server on loopback, for tests and benchmarks.
+
+It answers the methods Chartbot uses the way Slack does, records every call (method, merged params
+from query, form and JSON body, headers), serves shared files for download (only with the right
+bearer token), implements the three-step ``files_upload_v2`` flow and ``response_url``, and lets a
+test inject errors per method and await "N calls of method M".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_TOKEN = "xoxb-test-token"
+TEAM_ID = "T1"
+BOT_USER_ID = "UBOT"
+BOT_ID = "BBOT"
+SCOPES = "app_mentions:read,channels:history,groups:history,im:history,mpim:history,chat:write,files:read,files:write,reactions:write,commands"  # noqa: E501
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Upload:
+    file_id: str
+    filename: str
+    length: int
+    alt_txt: str | None
+    data: bytes = b""
+    completed: dict[str, Any] | None = None  # the completeUploadExternal params
+
+
+@dataclass
+class _Fault:
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+    delay: float = 0.0
+    times: int = 1
+
+
+class FakeSlack:
+    """Start with ``await fake.start()``; point the bot at ``fake.api_url``."""
+
+    def __init__(self, token: str = BOT_TOKEN) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.uploads: dict[str, Upload] = {}
+        self.files: dict[str, tuple[str, bytes, str]] = {}  # id → (name, bytes, content type)
+        self.responses: list[dict[str, Any]] = []  # what reached response_url
+        self.downloads: list[Call] = []
+        self._faults: dict[str, list[_Fault]] = defaultdict(list)
+        self._ids = itertools.count(1)
+        self._ts = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # --- lifecycle -----------------------------------------------------------------------
+    async def start(self) -> FakeSlack:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/files/{file_id}/{name}", self._download)
+        app.router.add_post("/respond/{hook}", self._respond)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def response_url(self, hook: str = "hook") -> str:
+        return f"{self.base_url}/respond/{hook}"
+
+    # --- test controls -------------------------------------------------------------------
+    def add_file(
+        self,
+        name: str,
+        data: bytes,
+        *,
+        file_id: str | None = None,
+        content_type: str = "application/octet-stream",
+    ) -> dict[str, Any]:
+        """Share a file; returns the file object as it appears in a message's ``files``."""
+        file_id = file_id or f"F{next(self._ids):06d}"
+        self.files[file_id] = (name, data, content_type)
+        return self.file_object(file_id)
+
+    def file_object(self, file_id: str) -> dict[str, Any]:
+        name, data, _ = self.files[file_id]
+        url = f"{self.base_url}/files/{file_id}/{name}"
+        return {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "filetype": name.rsplit(".", 1)[-1].lower(),
+            "mimetype": "application/octet-stream",
+            "size": len(data),
+            "mode": "hosted",
+            "url_private": url,
+            "url_private_download": url,
+        }
+
+    def fail(
+        self,
+        method: str,
+        *,
+        error: str | None = None,
+        status: int = 200,
+        retry_after: int | None = None,
+        delay: float = 0.0,
+        times: int = 1,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` fail (or be slow, with ``delay``).
+
+        ``error`` gives Slack's ``{"ok": false, "error": …}``; ``status=429`` with
+        ``retry_after`` is rate limiting; ``status=500`` a server error.
+        """
+        self._faults[method].append(_Fault(status, error, retry_after, delay, times))
+
+    def calls_of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 20.0) -> list[Call]:
+        """Wait until ``method`` was called at least ``count`` times; returns those calls."""
+        async with self._changed:
+            try:
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: len(self.calls_of(method)) >= count), timeout
+                )
+            except TimeoutError:
+                got = len(self.calls_of(method))
+                seen = sorted({c.method for c in self.calls})
+                raise AssertionError(
+                    f"expected {count} call(s) of {method}, got {got}; methods seen: {seen}"
+                ) from None
+        return self.calls_of(method)
+
+    async def quiet(self, seconds: float = 0.3) -> None:
+        """Wait until no call arrived for ``seconds`` (to assert that nothing more happens)."""
+        while True:
+            last = self.calls[-1].at if self.calls else 0.0
+            await asyncio.sleep(seconds)
+            if (self.calls[-1].at if self.calls else 0.0) == last:
+                return
+
+    def chart_uploads(self) -> list[Upload]:
+        return [u for u in self.uploads.values() if u.completed is not None]
+
+    def posted_texts(self) -> list[str]:
+        return [c.params.get("text", "") for c in self.calls_of("chat.postMessage")]
+
+    # --- handlers ------------------------------------------------------------------------
+    async def _record(self, request: web.Request, method: str) -> Call:
+        params: dict[str, Any] = dict(request.query)
+        body = await request.read()
+        ctype = request.headers.get("Content-Type", "")
+        if body and "json" in ctype:
+            params.update(json.loads(body))
+        elif body and "form" in ctype:
+            params.update(dict((await request.post()).items()))
+        call = Call(method, params, dict(request.headers))
+        self.calls.append(call)
+        async with self._changed:
+            self._changed.notify_all()
+        return call
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        call = await self._record(request, method)
+        fault = self._take_fault(method)
+        if fault:
+            if fault.delay:
+                await asyncio.sleep(fault.delay)
+            if fault.status != 200 or fault.error:
+                headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+                body = {"ok": False, "error": fault.error or "ratelimited"}
+                if fault.status >= 500:
+                    return web.Response(status=fault.status, text="server error", headers=headers)
+                return web.json_response(body, status=fault.status, headers=headers)
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+        result = handler(call.params) if handler else {}
+        headers = {"x-oauth-scopes": SCOPES} if method == "auth.test" else {}
+        return web.json_response({"ok": True, **result}, headers=headers)
+
+    def _take_fault(self, method: str) -> _Fault | None:
+        queue = self._faults.get(method)
+        if not queue:
+            return None
+        fault = queue[0]
+        fault.times -= 1
+        if fault.times <= 0:
+            queue.pop(0)
+        return fault
+
+    def _new_ts(self) -> str:
+        return f"{1_700_001_000 + next(self._ts)}.000100"
+
+    def _m_auth_test(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "url": "https://chartbot-test.slack.com/",
+            "team": "Test",
+            "user": "chartbot",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _m_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        ts = self._new_ts()
+        return {
+            "channel": params.get("channel"),
+            "ts": ts,
+            "message": {"text": params.get("text"), "ts": ts},
+        }
+
+    def _m_chat_postEphemeral(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {"message_ts": self._new_ts()}
+
+    def _m_chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"channel": params.get("channel"), "ts": params.get("ts")}
+
+    def _m_files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = f"FUP{next(self._ids):06d}"
+        self.uploads[file_id] = Upload(
+            file_id, params.get("filename", ""), int(params.get("length", 0)), params.get("alt_txt")
+        )
+        return {"upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+
+    def _m_files_completeUploadExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        files = params.get("files")
+        files = json.loads(files) if isinstance(files, str) else files or []
+        out = []
+        for item in files:
+            upload = self.uploads.get(item["id"])
+            if upload is not None:
+                upload.completed = params
+            out.append(
+                {
+                    "id": item["id"],
+                    "title": item.get("title") or "",
+                    "name": upload.filename if upload else "",
+                }
+            )
+        return {"files": out}
+
+    def _m_files_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = params.get("file", "")
+        if file_id not in self.files:
+            return {"ok": False, "error": "file_not_found"}
+        return {"file": self.file_object(file_id)}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        data = await request.read()
+        self.calls.append(
+            Call("upload", {"file_id": file_id, "bytes": len(data)}, dict(request.headers))
+        )
+        if file_id not in self.uploads:
+            return web.Response(status=404, text="unknown upload")
+        self.uploads[file_id].data = data
+        async with self._changed:
+            self._changed.notify_all()
+        return web.Response(text=f"OK - {len(data)}")
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        file_id = request.match_info["file_id"]
+        call = Call("download", {"file_id": file_id}, dict(request.headers))
+        self.downloads.append(call)
+        self.calls.append(call)
+        if (
+            request.headers.get("Authorization") != f"Bearer {self.token}"
+            or file_id not in self.files
+        ):
+            # Slack answers a missing or wrong token with a sign-in page, not a 401.
+            return web.Response(
+                text="<!DOCTYPE html><html>Sign in</html>", content_type="text/html"
+            )
+        _, data, ctype = self.files[file_id]
+        return web.Response(body=data, content_type=ctype)
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.responses.append(body)
+        self.calls.append(Call("response_url", body, dict(request.headers)))
+        async with self._changed:
+            self._changed.notify_all()
+        return web.Response(text="ok")
