@@ -161,6 +161,9 @@ class _Turn:
             drawn = await self.bot.pool.run(draw, stack[-2])
             await self._chart(drawn, user_entry, undo=True)
         elif cmd.name == "new_chat":
+            if self.msg.user_id not in self.session.participants:
+                await self._reply(Reply(texts.NOT_A_PARTICIPANT), user_entry, "text")
+                return
             await self.bot.storage.delete(self.msg.key)
             self.replies.append(Reply(texts.NEW_CHAT_DONE))
             await self.outbox.post(self.replies[-1])

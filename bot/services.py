@@ -27,18 +27,23 @@ class Services:
     pool: WorkerPool
     chartbot: Chartbot
     _purger: asyncio.Task[None] | None = None
+    _owns_pool: bool = True
 
     @classmethod
-    async def start(cls, settings: Settings, *, processes: int | None = None) -> Services:
+    async def start(cls, settings: Settings, *, pool: WorkerPool | None = None) -> Services:
+        """Open storage and start the workers; a ``pool`` passed in stays the caller's."""
         storage = await open_storage(
             settings.storage_url,
             session_ttl=settings.session_ttl,
             max_sessions_per_user=settings.max_sessions_per_user,
         )
-        pool = WorkerPool(processes)
-        await pool.start()
+        owns_pool = pool is None
+        if pool is None:
+            pool = WorkerPool()
+            await pool.start()
         limits = Limits(max_bytes=settings.max_upload_mb * 1024 * 1024)
         services = cls(settings, storage, pool, Chartbot(storage, pool, limits))
+        services._owns_pool = owns_pool
         services._purger = asyncio.create_task(services._purge_forever())
         return services
 
@@ -58,5 +63,6 @@ class Services:
             self._purger.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._purger
-        await self.pool.close()
+        if self._owns_pool:
+            await self.pool.close()
         await self.storage.close()

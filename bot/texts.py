@@ -16,6 +16,10 @@ NOTHING_TO_UNDO = "There is nothing to undo: this thread has no earlier chart to
 NEW_CHAT_DONE = (
     "Done: I forgot this thread's conversation and its data. Mention me again to start a new chart."
 )
+NOT_A_PARTICIPANT = (
+    "Only people who took part in this conversation can reset it. "
+    "Mention me in a new message to start your own."
+)
 NOT_UNDERSTOOD = "Sorry, I didn't understand that. Say `help` to see what I can draw."
 BUSY = "Sorry, something went wrong on my side. Please try again in a moment."
 

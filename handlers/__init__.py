@@ -7,6 +7,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from handlers.messages import handle_mention, handle_message
+from handlers.newchat import handle_newchat_command, handle_newchat_shortcut
 
 COMMAND = "/newchat"
 SHORTCUT_CALLBACK_ID = "new_chat"
@@ -17,6 +18,8 @@ async def ignore() -> None:
 
 
 def register(app: AsyncApp) -> None:
+    app.command(COMMAND)(handle_newchat_command)
+    app.message_shortcut(SHORTCUT_CALLBACK_ID)(handle_newchat_shortcut)
     app.event("app_mention")(handle_mention)
     app.event({"type": "message", "subtype": None})(handle_message)
     app.event({"type": "message", "subtype": "file_share"})(handle_message)
