@@ -94,16 +94,21 @@ class Storage(ABC):
         (what a request needs), so very long threads stay cheap to load."""
 
     @abstractmethod
-    async def get_or_create(self, key: str, *, user_id: str) -> tuple[Session, bool]:
+    async def get_or_create(
+        self, key: str, *, user_id: str, history_limit: int | None = None
+    ) -> tuple[Session, bool]:
         """The session and whether it was created now. A new session takes the starter's
-        preferred style."""
+        preferred style, and the starter's oldest sessions beyond the per-user cap are deleted.
+        ``history_limit`` as in ``get``."""
 
     @abstractmethod
     async def append(
         self, key: str, *messages: dict[str, Any], user_id: str | None = None, **updates: Any
-    ) -> None:
+    ) -> bool:
         """Append messages atomically, touch ``last_used``, add ``user_id`` to participants,
-        and set top-level fields given in ``updates`` (e.g. ``active_dataset``, ``style``)."""
+        and set top-level fields given in ``updates`` (e.g. ``active_dataset``, ``style``).
+        Messages without a ``timestamp`` get the current time. Returns False (and stores
+        nothing) when the session does not exist (any more), e.g. after ``/newchat``."""
 
     @abstractmethod
     async def delete(self, key: str) -> bool:
@@ -121,7 +126,8 @@ class Storage(ABC):
 
     @abstractmethod
     async def enforce_cap(self, team: str, user: str, max_sessions: int) -> list[str]:
-        """Delete the user's least recently used sessions beyond ``max_sessions``."""
+        """Delete the user's least recently used sessions beyond ``max_sessions`` (the
+        sessions the user started in that team); their keys."""
 
     # --- datasets (opaque bytes, deleted with their session) -------------------------------
     @abstractmethod

@@ -1,0 +1,83 @@
+"""Helpers both backends share: per-key asyncio locks, safe file names, message preparation."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from storage.base import isoformat, utcnow
+
+# Fields an ``append(**updates)`` may not change: identity, bookkeeping and the history itself.
+PROTECTED_FIELDS = frozenset(
+    {"session_id", "team_id", "channel_id", "thread_ts", "started_by", "participants",
+     "created_at", "last_used", "chat_history"}
+)  # fmt: skip
+FIRST_WORDS_CHARS = 80
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+_MAX_NAME = 150
+
+
+class KeyedLocks:
+    """One FIFO ``asyncio.Lock`` per key, forgotten when nobody holds or awaits it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, list[Any]] = {}  # key -> [lock, users]
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        entry = self._locks.get(key)
+        if entry is None:
+            entry = self._locks[key] = [asyncio.Lock(), 0]
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                yield
+        finally:
+            entry[1] -= 1
+            if entry[1] == 0:
+                del self._locks[key]
+
+
+def safe_name(key: str) -> str:
+    """A reversible, file-system-safe name for a key (``:`` and ``.`` are escaped);
+    very long keys are shortened with a hash so names stay within file-name limits."""
+    name = _UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), key)
+    if len(name) > _MAX_NAME:
+        name = name[:100] + "~" + hashlib.sha256(key.encode()).hexdigest()[:40]
+    return name
+
+
+def shard(key: str) -> str:
+    """Two hex digits spreading sessions over 256 directories."""
+    return hashlib.sha1(key.encode()).hexdigest()[:2]
+
+
+def prepare_messages(messages: tuple[dict[str, Any], ...], now: str) -> list[dict[str, Any]]:
+    """Copies of the messages, each with a timestamp (the given one wins)."""
+    return [m if "timestamp" in m else {**m, "timestamp": now} for m in messages]
+
+
+def check_updates(updates: dict[str, Any]) -> None:
+    bad = sorted(PROTECTED_FIELDS & updates.keys())
+    if bad:
+        raise ValueError(f"append() cannot set {', '.join(bad)}")
+
+
+def first_words(messages: list[dict[str, Any]]) -> str | None:
+    """The start of the first user message, for /newchat confirmations."""
+    for message in messages:
+        if message.get("role") == "user" and isinstance(message.get("content"), str):
+            words = " ".join(message["content"].split())
+            if len(words) > FIRST_WORDS_CHARS:
+                words = words[: FIRST_WORDS_CHARS - 1].rstrip() + "…"
+            return words
+    return None
+
+
+def now_iso() -> tuple[str, float]:
+    moment = utcnow()
+    return isoformat(moment), moment.timestamp()

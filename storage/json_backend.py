@@ -1,0 +1,671 @@
+"""JSON backend: files under one directory, written with aiofiles.
+
+Layout (``<sh>`` spreads keys over 256 directories, ``<name>`` is ``safe_name(key)``)::
+
+    chartbot.lock                      flock held by the bot process (holds its pid)
+    sessions/<sh>/<name>.json          header: the §5 document without chat_history, plus
+                                       how many history bytes/entries are committed
+    sessions/<sh>/<name>.jsonl         chat_history, one JSON entry per line, append-only
+    locks/<sh>/<name>.lock             per-session flock (bot and admin CLI both take it)
+    datasets/<sh>/<name>/<id>.bin      datasets of the session
+    preferences/<TEAM:USER>.json       persistent memory, never deleted with sessions
+    claims/<sha256>                    dedupe claims (expiry inside), pruned by purge()
+
+Why a header plus an append-only history: an append costs the size of the new messages, not of
+the whole thread. The header is the commit point: it is replaced atomically (temp + fsync +
+os.replace) after the new lines are written and synced, and readers only read as many history
+bytes as the header records, so a crash mid-append leaves the previous state; the next append
+first truncates any uncommitted tail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import errno
+import fcntl
+import hashlib
+import logging
+import os
+import secrets
+import shutil
+import time
+import urllib.parse
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiofiles
+import aiofiles.os
+import orjson
+
+from storage.base import Session, SessionSummary, Storage, StorageError, split_key
+from storage.common import (
+    KeyedLocks,
+    check_updates,
+    first_words,
+    now_iso,
+    prepare_messages,
+    safe_name,
+    shard,
+)
+
+log = logging.getLogger(__name__)
+
+LOCK_FILE = "chartbot.lock"
+_CHUNK = 64 * 1024
+_fsync = aiofiles.os.wrap(os.fsync)
+_fdatasync = aiofiles.os.wrap(os.fdatasync)
+_rmtree = aiofiles.os.wrap(shutil.rmtree)
+
+
+class _Corrupt(Exception):
+    """A session's files do not make a valid document (or changed under a lock-free read)."""
+
+
+@dataclass(slots=True)
+class _Entry:
+    started_by: str
+    created_at: str
+    last_used: str
+    last_used_ts: float
+    message_count: int
+    participants: list[str]
+    first_words: str
+
+
+@dataclass
+class _Index:
+    """What list/purge/cap need, kept in memory: built once by a scan, then kept current by
+    this process's own writes (entries deleted by another process are dropped when seen)."""
+
+    entries: dict[str, _Entry] = field(default_factory=dict)
+    by_user: dict[str, set[str]] = field(default_factory=dict)
+
+    def put(self, key: str, header: dict[str, Any]) -> None:
+        self.drop(key)
+        doc = header["doc"]
+        entry = _Entry(
+            started_by=doc.get("started_by", ""),
+            created_at=doc.get("created_at", ""),
+            last_used=doc.get("last_used", ""),
+            last_used_ts=_timestamp(doc.get("last_used", "")),
+            message_count=header["history_count"],
+            participants=list(doc.get("participants", [])),
+            first_words=header.get("first_words", ""),
+        )
+        self.entries[key] = entry
+        for user in entry.participants:
+            self.by_user.setdefault(user, set()).add(key)
+
+    def drop(self, key: str) -> None:
+        entry = self.entries.pop(key, None)
+        for user in entry.participants if entry else ():
+            keys = self.by_user.get(user)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self.by_user[user]
+
+
+def _timestamp(iso: str) -> float:
+    try:
+        return dt.datetime.fromisoformat(iso).timestamp()
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _parse_header(raw: bytes, key: str) -> dict[str, Any]:
+    try:
+        header = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise _Corrupt("header is not JSON") from exc
+    return _check_header(header, key)
+
+
+def _check_header(header: Any, key: str) -> dict[str, Any]:
+    ok = (
+        isinstance(header, dict)
+        and isinstance(header.get("doc"), dict)
+        and header["doc"].get("session_id") == key
+        and isinstance(header.get("history_bytes"), int)
+        and isinstance(header.get("history_count"), int)
+    )
+    if not ok:
+        raise _Corrupt("header lacks the session fields")
+    return header
+
+
+class JsonStorage(Storage):
+    def __init__(
+        self,
+        root: str | os.PathLike[str],
+        *,
+        session_ttl: dt.timedelta,
+        max_sessions_per_user: int,
+        exclusive: bool = True,
+        fsync: bool = True,
+    ) -> None:
+        self.root = Path(root)
+        self.session_ttl = session_ttl
+        self.max_sessions_per_user = max_sessions_per_user
+        self.fsync = fsync
+        self._locks = KeyedLocks()  # guards files, in this process
+        self._thread_locks = KeyedLocks()  # thread_lock(): one process, so asyncio is enough
+        self._index: _Index | None = None
+        self._index_task: asyncio.Future[_Index] | None = None
+        self._dirty: set[str] = set()
+        try:
+            for part in ("sessions", "locks", "datasets"):
+                for i in range(256):
+                    (self.root / part / f"{i:02x}").mkdir(parents=True, exist_ok=True)
+            for part in ("preferences", "claims"):
+                (self.root / part).mkdir(exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot use {self.root} for storage: {exc.strerror}") from exc
+        self._dir_lock = self._lock_directory() if exclusive else None
+
+    # --- paths ----------------------------------------------------------------------------
+    def _header_path(self, key: str) -> Path:
+        return self.root / "sessions" / shard(key) / f"{safe_name(key)}.json"
+
+    def _history_path(self, key: str) -> Path:
+        return self.root / "sessions" / shard(key) / f"{safe_name(key)}.jsonl"
+
+    def _lock_path(self, key: str) -> Path:
+        return self.root / "locks" / shard(key) / f"{safe_name(key)}.lock"
+
+    def _datasets_dir(self, key: str) -> Path:
+        return self.root / "datasets" / shard(key) / safe_name(key)
+
+    # --- locking --------------------------------------------------------------------------
+    def _lock_directory(self) -> int:
+        fd = os.open(self.root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            pid = os.read(fd, 32).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise StorageError(f"cannot lock {self.root}: {exc.strerror}") from exc
+            raise StorageError(
+                f"{self.root} is in use by another Chartbot process (pid {pid}); "
+                "use Redis (STORAGE_URL=redis://…) to run several"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        return fd
+
+    @asynccontextmanager
+    async def _file_lock(self, path: Path, *, forget: list[bool]) -> AsyncIterator[None]:
+        """In-process FIFO lock, then an flock on ``path`` for other processes (the admin CLI).
+        Set ``forget[0]`` to unlink the lock file before release (the session is gone)."""
+        async with self._locks.hold(str(path)):
+            fd = await _flock(path)
+            try:
+                yield
+                if forget[0]:
+                    with suppress(FileNotFoundError):
+                        os.unlink(path)
+            finally:
+                os.close(fd)
+
+    def _session_lock(self, key: str, forget: list[bool]) -> AbstractAsyncContextManager[None]:
+        return self._file_lock(self._lock_path(key), forget=forget)
+
+    # --- low-level file helpers -----------------------------------------------------------
+    async def _write_atomic(self, path: Path, data: bytes) -> None:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            async with aiofiles.open(tmp, "wb") as f:
+                await f.write(data)
+                if self.fsync:
+                    await f.flush()
+                    await _fsync(f.fileno())
+            await aiofiles.os.replace(tmp, path)
+        except BaseException:
+            with suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    async def _read_header(self, key: str) -> dict[str, Any] | None:
+        try:
+            async with aiofiles.open(self._header_path(key), "rb") as f:
+                raw = await f.read()
+        except FileNotFoundError:
+            return None
+        return _parse_header(raw, key)
+
+    async def _read_history(
+        self, key: str, header: dict[str, Any], limit: int | None
+    ) -> list[dict[str, Any]]:
+        size, count = header["history_bytes"], header["history_count"]
+        if size == 0 or limit == 0:
+            return []
+        try:
+            async with aiofiles.open(self._history_path(key), "rb") as f:
+                if limit is None or limit >= count:
+                    buf = await f.read(size)
+                    complete = len(buf) == size
+                else:  # read backwards until the last ``limit`` lines are in hand
+                    buf, pos, complete = b"", size, True
+                    while pos > 0 and buf.count(b"\n") <= limit:
+                        step = min(_CHUNK, pos)
+                        pos -= step
+                        await f.seek(pos)
+                        chunk = await f.read(step)
+                        complete = complete and len(chunk) == step
+                        buf = chunk + buf
+        except FileNotFoundError as exc:
+            raise _Corrupt("history file missing") from exc
+        lines = buf.split(b"\n")
+        if not complete or lines[-1] != b"":
+            raise _Corrupt("history shorter than its header says")
+        lines = lines[:-1] if limit is None or limit >= count else lines[-limit - 1 : -1]
+        try:
+            entries = [orjson.loads(line) for line in lines]
+        except orjson.JSONDecodeError as exc:
+            raise _Corrupt("history line is not JSON") from exc
+        if (limit is None or limit >= count) and len(entries) != count:
+            raise _Corrupt("history entry count differs from its header")
+        return entries
+
+    def _expired(self, header: dict[str, Any]) -> bool:
+        last_used = _timestamp(header["doc"].get("last_used", ""))
+        return last_used < time.time() - self.session_ttl.total_seconds()
+
+    async def _move_aside(self, key: str) -> None:
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        for path in (self._header_path(key), self._history_path(key)):
+            target = path.with_name(f"{path.name}.{stamp}.corrupt")
+            with suppress(FileNotFoundError):
+                await aiofiles.os.replace(path, target)
+                log.warning("corrupt session file %s moved aside to %s", path, target.name)
+        self._index_note(key, None)
+
+    async def _read_header_locked(self, key: str) -> dict[str, Any] | None:
+        """The header under the session lock: a corrupt one is moved aside, an expired one
+        deleted; either way the session counts as absent."""
+        try:
+            header = await self._read_header(key)
+        except _Corrupt:
+            await self._move_aside(key)
+            return None
+        if header is not None and self._expired(header):
+            await self._remove_files(key)
+            return None
+        return header
+
+    async def _remove_files(self, key: str) -> bool:
+        """Remove a session's files (caller holds its lock); the header goes first, so readers
+        see the session vanish at once. True if it existed."""
+        existed = True
+        try:
+            await aiofiles.os.remove(self._header_path(key))
+        except FileNotFoundError:
+            existed = False
+        with suppress(FileNotFoundError):
+            await aiofiles.os.remove(self._history_path(key))
+        if await aiofiles.os.path.isdir(self._datasets_dir(key)):
+            await _rmtree(self._datasets_dir(key), ignore_errors=True)
+        self._index_note(key, None)
+        return existed
+
+    # --- sessions -------------------------------------------------------------------------
+    async def get(self, key: str, *, history_limit: int | None = None) -> Session | None:
+        try:  # lock-free: the header says how much history is committed
+            header = await self._read_header(key)
+            if header is None or self._expired(header):
+                return None
+            history = await self._read_history(key, header, history_limit)
+        except _Corrupt:  # or a write raced us: look again under the lock
+            forget = [False]
+            async with self._session_lock(key, forget):
+                return await self._load_locked(key, history_limit, forget)
+        return Session.from_dict({**header["doc"], "chat_history": history})
+
+    async def _load_locked(
+        self, key: str, history_limit: int | None, forget: list[bool]
+    ) -> Session | None:
+        header = await self._read_header_locked(key)
+        if header is not None:
+            try:
+                history = await self._read_history(key, header, history_limit)
+                return Session.from_dict({**header["doc"], "chat_history": history})
+            except _Corrupt:
+                await self._move_aside(key)
+        forget[0] = True
+        return None
+
+    async def get_or_create(
+        self, key: str, *, user_id: str, history_limit: int | None = None
+    ) -> tuple[Session, bool]:
+        team, channel, thread_ts = split_key(key)
+        forget = [False]
+        async with self._session_lock(key, forget):
+            session = await self._load_locked(key, history_limit, forget)
+            if session is not None:
+                forget[0] = False
+                return session, False
+            forget[0] = False
+            prefs = await self.get_preferences(team, user_id)
+            now, _ = now_iso()
+            doc = {
+                "session_id": key, "team_id": team, "channel_id": channel,
+                "thread_ts": thread_ts, "started_by": user_id, "participants": [user_id],
+                "style": prefs.get("style") or "default", "created_at": now, "last_used": now,
+                "active_dataset": None,
+            }  # fmt: skip
+            header = {"v": 1, "doc": doc, "history_bytes": 0, "history_count": 0}
+            await self._remove_files(key)  # leftovers of a crashed delete must not leak in
+            await self._write_atomic(self._header_path(key), orjson.dumps(header))
+            self._index_note(key, header)
+        await self.enforce_cap(team, user_id, max(1, self.max_sessions_per_user))
+        return Session.from_dict({**doc, "chat_history": []}), True
+
+    async def append(
+        self, key: str, *messages: dict[str, Any], user_id: str | None = None, **updates: Any
+    ) -> bool:
+        check_updates(updates)
+        now, _ = now_iso()
+        entries = prepare_messages(messages, now)
+        lines = b"".join(orjson.dumps(entry) + b"\n" for entry in entries)
+        forget = [False]
+        async with self._session_lock(key, forget):
+            header = await self._read_header_locked(key)
+            if header is None:
+                forget[0] = True
+                return False
+            size = header["history_bytes"]
+            if lines:
+                async with aiofiles.open(self._history_path(key), "ab") as f:
+                    if os.fstat(f.fileno()).st_size < size:
+                        await f.close()
+                        await self._move_aside(key)
+                        forget[0] = True
+                        return False
+                    await f.truncate(size)  # drop a tail no header committed (a crash)
+                    await f.write(lines)
+                    if self.fsync:
+                        await f.flush()
+                        await _fdatasync(f.fileno())
+            doc = header["doc"]
+            doc.update(updates)
+            doc["last_used"] = now
+            if user_id and user_id not in doc.setdefault("participants", []):
+                doc["participants"].append(user_id)
+            header["history_bytes"] = size + len(lines)
+            header["history_count"] += len(entries)
+            if not header.get("first_words"):
+                header["first_words"] = first_words(entries) or ""
+            await self._write_atomic(self._header_path(key), orjson.dumps(header))
+            self._index_note(key, header)
+        return True
+
+    async def delete(self, key: str) -> bool:
+        forget = [True]
+        async with self._session_lock(key, forget):
+            return await self._remove_files(key)
+
+    async def _delete_if(self, key: str, cutoff: float | None) -> bool:
+        """Delete unless touched at or after ``cutoff`` (checked under the lock)."""
+        forget = [False]
+        async with self._session_lock(key, forget):
+            header = await self._read_header_locked(key)
+            if header is None:
+                forget[0] = True
+                return False
+            if cutoff is not None and _timestamp(header["doc"].get("last_used", "")) >= cutoff:
+                return False
+            forget[0] = True
+            return await self._remove_files(key)
+
+    async def list(
+        self, *, user: str | None = None, team: str | None = None, channel: str | None = None
+    ) -> list[SessionSummary]:
+        index = await self._ensure_index()
+        keys = index.by_user.get(user, set()) if user is not None else index.entries.keys()
+        oldest = time.time() - self.session_ttl.total_seconds()
+        found: list[tuple[float, SessionSummary]] = []
+        for key in list(keys):
+            key_team, key_channel, _ = split_key(key)
+            if (team and key_team != team) or (channel and key_channel != channel):
+                continue
+            entry = index.entries[key]
+            if entry.last_used_ts < oldest:
+                continue
+            if not self._header_path(key).exists():  # deleted by another process
+                index.drop(key)
+                continue
+            summary = SessionSummary(
+                key=key, started_by=entry.started_by, created_at=entry.created_at,
+                last_used=entry.last_used, message_count=entry.message_count,
+                participants=list(entry.participants), first_words=entry.first_words,
+            )  # fmt: skip
+            found.append((entry.last_used_ts, summary))
+        found.sort(key=lambda pair: pair[0], reverse=True)
+        return [summary for _, summary in found]
+
+    async def purge(self, older_than: dt.timedelta) -> list[str]:
+        cutoff = time.time() - older_than.total_seconds()
+        index = await self._ensure_index()
+        stale = [key for key, entry in index.entries.items() if entry.last_used_ts < cutoff]
+        deleted = [key for key in stale if await self._delete_if(key, cutoff)]
+        await self._prune_claims()
+        return deleted
+
+    async def enforce_cap(self, team: str, user: str, max_sessions: int) -> list[str]:
+        index = await self._ensure_index()
+        mine = [
+            (index.entries[key].last_used_ts, key)
+            for key in index.by_user.get(user, ())
+            if key.startswith(f"{team}:") and index.entries[key].started_by == user
+        ]
+        mine.sort(reverse=True)
+        return [key for _, key in mine[max(0, max_sessions) :] if await self.delete(key)]
+
+    # --- the in-memory index ----------------------------------------------------------------
+    def _index_note(self, key: str, header: dict[str, Any] | None) -> None:
+        if self._index is not None:
+            if header is None:
+                self._index.drop(key)
+            else:
+                self._index.put(key, header)
+        elif self._index_task is not None:
+            self._dirty.add(key)  # the scan may have read an older state: re-read it after
+
+    async def _ensure_index(self) -> _Index:
+        if self._index is not None:
+            return self._index
+        if self._index_task is None:
+            self._dirty = set()
+            self._index_task = asyncio.ensure_future(self._build_index())
+        return await asyncio.shield(self._index_task)
+
+    async def _build_index(self) -> _Index:
+        index = await asyncio.to_thread(self._scan)
+        for key in self._dirty:
+            try:
+                header = _parse_header(self._header_path(key).read_bytes(), key)
+                index.put(key, header)
+            except (FileNotFoundError, _Corrupt):
+                index.drop(key)
+        self._index, self._dirty = index, set()
+        return index
+
+    def _scan(self) -> _Index:
+        """Read every header once (in a worker thread); leftovers of crashed writes go."""
+        index = _Index()
+        stale_tmp = time.time() - 3600
+        for shard_dir in sorted((self.root / "sessions").iterdir()):
+            for entry in os.scandir(shard_dir):
+                if entry.name.startswith("."):
+                    if entry.name.endswith(".tmp") and entry.stat().st_mtime < stale_tmp:
+                        with suppress(OSError):
+                            os.unlink(entry.path)
+                    continue
+                if not entry.name.endswith(".json"):
+                    continue
+                try:
+                    header = orjson.loads(Path(entry.path).read_bytes())
+                    key = header["doc"]["session_id"]
+                    index.put(key, _check_header(header, key))
+                except (OSError, orjson.JSONDecodeError, KeyError, TypeError, _Corrupt):
+                    continue  # vanished, or corrupt: moved aside when next accessed
+        return index
+
+    # --- datasets -------------------------------------------------------------------------
+    async def put_dataset(self, key: str, dataset_id: str, data: bytes) -> None:
+        """Store a dataset of an existing session (ignored if the session is gone)."""
+        forget = [False]
+        async with self._session_lock(key, forget):
+            if await self._read_header_locked(key) is None:
+                forget[0] = True
+                return
+            folder = self._datasets_dir(key)
+            await aiofiles.os.makedirs(folder, exist_ok=True)
+            await self._write_atomic(folder / f"{safe_name(dataset_id)}.bin", data)
+
+    async def get_dataset(self, key: str, dataset_id: str) -> bytes | None:
+        if not await self._session_alive(key):
+            return None
+        try:
+            path = self._datasets_dir(key) / f"{safe_name(dataset_id)}.bin"
+            async with aiofiles.open(path, "rb") as f:
+                return await f.read()
+        except FileNotFoundError:
+            return None
+
+    async def list_datasets(self, key: str) -> list[str]:
+        if not await self._session_alive(key):
+            return []
+        try:
+            names = await aiofiles.os.listdir(self._datasets_dir(key))
+        except FileNotFoundError:
+            return []
+        return sorted(
+            urllib.parse.unquote(name[: -len(".bin")]) for name in names if name.endswith(".bin")
+        )
+
+    async def _session_alive(self, key: str) -> bool:
+        try:
+            header = await self._read_header(key)
+        except _Corrupt:
+            return False
+        return header is not None and not self._expired(header)
+
+    # --- preferences ----------------------------------------------------------------------
+    def _prefs_path(self, team: str, user: str) -> Path:
+        return self.root / "preferences" / f"{safe_name(f'{team}:{user}')}.json"
+
+    async def get_preferences(self, team: str, user: str) -> dict[str, Any]:
+        path = self._prefs_path(team, user)
+        try:
+            async with aiofiles.open(path, "rb") as f:
+                prefs = orjson.loads(await f.read())
+        except FileNotFoundError:
+            return {}
+        except orjson.JSONDecodeError:
+            prefs = None
+        if not isinstance(prefs, dict):
+            target = path.with_name(f"{path.name}.{time.strftime('%Y%m%dT%H%M%S')}.corrupt")
+            with suppress(FileNotFoundError):
+                await aiofiles.os.replace(path, target)
+                log.warning("corrupt preferences file %s moved aside to %s", path, target.name)
+            return {}
+        return prefs
+
+    async def set_preferences(self, team: str, user: str, **prefs: Any) -> None:
+        """Merge ``prefs`` into the user's preferences; a value of None removes that key."""
+        path = self._prefs_path(team, user)
+        async with self._file_lock(path.with_suffix(".lock"), forget=[False]):
+            merged = {**await self.get_preferences(team, user), **prefs}
+            merged = {name: value for name, value in merged.items() if value is not None}
+            await self._write_atomic(path, orjson.dumps(merged))
+
+    # --- claims and thread locks ----------------------------------------------------------
+    def _claim_path(self, token: str) -> Path:
+        return self.root / "claims" / hashlib.sha256(token.encode()).hexdigest()[:40]
+
+    async def claim(self, token: str, ttl_seconds: float) -> bool:
+        path = self._claim_path(token)
+        expires = f"{time.time() + ttl_seconds:.3f}".encode()
+        try:
+            async with aiofiles.open(path, "xb") as f:  # exclusive creation: the first wins
+                await f.write(expires)
+            return True
+        except FileExistsError:
+            pass
+        if await _claim_expiry(path) > time.time():
+            return False
+        await self._write_atomic(path, expires)  # an expired claim: take it over
+        return True
+
+    async def release(self, token: str) -> None:
+        with suppress(FileNotFoundError):
+            await aiofiles.os.remove(self._claim_path(token))
+
+    async def _prune_claims(self) -> None:
+        now = time.time()
+        for name in await aiofiles.os.listdir(self.root / "claims"):
+            path = self.root / "claims" / name
+            with suppress(FileNotFoundError):
+                if name.startswith("."):  # a temporary file: only if a crash left it behind
+                    expired = (await aiofiles.os.stat(path)).st_mtime < now - 3600
+                else:
+                    expired = await _claim_expiry(path) <= now
+                if expired:
+                    await aiofiles.os.remove(path)
+
+    def thread_lock(self, key: str) -> AbstractAsyncContextManager[None]:
+        return self._thread_locks.hold(key)
+
+    async def close(self) -> None:
+        if self._index_task is not None and not self._index_task.done():
+            self._index_task.cancel()
+        if self._dir_lock is not None:
+            os.close(self._dir_lock)
+            self._dir_lock = None
+
+
+async def _flock(path: Path) -> int:
+    """An exclusive flock on ``path``, polled so the event loop never blocks. The file may be
+    unlinked by a holder deleting the session: then it is not the lock any more, so retry."""
+    delay = 0.0005
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 0.02)
+            try:
+                current = os.stat(path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                current = False
+        except BaseException:
+            os.close(fd)
+            raise
+        if current:
+            return fd
+        os.close(fd)
+
+
+async def _claim_expiry(path: Path) -> float:
+    """When a claim file expires; one being written right now (empty) counts as fresh."""
+    try:
+        async with aiofiles.open(path, "rb") as f:
+            raw = await f.read()
+        return float(raw) if raw else time.time() + 600
+    except FileNotFoundError:
+        return 0.0
+    except ValueError:
+        try:
+            return (await aiofiles.os.stat(path)).st_mtime + 600
+        except FileNotFoundError:
+            return 0.0

@@ -1,0 +1,389 @@
+"""Redis backend (``redis.asyncio``): the same document as the JSON backend, shared by several
+bot processes.
+
+Keys (prefix ``chartbot:``)::
+
+    s:KEY               hash: "f:<field>" → JSON value of a §5 field; "m:…" bookkeeping
+    h:KEY               list: chat_history entries (JSON)
+    p:KEY               list: participants, in order of arrival
+    d:KEY               hash: dataset id → bytes
+    i:all               zset: every session, scored by last_used (purge)
+    i:chan:TEAM:CHAN    zset: sessions of a channel
+    i:user:USER         zset: sessions a user took part in (list --user, /newchat)
+    i:start:TEAM:USER   zset: sessions a user started (the per-user cap)
+    prefs:TEAM:USER     hash: preference → JSON value (no expiry)
+    claim:TOKEN         dedupe claims (SET NX PX);  lock:KEY  thread locks
+
+Every write that changes a session is one Lua script, so it is atomic and refreshes the expiry
+of all the session's keys together. Index entries of sessions Redis expired are removed when a
+listing, the cap or purge() comes across them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import secrets
+import time
+import urllib.parse
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from typing import Any
+
+import orjson
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from storage.base import Session, SessionSummary, Storage, StorageError, split_key
+from storage.common import KeyedLocks, check_updates, first_words, now_iso, prepare_messages
+
+log = logging.getLogger(__name__)
+
+PREFIX = "chartbot:"
+LOCK_LEASE_MS = 30_000  # a crashed holder blocks its thread at most this long
+LOCK_REFRESH_S = 10.0
+
+_CREATE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+redis.call('HSET', KEYS[1], 'm:starter', ARGV[4], 'm:start_index', KEYS[7], unpack(ARGV, 5))
+redis.call('RPUSH', KEYS[3], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[3], ARGV[3])
+for k = 5, 8 do redis.call('ZADD', KEYS[k], ARGV[2], ARGV[1]) end
+return 1
+"""
+
+_APPEND = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local prefix, key, score, ttl, uid = ARGV[1], ARGV[2], ARGV[4], ARGV[5], ARGV[6]
+redis.call('HSET', KEYS[1], 'f:last_used', ARGV[3])
+if uid ~= '' and not redis.call('LPOS', KEYS[3], uid) then redis.call('RPUSH', KEYS[3], uid) end
+if ARGV[7] ~= '' then redis.call('HSETNX', KEYS[1], 'm:first_words', ARGV[7]) end
+local i = 9
+for _ = 1, tonumber(ARGV[8]) do
+  redis.call('HSET', KEYS[1], 'f:' .. ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+for j = i, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[j]) end
+for k = 1, 4 do redis.call('PEXPIRE', KEYS[k], ttl) end
+redis.call('ZADD', KEYS[5], score, key)
+redis.call('ZADD', KEYS[6], score, key)
+redis.call('ZADD', redis.call('HGET', KEYS[1], 'm:start_index'), score, key)
+for _, user in ipairs(redis.call('LRANGE', KEYS[3], 0, -1)) do
+  redis.call('ZADD', prefix .. 'i:user:' .. user, score, key)
+end
+return 1
+"""
+
+_DELETE = """
+if ARGV[3] ~= '' then
+  local score = redis.call('ZSCORE', KEYS[5], ARGV[2])
+  if score and tonumber(score) >= tonumber(ARGV[3]) then return 0 end
+end
+local existed = redis.call('EXISTS', KEYS[1])
+local start = redis.call('HGET', KEYS[1], 'm:start_index')
+if start then redis.call('ZREM', start, ARGV[2]) end
+for _, user in ipairs(redis.call('LRANGE', KEYS[3], 0, -1)) do
+  redis.call('ZREM', ARGV[1] .. 'i:user:' .. user, ARGV[2])
+end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+redis.call('ZREM', KEYS[5], ARGV[2])
+redis.call('ZREM', KEYS[6], ARGV[2])
+return existed
+"""
+
+_PUT_DATASET = """
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ttl)
+return 1
+"""
+
+_UNLOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+_REFRESH = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+
+
+def _redacted(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username or ''}:***@{parts.hostname}" + (
+        f":{parts.port}" if parts.port else ""
+    )
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+class RedisStorage(Storage):
+    def __init__(
+        self,
+        client: aioredis.Redis,
+        *,
+        session_ttl: dt.timedelta,
+        max_sessions_per_user: int,
+        prefix: str = PREFIX,
+    ) -> None:
+        self.client = client
+        self.session_ttl = session_ttl
+        self.max_sessions_per_user = max_sessions_per_user
+        self.prefix = prefix
+        self._ttl_ms = max(1, int(session_ttl.total_seconds() * 1000))
+        self._local = KeyedLocks()  # keeps this process's appends to one session in call order
+        self._thread_local = KeyedLocks()  # queues this process's waiters for a thread lock
+        self._create = client.register_script(_CREATE)
+        self._append = client.register_script(_APPEND)
+        self._delete = client.register_script(_DELETE)
+        self._put_dataset = client.register_script(_PUT_DATASET)
+        self._unlock = client.register_script(_UNLOCK)
+        self._refresh = client.register_script(_REFRESH)
+
+    @classmethod
+    async def connect(
+        cls, url: str, *, session_ttl: dt.timedelta, max_sessions_per_user: int
+    ) -> RedisStorage:
+        try:
+            client = aioredis.Redis.from_url(url)
+        except ValueError as exc:
+            raise StorageError(f"STORAGE_URL {_redacted(url)} is not a Redis URL: {exc}") from None
+        try:
+            await client.ping()
+        except (RedisError, OSError) as exc:
+            await client.aclose()
+            raise StorageError(f"cannot reach Redis at {_redacted(url)}: {exc}") from None
+        return cls(client, session_ttl=session_ttl, max_sessions_per_user=max_sessions_per_user)
+
+    # --- key names ------------------------------------------------------------------------
+    def _session_keys(self, key: str) -> list[str]:
+        p = self.prefix
+        return [f"{p}s:{key}", f"{p}h:{key}", f"{p}p:{key}", f"{p}d:{key}"]
+
+    def _chan_index(self, key: str) -> str:
+        team, channel, _ = split_key(key)
+        return f"{self.prefix}i:chan:{team}:{channel}"
+
+    # --- sessions -------------------------------------------------------------------------
+    async def get(self, key: str, *, history_limit: int | None = None) -> Session | None:
+        s, h, p, _ = self._session_keys(key)
+        pipe = self.client.pipeline(transaction=True)  # one consistent snapshot
+        pipe.hgetall(s)
+        pipe.lrange(p, 0, -1)
+        if history_limit is None:
+            pipe.lrange(h, 0, -1)
+        elif history_limit > 0:
+            pipe.lrange(h, -history_limit, -1)
+        fields, participants, *history = await pipe.execute()
+        if not fields:
+            return None
+        try:
+            doc = {
+                name[2:].decode(): orjson.loads(value)
+                for name, value in fields.items()
+                if name.startswith(b"f:")
+            }
+            doc["participants"] = [user.decode() for user in participants]
+            doc["chat_history"] = [orjson.loads(entry) for entry in (history or [[]])[0]]
+            return Session.from_dict(doc)
+        except (orjson.JSONDecodeError, UnicodeDecodeError, TypeError):
+            log.warning("session %s in Redis is corrupt; treating it as absent", key)
+            return None
+
+    async def get_or_create(
+        self, key: str, *, user_id: str, history_limit: int | None = None
+    ) -> tuple[Session, bool]:
+        team, channel, thread_ts = split_key(key)
+        session = await self.get(key, history_limit=history_limit)
+        if session is not None:
+            return session, False
+        prefs = await self.get_preferences(team, user_id)
+        now, score = now_iso()
+        doc = {
+            "session_id": key, "team_id": team, "channel_id": channel, "thread_ts": thread_ts,
+            "started_by": user_id, "style": prefs.get("style") or "default",
+            "created_at": now, "last_used": now, "active_dataset": None,
+        }  # fmt: skip
+        pairs = [item for name, value in doc.items() for item in (f"f:{name}", orjson.dumps(value))]
+        start_index = f"{self.prefix}i:start:{team}:{user_id}"
+        keys = [
+            *self._session_keys(key), f"{self.prefix}i:all", self._chan_index(key),
+            start_index, f"{self.prefix}i:user:{user_id}",
+        ]  # fmt: skip
+        created = await self._create(keys=keys, args=[key, score, self._ttl_ms, user_id, *pairs])
+        if not created:  # another process was quicker
+            session = await self.get(key, history_limit=history_limit)
+            if session is not None:
+                return session, False
+            return await self.get_or_create(key, user_id=user_id, history_limit=history_limit)
+        await self.enforce_cap(team, user_id, max(1, self.max_sessions_per_user))
+        return Session.from_dict({**doc, "participants": [user_id], "chat_history": []}), True
+
+    async def append(
+        self, key: str, *messages: dict[str, Any], user_id: str | None = None, **updates: Any
+    ) -> bool:
+        check_updates(updates)
+        now, score = now_iso()
+        entries = prepare_messages(messages, now)
+        args: list[Any] = [
+            self.prefix, key, orjson.dumps(now), score, self._ttl_ms, user_id or "",
+            first_words(entries) or "", len(updates),
+        ]  # fmt: skip
+        for name, value in updates.items():
+            args += [name, orjson.dumps(value)]
+        args += [orjson.dumps(entry) for entry in entries]
+        keys = [*self._session_keys(key), f"{self.prefix}i:all", self._chan_index(key)]
+        async with self._local.hold(key):
+            return bool(await self._append(keys=keys, args=args))
+
+    async def delete(self, key: str) -> bool:
+        return await self._delete_if(key, None)
+
+    async def _delete_if(self, key: str, cutoff: float | None) -> bool:
+        keys = [*self._session_keys(key), f"{self.prefix}i:all", self._chan_index(key)]
+        args = [self.prefix, key, "" if cutoff is None else repr(cutoff)]
+        return bool(await self._delete(keys=keys, args=args))
+
+    async def _alive(self, index: str, keys: list[str]) -> list[str]:
+        """The keys whose session still exists; expired ones leave ``index``."""
+        if not keys:
+            return []
+        pipe = self.client.pipeline(transaction=False)
+        for key in keys:
+            pipe.exists(f"{self.prefix}s:{key}")
+        found = await pipe.execute()
+        gone = [key for key, exists in zip(keys, found, strict=True) if not exists]
+        if gone:
+            await self.client.zrem(index, *gone)
+        return [key for key, exists in zip(keys, found, strict=True) if exists]
+
+    async def list(
+        self, *, user: str | None = None, team: str | None = None, channel: str | None = None
+    ) -> list[SessionSummary]:
+        if user is not None:
+            index = f"{self.prefix}i:user:{user}"
+        elif team and channel:
+            index = f"{self.prefix}i:chan:{team}:{channel}"
+        else:
+            index = f"{self.prefix}i:all"
+        keys = [key.decode() for key in await self.client.zrevrange(index, 0, -1)]
+        keys = [
+            key
+            for key in keys
+            if (not team or split_key(key)[0] == team)
+            and (not channel or split_key(key)[1] == channel)
+        ]
+        pipe = self.client.pipeline(transaction=False)
+        for key in keys:
+            s, h, p, _ = self._session_keys(key)
+            pipe.hmget(s, "f:started_by", "f:created_at", "f:last_used", "m:first_words")
+            pipe.llen(h)
+            pipe.lrange(p, 0, -1)
+        replies = await pipe.execute()
+        summaries, gone = [], []
+        for n, key in enumerate(keys):
+            fields, count, participants = replies[3 * n : 3 * n + 3]
+            if fields[0] is None:
+                gone.append(key)
+                continue
+            started_by, created_at, last_used = (orjson.loads(v) for v in fields[:3])
+            summary = SessionSummary(
+                key=key, started_by=started_by, created_at=created_at, last_used=last_used,
+                message_count=count, participants=[u.decode() for u in participants],
+                first_words=(fields[3] or b"").decode(),
+            )  # fmt: skip
+            summaries.append(summary)
+        if gone:
+            await self.client.zrem(index, *gone)
+        return summaries
+
+    async def purge(self, older_than: dt.timedelta) -> list[str]:
+        cutoff = time.time() - older_than.total_seconds()
+        stale = await self.client.zrangebyscore(f"{self.prefix}i:all", "-inf", f"({cutoff!r}")
+        deleted = []
+        for raw in stale:
+            key = raw.decode()
+            if await self._delete_if(key, cutoff):
+                deleted.append(key)
+        return deleted
+
+    async def enforce_cap(self, team: str, user: str, max_sessions: int) -> list[str]:
+        index = f"{self.prefix}i:start:{team}:{user}"
+        keys = [key.decode() for key in await self.client.zrevrange(index, 0, -1)]
+        if len(keys) <= max_sessions:
+            return []
+        alive = await self._alive(index, keys)
+        return [key for key in alive[max(0, max_sessions) :] if await self.delete(key)]
+
+    # --- datasets -------------------------------------------------------------------------
+    async def put_dataset(self, key: str, dataset_id: str, data: bytes) -> None:
+        """Store a dataset of an existing session (ignored if the session is gone); it
+        expires with the session."""
+        s, _, _, d = self._session_keys(key)
+        await self._put_dataset(keys=[s, d], args=[dataset_id, data])
+
+    async def get_dataset(self, key: str, dataset_id: str) -> bytes | None:
+        return await self.client.hget(f"{self.prefix}d:{key}", dataset_id)
+
+    async def list_datasets(self, key: str) -> list[str]:
+        return sorted(name.decode() for name in await self.client.hkeys(f"{self.prefix}d:{key}"))
+
+    # --- preferences ----------------------------------------------------------------------
+    async def get_preferences(self, team: str, user: str) -> dict[str, Any]:
+        raw = await self.client.hgetall(f"{self.prefix}prefs:{team}:{user}")
+        return {name.decode(): orjson.loads(value) for name, value in raw.items()}
+
+    async def set_preferences(self, team: str, user: str, **prefs: Any) -> None:
+        """Merge ``prefs`` into the user's preferences; a value of None removes that key."""
+        name = f"{self.prefix}prefs:{team}:{user}"
+        pipe = self.client.pipeline(transaction=True)
+        removed = [pref for pref, value in prefs.items() if value is None]
+        kept = {pref: orjson.dumps(value) for pref, value in prefs.items() if value is not None}
+        if removed:
+            pipe.hdel(name, *removed)
+        if kept:
+            pipe.hset(name, mapping=kept)
+        await pipe.execute()
+
+    # --- claims and thread locks ----------------------------------------------------------
+    async def claim(self, token: str, ttl_seconds: float) -> bool:
+        ttl_ms = max(1, int(ttl_seconds * 1000))
+        return bool(await self.client.set(f"{self.prefix}claim:{token}", 1, nx=True, px=ttl_ms))
+
+    async def release(self, token: str) -> None:
+        await self.client.delete(f"{self.prefix}claim:{token}")
+
+    @asynccontextmanager
+    async def thread_lock(self, key: str) -> AsyncIterator[None]:
+        """A lease (SET NX PX) renewed while held and released only by its owner; waiters in
+        this process queue in order, other processes poll with a small backoff."""
+        name, token = f"{self.prefix}lock:{key}", secrets.token_hex(16)
+        async with self._thread_local.hold(key):
+            delay = 0.002
+            while not await self.client.set(name, token, nx=True, px=LOCK_LEASE_MS):
+                await asyncio.sleep(delay)
+                delay = min(delay * 1.5, 0.05)
+            keeper = asyncio.create_task(self._keep_lock(name, token))
+            try:
+                yield
+            finally:
+                keeper.cancel()
+                with suppress(asyncio.CancelledError):
+                    await keeper
+                await self._unlock(keys=[name], args=[token])
+
+    async def _keep_lock(self, name: str, token: str) -> None:
+        while True:
+            await asyncio.sleep(LOCK_REFRESH_S)
+            if not await self._refresh(keys=[name], args=[token, LOCK_LEASE_MS]):
+                log.warning("thread lock %s expired while held", name)
+                return
+
+    async def close(self) -> None:
+        await self.client.aclose()
