@@ -97,5 +97,4 @@ async def run_console(
                 continue
             files, line = [ref], ""
         message = Message(local_key(thread), user, line, f"{time.time():.6f}", files)
-        async with services.storage.thread_lock(message.key):
-            await services.chartbot.handle(message, outbox)
+        await services.chartbot.handle(message, outbox)  # one line at a time: already in order

@@ -57,7 +57,7 @@ async def answer(
     await _react(client, "add", channel, ts, WORKING)
     failed = True
     try:
-        async with storage.thread_lock(message.key):
+        async with services.turns.turn(message.key, ts), storage.thread_lock(message.key):
             replies = await services.chartbot.handle(message, outbox)
         failed = any(r.failed for r in replies)
     except Exception:
