@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -70,12 +71,23 @@ async def serve(settings: Settings, pool: WorkerPool) -> tuple[Services, web.App
     return services, runner, f"http://127.0.0.1:{port}/slack/events"
 
 
+@asynccontextmanager
+async def running_bot(
+    fake: FakeSlack, pool: WorkerPool, storage_url: str | Path, **overrides: object
+) -> AsyncIterator[RunningBot]:
+    """The real app in HTTP mode on a free loopback port, talking to ``fake``."""
+    services, runner, url = await serve(bot_settings(fake, storage_url, **overrides), pool)
+    sender = SlackSender(url)
+    try:
+        yield RunningBot(services, url, sender)
+    finally:
+        await sender.close()
+        await runner.cleanup()
+        await services.close()
+
+
 @pytest.fixture
 async def bot(fake_slack: FakeSlack, pool: WorkerPool, tmp_path: Path) -> AsyncIterator[RunningBot]:
     """The real app in HTTP mode, JSON storage in a temporary directory."""
-    services, runner, url = await serve(bot_settings(fake_slack, tmp_path / "data"), pool)
-    sender = SlackSender(url)
-    yield RunningBot(services, url, sender)
-    await sender.close()
-    await runner.cleanup()
-    await services.close()
+    async with running_bot(fake_slack, pool, tmp_path / "data") as running:
+        yield running
