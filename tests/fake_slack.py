@@ -67,6 +67,8 @@ class FakeSlack:
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self.socket_acks: list[dict[str, Any]] = []
+        self._sockets: list[web.WebSocketResponse] = []
         self.port = 0
 
     # --- lifecycle -----------------------------------------------------------------------
@@ -76,6 +78,7 @@ class FakeSlack:
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/files/{file_id}/{name}", self._download)
         app.router.add_post("/respond/{hook}", self._respond)
+        app.router.add_get("/link", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -204,7 +207,8 @@ class FakeSlack:
                 if fault.status >= 500:
                     return web.Response(status=fault.status, text="server error", headers=headers)
                 return web.json_response(body, status=fault.status, headers=headers)
-        if request.headers.get("Authorization") != f"Bearer {self.token}":
+        expected = "Bearer xapp-" if method == "apps.connections.open" else f"Bearer {self.token}"
+        if not request.headers.get("Authorization", "").startswith(expected):
             return web.json_response({"ok": False, "error": "invalid_auth"})
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         result = handler(call.params) if handler else {}
@@ -234,6 +238,9 @@ class FakeSlack:
             "bot_id": BOT_ID,
             "is_enterprise_install": False,
         }
+
+    def _m_apps_connections_open(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {"url": f"ws://127.0.0.1:{self.port}/link"}
 
     def _m_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         ts = self._new_ts()
@@ -307,6 +314,42 @@ class FakeSlack:
             )
         _, data, ctype = self.files[file_id]
         return web.Response(body=data, content_type=ctype)
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Slack's Socket Mode: hello on connect, envelopes pushed by the test, acks recorded."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {}})
+        async for frame in ws:
+            if frame.type.name == "TEXT":
+                self.socket_acks.append(json.loads(frame.data))
+                self.calls.append(Call("socket_ack", self.socket_acks[-1], {}))
+                async with self._changed:
+                    self._changed.notify_all()
+        self._sockets.remove(ws)
+        return ws
+
+    async def wait_for_socket(self, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not self._sockets:
+            if time.monotonic() > deadline:
+                raise AssertionError("the bot never opened a Socket Mode connection")
+            await asyncio.sleep(0.05)
+
+    async def socket_send(self, envelope_type: str, payload: dict[str, Any]) -> str:
+        """Push an envelope (``events_api``, ``slash_commands``, ``interactive``); its id."""
+        envelope_id = f"env-{next(self._ids)}"
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": envelope_type,
+            "payload": payload,
+            "accepts_response_payload": envelope_type != "events_api",
+            "retry_attempt": 0,
+            "retry_reason": "",
+        }
+        await self._sockets[-1].send_json(envelope)
+        return envelope_id
 
     async def _respond(self, request: web.Request) -> web.Response:
         body = await request.json()
