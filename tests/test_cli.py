@@ -1,0 +1,137 @@
+"""The entry point as people run it: the local console from a pipe, HTTP mode as deployed, the
+one-shot chart command and the admin commands."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import aiohttp
+from PIL import Image
+
+from tests.fake_slack import BOT_TOKEN, FakeSlack
+from tests.signed import SIGNING_SECRET, SlackSender, mention
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def bot_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "STORAGE_"))}
+    env = {k: v for k, v in env.items() if "proxy" not in k.lower()}
+    return {**env, "PYTHONPATH": str(ROOT), **extra}
+
+
+def run_bot(args: list[str], cwd: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        env=bot_env(**env),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_console_from_a_pipe_writes_a_chart_and_prints_its_path(tmp_path: Path) -> None:
+    result = run_bot([], tmp_path, "bar chart of a 1, b 2\n:quit\n")
+    assert result.returncode == 0, result.stderr
+    [line] = [ln for ln in result.stdout.splitlines() if ln.startswith("chart: ")]
+    path = tmp_path / line.removeprefix("chart: ")
+    assert path.parent == tmp_path / "charts"
+    assert Image.open(path).format == "PNG"
+
+    shown = run_bot(["sessions", "show", "local:console:main"], tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    doc = json.loads(shown.stdout)
+    assert doc["chat_history"][-1]["metadata"]["x_labels"] == ["a", "b"]
+    assert doc["chat_history"][-1]["metadata"]["y_values"] == [1, 2]
+
+
+def test_console_threads_uploads_and_new_chat(tmp_path: Path) -> None:
+    (tmp_path / "pets.csv").write_text("animal,count\ncats,3\ndogs,5\nbirds,1\n")
+    script = "\n".join(
+        [
+            ":upload pets.csv",
+            "count by animal",
+            ":thread other",
+            "pie chart of x 1, y 2",
+            ":thread main",
+            "make it a pie",
+            ":newchat",
+            ":quit",
+            "",
+        ]
+    )
+    result = run_bot([], tmp_path, script)
+    assert result.returncode == 0, result.stderr
+    charts = [ln for ln in result.stdout.splitlines() if ln.startswith("chart: ")]
+    assert len(charts) == 3
+    assert run_bot(["sessions", "show", "local:console:main"], tmp_path).returncode == 1
+    other = json.loads(run_bot(["sessions", "show", "local:console:other"], tmp_path).stdout)
+    assert other["chat_history"][-1]["metadata"]["chart_type"] == "pie"
+
+
+def test_one_shot_chart_prints_the_spec(tmp_path: Path) -> None:
+    result = run_bot(["chart", "bar chart of apples 3, pears 5", "--spec"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    spec = json.loads(result.stdout)
+    assert spec["chart_type"] == "bar"
+    assert spec["x_labels"] == ["apples", "pears"] and spec["y_values"] == [3, 5]
+    assert not (tmp_path / "chart.png").exists()  # --spec writes a PNG only with --out
+
+
+def test_one_shot_chart_that_is_not_understood_exits_2(tmp_path: Path) -> None:
+    result = run_bot(["chart", "what is the meaning of life"], tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip()
+    assert "Traceback" not in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_http_mode_serves_healthz_and_answers_a_signed_mention(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    port = _free_port()
+    env = bot_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake_slack.api_url,
+        PORT=str(port),
+        STORAGE_URL=str(tmp_path / "data"),
+    )
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--mode", "http", env=env, cwd=tmp_path,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        async with aiohttp.ClientSession(trust_env=False) as http:
+            for _ in range(200):
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                        if resp.status == 200:
+                            break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("the bot never answered /healthz")
+        sender = SlackSender(f"http://127.0.0.1:{port}/slack/events")
+        event = mention("bar chart of a 1, b 2")
+        status, _ = await sender.event(event)
+        await sender.close()
+        assert status == 200
+        [complete] = await fake_slack.wait_for("files.completeUploadExternal")
+        assert complete.params["thread_ts"] == event["ts"]
+    finally:
+        proc.terminate()
+        await proc.wait()
