@@ -158,11 +158,12 @@ class JsonStorage(Storage):
         self._index_task: asyncio.Future[_Index] | None = None
         self._dirty: set[str] = set()
         try:
-            for part in ("sessions", "locks", "datasets"):
-                for i in range(256):
-                    (self.root / part / f"{i:02x}").mkdir(parents=True, exist_ok=True)
-            for part in ("preferences", "claims"):
-                (self.root / part).mkdir(exist_ok=True)
+            if not (self.root / "datasets" / "ff").is_dir():  # the last one made: all are there
+                for part in ("preferences", "claims"):
+                    (self.root / part).mkdir(parents=True, exist_ok=True)
+                for part in ("sessions", "locks", "datasets"):
+                    for i in range(256):
+                        (self.root / part / f"{i:02x}").mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StorageError(f"cannot use {self.root} for storage: {exc.strerror}") from exc
         self._dir_lock = self._lock_directory() if exclusive else None
