@@ -1,6 +1,7 @@
 """JSON backend: files under one directory, written with aiofiles.
 
-Layout (``<sh>`` spreads keys over 256 directories, ``<name>`` is ``safe_name(key)``)::
+Every file step runs on aiofiles' executor (storage/files.py). Layout (``<sh>`` spreads keys over
+256 directories, ``<name>`` is ``safe_name(key)``)::
 
     chartbot.lock                      flock held by the bot process (holds its pid)
     sessions/<sh>/<name>.json          header: the §5 document without chat_history, plus
@@ -27,7 +28,6 @@ import fcntl
 import hashlib
 import logging
 import os
-import secrets
 import shutil
 import time
 import urllib.parse
@@ -41,6 +41,7 @@ import aiofiles
 import aiofiles.os
 import orjson
 
+from storage import files
 from storage.base import Session, SessionSummary, Storage, StorageError, split_key
 from storage.common import (
     KeyedLocks,
@@ -55,9 +56,6 @@ from storage.common import (
 log = logging.getLogger(__name__)
 
 LOCK_FILE = "chartbot.lock"
-_CHUNK = 64 * 1024
-_fsync = aiofiles.os.wrap(os.fsync)
-_fdatasync = aiofiles.os.wrap(os.fdatasync)
 _rmtree = aiofiles.os.wrap(shutil.rmtree)
 
 
@@ -218,26 +216,11 @@ class JsonStorage(Storage):
 
     # --- low-level file helpers -----------------------------------------------------------
     async def _write_atomic(self, path: Path, data: bytes) -> None:
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-        try:
-            async with aiofiles.open(tmp, "wb") as f:
-                await f.write(data)
-                if self.fsync:
-                    await f.flush()
-                    await _fsync(f.fileno())
-            await aiofiles.os.replace(tmp, path)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(tmp)
-            raise
+        await files.write_atomic(path, data, self.fsync)
 
     async def _read_header(self, key: str) -> dict[str, Any] | None:
-        try:
-            async with aiofiles.open(self._header_path(key), "rb") as f:
-                raw = await f.read()
-        except FileNotFoundError:
-            return None
-        return _parse_header(raw, key)
+        raw = await files.read_bytes(self._header_path(key))
+        return None if raw is None else _parse_header(raw, key)
 
     async def _read_history(
         self, key: str, header: dict[str, Any], limit: int | None
@@ -245,31 +228,15 @@ class JsonStorage(Storage):
         size, count = header["history_bytes"], header["history_count"]
         if size == 0 or limit == 0:
             return []
-        try:
-            async with aiofiles.open(self._history_path(key), "rb") as f:
-                if limit is None or limit >= count:
-                    buf = await f.read(size)
-                    complete = len(buf) == size
-                else:  # read backwards until the last ``limit`` lines are in hand
-                    buf, pos, complete = b"", size, True
-                    while pos > 0 and buf.count(b"\n") <= limit:
-                        step = min(_CHUNK, pos)
-                        pos -= step
-                        await f.seek(pos)
-                        chunk = await f.read(step)
-                        complete = complete and len(chunk) == step
-                        buf = chunk + buf
-        except FileNotFoundError as exc:
-            raise _Corrupt("history file missing") from exc
-        lines = buf.split(b"\n")
-        if not complete or lines[-1] != b"":
+        whole = limit is None or limit >= count
+        lines = await files.read_lines(self._history_path(key), size, None if whole else limit)
+        if lines is None:
             raise _Corrupt("history shorter than its header says")
-        lines = lines[:-1] if limit is None or limit >= count else lines[-limit - 1 : -1]
         try:
             entries = [orjson.loads(line) for line in lines]
         except orjson.JSONDecodeError as exc:
             raise _Corrupt("history line is not JSON") from exc
-        if (limit is None or limit >= count) and len(entries) != count:
+        if whole and len(entries) != count:
             raise _Corrupt("history entry count differs from its header")
         return entries
 
@@ -380,18 +347,13 @@ class JsonStorage(Storage):
                 forget[0] = True
                 return False
             size = header["history_bytes"]
-            if lines:
-                async with aiofiles.open(self._history_path(key), "ab") as f:
-                    if os.fstat(f.fileno()).st_size < size:
-                        await f.close()
-                        await self._move_aside(key)
-                        forget[0] = True
-                        return False
-                    await f.truncate(size)  # drop a tail no header committed (a crash)
-                    await f.write(lines)
-                    if self.fsync:
-                        await f.flush()
-                        await _fdatasync(f.fileno())
+            # new lines go after the committed bytes (a crash's uncommitted tail is dropped)
+            if lines and not await files.append_lines(
+                self._history_path(key), size, lines, self.fsync
+            ):
+                await self._move_aside(key)
+                forget[0] = True
+                return False
             doc = header["doc"]
             doc.update(updates)
             doc["last_used"] = now
@@ -532,12 +494,7 @@ class JsonStorage(Storage):
     async def get_dataset(self, key: str, dataset_id: str) -> bytes | None:
         if not await self._session_alive(key):
             return None
-        try:
-            path = self._datasets_dir(key) / f"{safe_name(dataset_id)}.bin"
-            async with aiofiles.open(path, "rb") as f:
-                return await f.read()
-        except FileNotFoundError:
-            return None
+        return await files.read_bytes(self._datasets_dir(key) / f"{safe_name(dataset_id)}.bin")
 
     async def list_datasets(self, key: str) -> list[str]:
         if not await self._session_alive(key):
@@ -563,11 +520,11 @@ class JsonStorage(Storage):
 
     async def get_preferences(self, team: str, user: str) -> dict[str, Any]:
         path = self._prefs_path(team, user)
-        try:
-            async with aiofiles.open(path, "rb") as f:
-                prefs = orjson.loads(await f.read())
-        except FileNotFoundError:
+        raw = await files.read_bytes(path)
+        if raw is None:
             return {}
+        try:
+            prefs = orjson.loads(raw)
         except orjson.JSONDecodeError:
             prefs = None
         if not isinstance(prefs, dict):
@@ -593,12 +550,8 @@ class JsonStorage(Storage):
     async def claim(self, token: str, ttl_seconds: float) -> bool:
         path = self._claim_path(token)
         expires = f"{time.time() + ttl_seconds:.3f}".encode()
-        try:
-            async with aiofiles.open(path, "xb") as f:  # exclusive creation: the first wins
-                await f.write(expires)
+        if await files.create_exclusive(path, expires):
             return True
-        except FileExistsError:
-            pass
         if await _claim_expiry(path) > time.time():
             return False
         await self._write_atomic(path, expires)  # an expired claim: take it over
@@ -659,12 +612,11 @@ async def _flock(path: Path) -> int:
 
 async def _claim_expiry(path: Path) -> float:
     """When a claim file expires; one being written right now (empty) counts as fresh."""
-    try:
-        async with aiofiles.open(path, "rb") as f:
-            raw = await f.read()
-        return float(raw) if raw else time.time() + 600
-    except FileNotFoundError:
+    raw = await files.read_bytes(path)
+    if raw is None:
         return 0.0
+    try:
+        return float(raw) if raw else time.time() + 600
     except ValueError:
         try:
             return (await aiofiles.os.stat(path)).st_mtime + 600
