@@ -94,6 +94,9 @@ class ChartSpec:
     source_file: str | None = None
     sheet: str | None = None
     rows: int | None = None  # how many data rows went into the chart (for the comment)
+    # The structured query behind a file chart (columns, bucket, filters, …), kept so an edit
+    # such as "average instead" can re-run it; None for inline data.
+    query: dict[str, Any] | None = None
 
     @property
     def y_values(self) -> list[float | None]:
@@ -133,6 +136,7 @@ class ChartSpec:
                 source_file=data.get("source_file"),
                 sheet=data.get("sheet"),
                 rows=data.get("rows"),
+                query=data.get("query"),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise SpecError(f"not a chart spec: {exc}") from exc

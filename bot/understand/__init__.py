@@ -1,0 +1,294 @@
+"""Understanding requests (PRODUCT.md §4): text plus the thread's context in, a chart spec out.
+
+Deterministic and offline: regular expressions with bounded repetition, loose matching against
+the table's own column names and values, and nothing the user sends is ever evaluated.
+
+Order of reading: conversation commands → inline data → column references on the active table →
+edits of the previous chart. A request that names new data (inline numbers, or a full "X by Y")
+starts a new chart; anything partial ("make it a pie", "average instead", "only West") edits the
+previous one.
+
+Style words: "use dark style", "switch to pastel theme", "style: mono" (and "dark style" when
+there is no chart yet) are the ``set_style`` command — the thread's style, which the caller
+stores and may use to redraw. "make it dark", "in dark mode" or "dark style" said about an
+existing chart are an edit of that chart (``spec.style``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.spec import ChartSpec
+from bot.table import Dataset, Table
+from bot.understand.answers import not_understood_text
+from bot.understand.build import Refusal, inline_chart, make_query, query_chart
+from bot.understand.columns import match_name, norm_words
+from bot.understand.edits import edit
+from bot.understand.inline import parse_inline
+from bot.understand.parse import Parsed, parse_columns
+from bot.understand.request import Modifiers, read_modifiers
+from bot.understand.text import clean
+from bot.understand.words import Command, command
+
+__all__ = [
+    "ChartResult",
+    "Command",
+    "Context",
+    "NotUnderstood",
+    "understand",
+    "wanted_file",
+    "wanted_sheet",
+]
+
+
+@dataclass
+class Context:
+    dataset: Dataset | None = None  # the session's active dataset
+    previous: ChartSpec | None = None  # the thread's last chart, for edits
+    style: str = "default"  # the session's style, applied to new specs
+    files: list[str] = field(default_factory=list)  # filenames of all datasets in the session
+
+
+@dataclass
+class ChartResult:
+    spec: ChartSpec
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NotUnderstood:
+    message: str
+
+
+# ----------------------------------------------------------------------------- files, sheets
+
+_FILE_EXT = re.compile(r"[\w .()\-]{0,80}?\.(?:xlsx|xlsm|csv|xls)\b", re.I)
+_FILE_WORDS = re.compile(
+    r"\b(?:from|using|use|in|on|with)\s+(?:the\s+)?(?:(?:file|spreadsheet|workbook)\s+)?"
+    r"(?P<n>[\w.\-]{1,60}(?:\s+[\w.\-]{1,60}){0,2})",
+    re.I,
+)
+_SHEET = re.compile(
+    r"\b(?:(?:in|on|from|use|using|for)\s+)?(?:the\s+)?(?:sheet|tab|worksheet)\s*[:=]?\s*"
+    r"(?P<n>\"[^\"\n]{1,60}\"|'[^'\n]{1,60}'|[^\s,;]{1,60})"
+    r"|\b(?:in|on|from)\s+(?:the\s+)?(?P<m>\"[^\"\n]{1,60}\"|'[^'\n]{1,60}'|[^\s,;]{1,60})\s+(?:sheet|tab)\b",
+    re.I,
+)
+
+
+def wanted_file(text: str, filenames: list[str]) -> str | None:
+    """The filename a request names ('from budget.xlsx', 'in budget'), or None."""
+    low = clean(text).lower()
+    for name in sorted(filenames, key=len, reverse=True):
+        if name.lower() in low:
+            return name
+    for m in _FILE_WORDS.finditer(low):
+        words = m["n"].split()
+        for n in range(len(words), 0, -1):
+            hit = match_name(" ".join(words[:n]), filenames)
+            if hit is not None:
+                stem = norm_words(hit.rsplit(".", 1)[0])
+                strong = "file" in m.group() or m.group().startswith(("from", "using", "use"))
+                if strong or norm_words(" ".join(words[:n])) == stem:
+                    return hit
+    return None
+
+
+def wanted_sheet(text: str, dataset: Dataset) -> str | None:
+    """The sheet a request names ('in sheet Q3', 'on the Q3 tab') among those with a table."""
+    for m in _SHEET.finditer(clean(text)):
+        name = (m["n"] or m["m"] or "").strip("\"'")
+        hit = match_name(name, list(dataset.tables))
+        if hit is not None:
+            return hit
+    return None
+
+
+def _sources(text: str, ctx: Context) -> tuple[str, Table | None, str | None]:
+    """Remove file and sheet phrases; return the table to use, or a problem to report."""
+    dataset = ctx.dataset
+    named = wanted_file(text, ctx.files or ([dataset.filename] if dataset else []))
+    ext = _FILE_EXT.search(text)
+    if named is None and ext is not None:
+        wanted = ext.group().strip().split()[-1]
+        return text, None, f"there is no file called “{wanted}” in this conversation"
+    if named is not None:
+        text = re.sub(
+            r"\b(?:from|using|use|in|on|with)?\s*(?:the\s+)?(?:(?:file|spreadsheet|workbook)\s+)?"
+            + re.escape(named)
+            + r"(?:\s+(?:file|spreadsheet|workbook))?",
+            " ",
+            text,
+            flags=re.I,
+        )
+        stem = named.rsplit(".", 1)[0]
+        text = re.sub(
+            r"\b(?:from|using|in)\s+(?:the\s+)?(?:(?:file|spreadsheet|workbook)\s+)?"
+            + re.escape(stem)
+            + r"\b(?:\s+(?:file|spreadsheet|workbook))?",
+            " ",
+            text,
+            flags=re.I,
+        )
+    if dataset is None:
+        return text, None, None
+    table = dataset.table
+    for m in _SHEET.finditer(text):
+        name = (m["n"] or m["m"] or "").strip("\"'")
+        hit = match_name(name, list(dataset.tables))
+        if hit is None:
+            others = [s for s in dataset.sheet_names if match_name(name, [s])]
+            if others:
+                return text, None, f"sheet “{others[0]}” has no table I can chart"
+            if m["n"] is not None:
+                sheets = ", ".join(dataset.tables)
+                return text, None, f"there is no sheet “{name}” (sheets with tables: {sheets})"
+            continue
+        table = dataset.tables[hit]
+        text = text[: m.start()] + " " + text[m.end() :]
+        break
+    return text, table, None
+
+
+# ------------------------------------------------------------------------------------ main
+
+_POLITE_EDGES = re.compile(
+    r"^[\s,.!:]*(?:(?:hey|hi|hello|yo|ok|okay|so|please|pls|plz|can you|could you|would you|"
+    r"can u|could u|i need|i want|i'd like|give me|make|create|draw|plot|chart|graph|show me|"
+    r"show|display|visuali[sz]e|me|us|a|an|the|some|of|for|with|this|these|following|data|"
+    r"numbers|values|here|is|are|it)\b[\s,.!:]*)+(?=\S)"
+    r"|[\s,.!?]*(?:\b(?:please|pls|plz|thanks|thank you|thx|ty|asap)\b[\s,.!?]*)+$",
+    re.I,
+)
+
+
+def _refuse(
+    reason: str, understood: list[str], missing: str, ctx: Context, table: Table | None
+) -> NotUnderstood:
+    return NotUnderstood(not_understood_text(reason, understood, missing, ctx.dataset, table))
+
+
+def _is_new_request(parsed: Parsed, mods: Modifiers) -> bool:
+    if parsed.instead or parsed.added or parsed.dropped:
+        return False
+    if parsed.versus and len(parsed.measures) >= 2:
+        return True
+    if mods.distribution and parsed.measures:
+        return True
+    if parsed.measures and mods.chart_type is not None and parsed.connector:
+        return True
+    if parsed.connector and (parsed.measures or (parsed.dims and (mods.aggregation or mods.share))):
+        return bool(parsed.dims or parsed.measures and parsed.time_asked) or parsed.versus
+    return False
+
+
+def _has_edit(parsed: Parsed | None, mods: Modifiers, text: str) -> bool:
+    if mods.any_presentation() or mods.aggregation is not None or mods.bins is not None:
+        return True
+    if parsed is not None and (
+        parsed.measures
+        or parsed.dims
+        or parsed.filters
+        or parsed.added
+        or parsed.dropped
+        or parsed.bucket
+    ):
+        return True
+    return bool(re.search(r"\b(?:without|remove|drop|exclude|excluding|except|hide)\b", text, re.I))
+
+
+def understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstood:
+    """Resolve one message into a chart, a command, or a helpful refusal."""
+    cleaned = clean(text)
+    if not cleaned.strip():
+        return _refuse("the message is empty.", [], "a request", ctx, None)
+    cmd = command(cleaned, has_previous=ctx.previous is not None)
+    if cmd is not None:
+        return cmd
+    body, table, problem = _sources(cleaned, ctx)
+    if problem:
+        return _refuse(problem + ".", [], "", ctx, None)
+    protected = [c.name for c in table.columns if len(norm_words(c.name)) >= 2] if table else []
+    mods, rest = read_modifiers(body, protected=protected)
+    if mods.problems:
+        return _refuse(mods.problems[0], mods.found, "", ctx, table)
+    try:
+        inline = parse_inline(rest) or parse_inline(_POLITE_EDGES.sub(" ", rest))
+        if inline is not None:
+            built = inline_chart(inline, mods, ctx.style)
+            return ChartResult(built.spec, built.notes)
+        parsed = parse_columns(rest, table) if table is not None else None
+        understood = mods.found + (parsed.understood if parsed else [])
+        if parsed is not None and parsed.problems:
+            return _refuse(parsed.problems[0], understood, "", ctx, table)
+        if ctx.previous is not None and not (parsed is not None and _is_new_request(parsed, mods)):
+            if _has_edit(parsed, mods, rest) and not (parsed and _unknown_blocks(parsed, mods)):
+                built = edit(ctx.previous, mods, parsed, rest, ctx.dataset, ctx.style)
+                return ChartResult(built.spec, built.notes)
+        if table is None or ctx.dataset is None:
+            if mods.any_presentation() and ctx.previous is None:
+                return _refuse(
+                    "there's no chart yet to change, and no data in the message.",
+                    understood,
+                    "some data (numbers, a pasted table or a file)",
+                    ctx,
+                    table,
+                )
+            return _refuse(
+                "I found no numbers or table in the message.",
+                understood,
+                "some data: numbers like `apples 3, pears 5`, a pasted table, or a file",
+                ctx,
+                table,
+            )
+        assert parsed is not None
+        blocker = _unknown_blocks(parsed, mods)
+        if blocker:
+            return _refuse(blocker, understood, "a column that matches", ctx, table)
+        if not parsed.names_columns:
+            return _refuse(
+                "I couldn't find any of the file's columns in it.",
+                understood,
+                "a column name",
+                ctx,
+                table,
+            )
+        q, notes = make_query(parsed, mods, table, table.sheet)
+        built = query_chart(
+            q, mods, ctx.dataset, table, ctx.style, share=mods.share, entity=_entity(parsed, rest)
+        )
+        return ChartResult(built.spec, parsed.notes + notes + built.notes)
+    except Refusal as exc:
+        return _refuse(exc.reason, mods.found, exc.missing, ctx, table)
+
+
+def _unknown_blocks(parsed: Parsed, mods: Modifiers) -> str | None:
+    """Words that were meant as a column but match none: refuse rather than guess."""
+    if not parsed.unknown:
+        return None
+    words = ", ".join(f"“{w}”" for w in parsed.unknown[:4])
+    counting = mods.aggregation is not None and not parsed.measures
+    if not parsed.measures and not counting and not (parsed.dims and mods.distribution):
+        return f"no column matches {words}."
+    if (
+        len(parsed.unknown) >= 1
+        and parsed.measures
+        and parsed.connector
+        and not parsed.dims
+        and not parsed.time_asked
+        and not parsed.versus
+    ):
+        return f"no column matches {words}."
+    return None
+
+
+def _entity(parsed: Parsed, rest: str) -> str | None:
+    if parsed.entity:
+        return parsed.entity
+    m = re.search(
+        r"\b(?:count|number|no\.|num|#)\s+of\s+(?P<w>[a-z]{3,30})\b|\bhow\s+many\s+(?P<v>[a-z]{3,30})\b",
+        rest,
+        re.I,
+    )
+    return None if m is None else (m["w"] or m["v"])

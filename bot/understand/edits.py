@@ -1,0 +1,209 @@
+"""Follow-up edits on the thread's previous chart ("make it a pie", "only top 3", "average instead").
+
+Presentation edits change the spec in place. Edits that change the data (measure, grouping,
+aggregation, filters) re-run the query recorded in ``spec.query`` on the dataset, so the numbers
+stay exact rather than being patched.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from bot.spec import ChartSpec, ChartType, Filter
+from bot.table import ColumnType, Dataset, Table
+from bot.understand.build import Built, Refusal, options_from, query_chart
+from bot.understand.columns import norm_words
+from bot.understand.parse import Parsed
+from bot.understand.query import Query, sort_limit
+from bot.understand.request import Modifiers
+
+_CLEAR_FILTERS = re.compile(
+    r"\b(?:(?:remove|clear|drop|reset|no|without)\s+(?:the\s+|all\s+|any\s+)?filters?|unfiltered|"
+    r"all\s+(?:the\s+)?(?:rows|data|regions|years|products|categories)|everything)\b",
+    re.I,
+)
+
+
+def _table_for(prev: ChartSpec, dataset: Dataset | None) -> Table | None:
+    if dataset is None or prev.source_file != dataset.filename:
+        return None
+    if prev.sheet and prev.sheet in dataset.tables:
+        return dataset.tables[prev.sheet]
+    return dataset.table
+
+
+def _names(cols: list) -> list[str]:
+    return [c.name for c in cols]
+
+
+def edit(
+    prev: ChartSpec,
+    mods: Modifiers,
+    parsed: Parsed | None,
+    text: str,
+    dataset: Dataset | None,
+    style: str,
+) -> Built:
+    table = _table_for(prev, dataset) if prev.query else None
+    if table is not None and dataset is not None and parsed is not None:
+        q = Query.from_dict(prev.query or {})
+        if _change_query(q, prev, mods, parsed, text, table):
+            built = query_chart(
+                q,
+                mods,
+                dataset,
+                table,
+                style,
+                share=bool((prev.query or {}).get("share")),
+                entity=(prev.query or {}).get("entity"),
+                base=prev,
+            )
+            built.spec.source = "previous"
+            built.notes[:0] = parsed.notes
+            return built
+    if parsed is not None and (parsed.measures or parsed.dims or parsed.filters) and table is None:
+        raise Refusal(
+            "The previous chart isn't from the active file, so I can't change its data.",
+            "a new request such as “revenue by region”",
+        )
+    return _restyle(prev, mods, text)
+
+
+def _change_query(
+    q: Query, prev: ChartSpec, mods: Modifiers, parsed: Parsed, text: str, table: Table
+) -> bool:
+    changed = False
+    numeric = [c for c in parsed.measures if c.type is ColumnType.NUMBER]
+    if parsed.added:
+        for c in parsed.added:
+            if c.name not in q.measures:
+                q.measures.append(c.name)
+        q.group = None if len(q.measures) > 1 else q.group
+        changed = True
+    if parsed.dropped:
+        for c in parsed.dropped:
+            if c.name in q.measures and len(q.measures) > 1:
+                q.measures.remove(c.name)
+            elif c.name == q.group:
+                q.group = None
+        changed = True
+    elif numeric and not parsed.added and q.kind != "scatter":
+        q.measures = _names(numeric) if q.kind != "histogram" else _names(numeric[:1])
+        changed = True
+    elif len(numeric) >= 2 and q.kind == "scatter":
+        q.measures = _names(numeric[:2])
+        changed = True
+    dims = [c for c in parsed.dims if not (c.type is ColumnType.NUMBER and c in parsed.measures)]
+    if dims and q.kind in ("aggregate", "total"):
+        q.kind = "aggregate"
+        q.dimension = dims[0].name
+        q.group = dims[1].name if len(dims) > 1 else None
+        q.bucket = parsed.bucket if dims[0].type is ColumnType.DATE else None
+        changed = True
+    elif parsed.bucket and q.dimension:
+        if table.column(q.dimension).type is ColumnType.DATE:
+            q.bucket = parsed.bucket
+            changed = True
+    if mods.aggregation is not None and q.kind in ("aggregate", "total"):
+        q.aggregation = str(mods.aggregation)
+        if mods.count_word == "number" and q.measures:
+            q.aggregation = "sum"
+        if q.aggregation == "count":
+            q.measures = q.measures[:1]
+        changed = True
+    if _CLEAR_FILTERS.search(text) and q.filters:
+        q.filters = []
+        changed = True
+    if parsed.filters:
+        named = {f.column for f in parsed.filters}
+        q.filters = [f for f in q.filters if f.column not in named] + [
+            Filter(f.column, f.op, f.value) for f in parsed.filters
+        ]
+        changed = True
+    if changed or mods.sort is not None or mods.limit is not None:
+        if mods.sort is not None:
+            q.sort = None if mods.sort == "none" else mods.sort
+        if mods.limit is not None:
+            q.limit = mods.limit
+        if mods.bins is not None:
+            q.bins = mods.bins
+        if mods.chart_type is ChartType.HISTOGRAM and q.kind != "histogram" and q.measures:
+            q.kind, q.measures, q.aggregation = "histogram", q.measures[:1], "count"
+        return True
+    if mods.bins is not None and q.kind == "histogram":
+        q.bins = mods.bins
+        return True
+    if mods.chart_type is ChartType.HISTOGRAM and q.kind == "aggregate" and q.measures:
+        q.kind, q.measures, q.aggregation = "histogram", q.measures[:1], "count"
+        return True
+    return False
+
+
+def _restyle(prev: ChartSpec, mods: Modifiers, text: str) -> Built:
+    spec = copy.deepcopy(prev)
+    notes: list[str] = []
+    spec.source = "previous"
+    if mods.chart_type is not None:
+        if mods.chart_type in (ChartType.SCATTER, ChartType.HISTOGRAM) and (
+            spec.chart_type is not mods.chart_type
+        ):
+            raise Refusal(
+                f"I can't turn this {spec.chart_type} chart into a {mods.chart_type} without new data.",
+                "two number columns (scatter) or one (histogram)",
+            )
+        spec.chart_type = mods.chart_type
+    if mods.horizontal and spec.chart_type is not ChartType.BAR and mods.chart_type is None:
+        spec.chart_type = ChartType.BAR
+    if mods.stacked and spec.chart_type is ChartType.LINE:
+        spec.chart_type = ChartType.AREA
+    if spec.chart_type in (ChartType.PIE, ChartType.DONUT) and len(spec.series) > 1:
+        notes.append(f"A pie shows one series; using “{spec.series[0].name}”.")
+        spec.series = spec.series[:1]
+    spec.options = options_from(mods, spec.options)
+    if mods.style is not None:
+        spec.style = mods.style
+    if mods.title is not None:
+        spec.title = mods.title
+        if spec.query is not None:
+            spec.query["auto_title"] = False
+    if mods.x_label is not None:
+        spec.x_label = mods.x_label
+    if mods.y_label is not None:
+        spec.y_label = mods.y_label
+    if mods.sort is not None or mods.limit is not None:
+        sort = None if mods.sort == "none" else (mods.sort or spec.sort)
+        spec.x_labels, spec.series = sort_limit(spec.x_labels, spec.series, sort, mods.limit)
+        spec.sort = sort if sort in ("asc", "desc") else None
+        spec.limit = mods.limit or spec.limit
+    dropped = _drop_labels(spec, text)
+    if dropped:
+        notes.append("Left out " + ", ".join(f"“{x}”" for x in dropped) + ".")
+    return Built(spec, notes)
+
+
+_DROP_WORDS = re.compile(
+    r"\b(?:without|remove|drop|exclude|excluding|except|hide|minus|no more|take out|leave out)\s+(?P<what>[^\n;.]{1,200})",
+    re.I,
+)
+
+
+def _drop_labels(spec: ChartSpec, text: str) -> list[str]:
+    """'without pears': drop named categories of an inline chart."""
+    m = _DROP_WORDS.search(text)
+    if m is None:
+        return []
+    wanted = [norm_words(w) for w in re.split(r",|\band\b|&", m["what"]) if w.strip()]
+    keep = []
+    dropped = []
+    for i, label in enumerate(spec.x_labels):
+        if norm_words(str(label)) in wanted:
+            dropped.append(str(label))
+        else:
+            keep.append(i)
+    if dropped and keep:
+        spec.x_labels = [spec.x_labels[i] for i in keep]
+        for s in spec.series:
+            s.values = [s.values[i] for i in keep]
+        return dropped
+    return []
