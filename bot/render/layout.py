@@ -7,6 +7,7 @@ draw twice; measuring our own few strings with FreeType is well under a millisec
 from __future__ import annotations
 
 import functools
+import os
 import textwrap
 from collections.abc import Iterable
 
@@ -35,6 +36,10 @@ def _font(bold: bool) -> ft2font.FT2Font:
     font = ft2font.FT2Font(font_manager.findfont(props))
     font.set_size(100, 72)  # 100 px per em: widths scale linearly to any size
     return font
+
+
+# A forked child must not share the parent's open font file (and its file offset).
+os.register_at_fork(after_in_child=_font.cache_clear)
 
 
 @functools.lru_cache(maxsize=4096)
