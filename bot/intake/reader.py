@@ -1,0 +1,130 @@
+"""``read_dataset``: bytes of a shared file → Dataset (every table-like sheet, one active)."""
+
+from __future__ import annotations
+
+from itertools import zip_longest
+from pathlib import PurePosixPath
+
+from bot.intake import errors as msg
+from bot.intake.csv_reader import read_rows
+from bot.intake.detect import Detected, detect
+from bot.intake.errors import IntakeError
+from bot.intake.limits import Limits
+from bot.intake.sniff import sniff
+from bot.intake.types import make_column, serial_dates
+from bot.intake.xlsx import CellBudget, XlsxBook
+from bot.table import Column, ColumnType, Dataset, Table
+
+MAX_SHEETS_READ = 50  # a workbook with 1,024 sheets is not scanned to the end
+
+
+def read_dataset(file_id: str, filename: str, data: bytes, limits: Limits | None = None) -> Dataset:
+    """Parse a spreadsheet; raise IntakeError with a user-facing message when we can't."""
+    limits = limits or Limits()
+    if sniff(data, filename, limits) == "csv":
+        return _read_csv(file_id, filename, data, limits)
+    book = XlsxBook(data, limits)
+    try:
+        return _read_book(file_id, filename, data, book, limits)
+    finally:
+        book.close()
+
+
+def _read_csv(file_id: str, filename: str, data: bytes, limits: Limits) -> Dataset:
+    rows = read_rows(data, limits.max_cells)
+    sheet = PurePosixPath(filename.replace("\\", "/")).stem or "Sheet1"
+    det = detect(rows) if rows else None
+    if det is None or not det.columns:
+        raise _nothing_found(bool(rows), det is not None)
+    table = build_table(sheet, det, {})
+    if not is_table_like(table):
+        raise _nothing_found(True, False)
+    return Dataset(file_id, filename, len(data), {sheet: table}, sheet, [sheet])
+
+
+def _read_book(file_id: str, filename: str, data: bytes, book: XlsxBook, limits: Limits) -> Dataset:
+    budget = CellBudget(limits.max_cells)
+    notes = list(book.notes)
+    visible = [n for n in book.sheet_names if n not in book.hidden]
+    hidden = [n for n in book.sheet_names if n in book.hidden]
+    tables: dict[str, Table] = {}
+    pivots: set[str] = set()
+    saw_rows = saw_header = False
+
+    def scan(names: list[str]) -> None:
+        nonlocal saw_rows, saw_header
+        for name in names:
+            rows = book.rows(name, budget)
+            if not rows:
+                continue
+            saw_rows = True
+            det = detect(rows)
+            del rows
+            if det is None or not det.columns:
+                saw_header |= det is not None
+                continue
+            formats = book.formats(name, det.first_data_row, det.columns)
+            table = build_table(name, det, formats)
+            if not is_table_like(table):
+                continue
+            tables[name] = table
+            if det.pivot:
+                pivots.add(name)
+
+    scan(visible[:MAX_SHEETS_READ])
+    if len(visible) > MAX_SHEETS_READ:
+        notes.append(f"read only the first {MAX_SHEETS_READ} of {len(visible)} sheets")
+    if not tables and hidden:
+        scan(hidden[:MAX_SHEETS_READ])
+        if tables:
+            notes.append("the data is on hidden sheets: " + ", ".join(tables))
+    elif hidden:
+        notes.append("skipped hidden sheets: " + ", ".join(hidden))
+    if not tables:
+        raise _nothing_found(saw_rows, saw_header)
+    active = max(tables, key=lambda n: _table_score(tables[n], n in pivots))
+    return Dataset(file_id, filename, len(data), tables, active, book.sheet_names, notes)
+
+
+def is_table_like(table: Table) -> bool:
+    """Prose is not a table, nor is a form full of zeros: with several rows, something varies."""
+    if all(c.type is ColumnType.TEXT for c in table.columns) and table.row_count < 2:
+        return False
+    if table.row_count < 3:
+        return True
+    for col in table.columns:
+        distinct = set()
+        for v in col.values:
+            if v is not None:
+                distinct.add(v)
+                if len(distinct) > 1:
+                    return True
+    return False
+
+
+def _nothing_found(saw_rows: bool, saw_header: bool) -> IntakeError:
+    if not saw_rows:
+        return IntakeError("empty", msg.NO_DATA, "no non-empty rows")
+    if saw_header:
+        return IntakeError("empty", msg.NO_DATA, "header without data rows")
+    return IntakeError("no_table", msg.NO_TABLE, "no header and data block")
+
+
+def _table_score(table: Table, pivot: bool) -> tuple[bool, bool, int]:
+    """Most table-like first: not a pivot report, has a measure, then size (rows × columns)."""
+    numeric = any(c.type is ColumnType.NUMBER for c in table.columns)
+    return (not pivot, numeric, min(table.row_count, 10_000) * len(table.columns))
+
+
+def build_table(sheet: str, det: Detected, formats: dict[int, str]) -> Table:
+    notes = list(det.notes)
+    by_position = list(zip_longest(*det.rows, fillvalue=None))
+    width = len(by_position)
+    columns: list[Column] = []
+    for name, c in zip(det.names, det.columns, strict=True):
+        values = list(by_position[c]) if c < width else [None] * len(det.rows)
+        col, col_notes = make_column(name, values, formats.get(c))
+        col, serial_notes = serial_dates(col)
+        columns.append(col)
+        notes.extend(col_notes + serial_notes)
+    return Table(sheet, columns, notes)
