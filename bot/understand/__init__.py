@@ -245,7 +245,7 @@ def understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstood
         assert parsed is not None
         blocker = _unknown_blocks(parsed, mods)
         if blocker:
-            return _refuse(blocker, understood, "a column that matches", ctx, table)
+            return _refuse(blocker, understood, "a column or value with that name", ctx, table)
         if not parsed.names_columns:
             return _refuse(
                 "I couldn't find any of the file's columns in it.",
@@ -265,11 +265,18 @@ def understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstood
 
 def _unknown_blocks(parsed: Parsed, mods: Modifiers) -> str | None:
     """Words that were meant as a column but match none: refuse rather than guess."""
+    if parsed.unmatched:
+        words = ", ".join(f"“{w}”" for w in parsed.unmatched[:4])
+        return f"nothing in the data matches {words}."
     if not parsed.unknown:
         return None
     words = ", ".join(f"“{w}”" for w in parsed.unknown[:4])
     counting = mods.aggregation is not None and not parsed.measures
-    if not parsed.measures and not counting and not (parsed.dims and mods.distribution):
+    if (
+        not parsed.measures
+        and not counting
+        and not (parsed.dims and (mods.distribution or mods.share))
+    ):
         return f"no column matches {words}."
     if (
         len(parsed.unknown) >= 1

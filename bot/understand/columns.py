@@ -93,7 +93,11 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 def norm_words(text: str) -> list[str]:
     """'UnitPrice', 'unit_price', 'Unit Prices' -> ['unit', 'price']."""
     words = _WORD.findall(_CAMEL.sub(" ", text).lower())
-    return [ABBREVIATIONS.get(w, singular(w)) for w in words]
+    return [_norm_word(w) for w in words]
+
+
+def _norm_word(w: str) -> str:
+    return ABBREVIATIONS.get(w) or ABBREVIATIONS.get(singular(w)) or singular(w)
 
 
 @lru_cache(maxsize=65536)
@@ -161,7 +165,7 @@ def tokenize(text: str, limit: int = 600) -> list[Token]:
         kind = m.lastgroup or "p"
         raw = m.group()
         low = raw.lower()
-        norm = ABBREVIATIONS.get(low, singular(low)) if kind == "word" else low
+        norm = _norm_word(low) if kind == "word" else low
         tokens.append(Token(raw, norm, kind, m.start(), m.end()))
         if len(tokens) >= limit:
             break
@@ -240,6 +244,8 @@ class ColumnIndex:
                     if not (n == 1 and self._exact_name(gram)):
                         continue
                 hit = self.best(gram)
+                if hit is None and n == 1 and span[0].text.lower() != gram[0]:
+                    hit = self.best([span[0].text.lower()])  # 'cots' is 'cost', not 'cot'
                 if hit is None:
                     continue
                 column, score, rivals = hit

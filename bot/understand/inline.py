@@ -98,6 +98,18 @@ def _table_rows(lines: list[str]) -> tuple[list[list[str]], int, int] | None:
     return best
 
 
+def _year_header(row: list[str], parsed: list[Number | None]) -> bool:
+    """'Region  2023  2024': a text corner cell over columns named by years."""
+    years = [p.value for p in parsed[1:] if p is not None]
+    return (
+        parsed[0] is None
+        and bool(row[0])
+        and len(years) == len(row) - 1
+        and all(isinstance(y, int) and 1900 <= y <= 2100 for y in years)
+        and years == sorted(set(years))
+    )
+
+
 def _table(rows: list[list[str]]) -> InlineData | None:
     rows = rows[: MAX_ROWS + 1]
     width = len(rows[0])
@@ -110,6 +122,8 @@ def _table(rows: list[list[str]]) -> InlineData | None:
     header = any(parsed[0][c] is None and rows[0][c] for c in range(width)) and any(
         numeric_ratio(c, parsed[1:]) >= 0.5 and parsed[0][c] is None for c in range(width)
     )
+    if not header and _year_header(rows[0], parsed[0]):
+        header = True
     body_text = rows[1:] if header else rows
     body = parsed[1:] if header else parsed
     names = rows[0] if header else [""] * width

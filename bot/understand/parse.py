@@ -111,6 +111,7 @@ class Parsed:
     problems: list[str] = field(default_factory=list)
     understood: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)  # unknown words in a column/value slot
 
     @property
     def names_columns(self) -> bool:
@@ -161,6 +162,7 @@ def parse_columns(text: str, table: Table) -> Parsed:
         st.take(m.start, m.end)
     mentions = sorted(exact + loose, key=lambda m: m.start)
     mentions = _comparisons(st, mentions)
+    mentions = _bool_filters(st, mentions)
     _value_filters(st, vals, mentions)
     _year_filters(st)
     _roles(st, mentions)
@@ -289,6 +291,40 @@ def _comparisons(st: _State, mentions: list[Mention]) -> list[Mention]:
         if m.note():
             st.out.notes.append(m.note() or "")
         st.take(m.start, j + 1)
+    return keep
+
+
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+
+
+def _bool_filters(st: _State, mentions: list[Mention]) -> list[Mention]:
+    """'where remote is true', 'remote only', 'non-remote': a yes/no column as a filter."""
+    keep = []
+    for m in mentions:
+        if m.column.type is not ColumnType.BOOL:
+            keep.append(m)
+            continue
+        j = m.end
+        while st.word(j) in ("is", "=", "equal", "was", "are"):
+            j += 1
+        value: bool | None = None
+        end = m.end
+        before = st.word(m.start - 1)
+        if st.word(j) in _TRUE | _FALSE and j > m.end or st.word(j) in ("true", "false"):
+            value, end = st.word(j) in _TRUE, j + 1
+        elif before in ("non", "not", "excluding", "without", "except") or (
+            before == "-" and st.word(m.start - 2) == "non"
+        ):
+            value = False
+        elif before in ("only", "just") or st.word(m.end) == "only":
+            value = True
+        if value is None:
+            keep.append(m)
+            continue
+        st.out.filters.append(Filter(m.column.name, "eq", value))
+        st.out.understood.append(f"{m.column.name} = {'yes' if value else 'no'}")
+        st.take(m.start, end)
     return keep
 
 
@@ -584,3 +620,34 @@ def _unknown(st: _State, mentions: list[Mention]) -> None:
         if t.text.lower() in STOPWORDS or t.text.lower() in _FILLER:
             continue
         out.unknown.append(t.text)
+        # Right after a list or filter word it was surely meant as a column or a value.
+        j = i - 1
+        while j >= 0 and st.word(j) in ("the", "a", "an", "is", "are", "=", "status"):
+            j -= 1
+        if st.word(j) in _STRICT_BEFORE and j not in st.taken or _after_filter(st, i):
+            out.unmatched.append(t.text)
+
+
+_STRICT_BEFORE = {
+    "and",
+    ",",
+    "&",
+    "or",
+    "by",
+    "per",
+    "vs",
+    "versus",
+    "against",
+    "only",
+    "excluding",
+    "except",
+    "without",
+    "where",
+    "exclude",
+    "plus",
+}
+
+
+def _after_filter(st: _State, i: int) -> bool:
+    """'where status is pending': the word after 'where <column> is' is a value to filter on."""
+    return st.word(i - 1) in ("is", "=", "equals") and st.word(i - 3) == "where"

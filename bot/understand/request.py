@@ -279,14 +279,17 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         re.compile(
             r"\b(?:top|first|best|highest|largest|biggest|leading|greatest)[- ]?"
             + _N
-            + r"\b(?!\s*(?:%|percent))",
+            + r"\b(?![.,]\d)(?!\s*(?:%|percent))",
             re.I,
         ),
         "top",
     ),
     (
         re.compile(
-            r"\b(?:bottom|worst|lowest|smallest|least)[- ]?" + _N + r"\b(?!\s*(?:%|percent))", re.I
+            r"(?<!at )\b(?:bottom|worst|lowest|smallest|least)[- ]?"
+            + _N
+            + r"\b(?![.,]\d)(?!\s*(?:%|percent))",
+            re.I,
         ),
         "bottom",
     ),
@@ -350,12 +353,35 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"\b(?:share|shares|proportion|proportions|percentage|breakdown|split|composition|part)s?\b(?:\s+of)?",
+            r"\b(?:share|shares|proportion|proportions|percentages?|percent)\b(?:\s+of)?|"
+            r"\b(?:breakdown|split|composition|makeup|make-up)\s+of\b|(?:\bwhat\s*)?%\s*of\b",
             re.I,
         ),
         "share",
     ),
 ]
+
+
+_AS = (
+    r"(?:\b(?:as|into|in|to|make\s+it(?:\s+into)?|turn\s+(?:it|this)\s+into|change\s+(?:it\s+)?to|"
+    r"switch\s+to|show\s+(?:it\s+)?as|do)\s+(?:an?\s+)?)?"
+)
+_TYPE_KINDS = ("horizontal", "donut", "pie", "scatter", "histogram", "area", "line", "bar")
+
+
+def _arrange(rules: list[tuple[re.Pattern[str], str]]) -> list[tuple[re.Pattern[str], str]]:
+    """Chart-type words take a leading 'as a'/'make it a'; style and colour go before them."""
+    wrapped = [
+        (re.compile(_AS + "(?:" + p.pattern + ")", re.I), k) if k in _TYPE_KINDS else (p, k)
+        for p, k in rules
+    ]
+    first = next(i for i, (_, k) in enumerate(wrapped) if k == "horizontal")
+    looks = [r for r in wrapped if r[1] in ("style", "color")]
+    rest = [r for r in wrapped if r[1] not in ("style", "color")]
+    return rest[:first] + looks + rest[first:]
+
+
+_RULES = _arrange(_RULES)
 
 
 def _apply(mods: Modifiers, kind: str, m: re.Match[str]) -> None:

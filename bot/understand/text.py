@@ -15,7 +15,8 @@ _ANGLE = re.compile(r"<([^<>\n]{1,2000})>")
 _EMOJI_CODE = re.compile(r"(?<![\w:]):(?=[a-z0-9_+'-]{0,60}[a-z])[a-z0-9_+'-]{1,60}:(?![\w])", re.I)
 _BOLD_STRIKE = re.compile(r"(?<![\w*~])[*~]+(?=\S)|(?<=\S)[*~]+(?![\w*~])")
 _ITALIC = re.compile(r"(?<!\w)_+(?=[^\s_])|(?<=[^\s_])_+(?!\w)")
-_SPACES = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_SPACES = re.compile(r" {2,}")
 
 _TRANSLATE = str.maketrans(
     {
@@ -82,7 +83,8 @@ def clean(text: str) -> str:
     text = _EMOJI_CODE.sub(" ", text)
     text = _BOLD_STRIKE.sub("", text)
     text = _ITALIC.sub("", text)
-    lines = [_SPACES.sub(" ", line).strip(" ") for line in text.split("\n")]
+    text = _ODD_SPACES.sub(" ", text)
+    lines = [_SPACES.sub("  ", line).strip(" ") for line in text.split("\n")]
     return "\n".join(line for line in lines if line.strip())
 
 
