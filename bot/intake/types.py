@@ -150,16 +150,9 @@ def _number_column(name: str, values: list[Any], missing: int, fmt: str | None) 
     prefix, suffix, decimals, percent = format_hints(fmt)
     if percent:
         values = [None if v is None else round(v * 100, 10) for v in values]
-        decimals = max((decimals or 0) - 2, 0) if decimals is not None else None
-        decimals = _format_decimals(fmt) if decimals is None else decimals
     values = _integral(values)
     missing = values.count(None)
     return Column(name, ColumnType.NUMBER, values, NumberFormat(prefix, suffix, decimals), missing)
-
-
-def _format_decimals(fmt: str | None) -> int | None:
-    _, _, decimals, _ = format_hints(fmt)
-    return decimals
 
 
 def _mixed_column(name: str, values: list[Any], fmt: str | None) -> tuple[Column, list[str]]:

@@ -12,7 +12,8 @@ import re
 import warnings
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from openpyxl import load_workbook
@@ -77,7 +78,7 @@ class XlsxBook:
         append = rows.append
         used, limit = budget.used, budget.limit
         empty_run = 0
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _reading_errors():
             warnings.simplefilter("ignore")
             for row in ws.iter_rows(values_only=True):
                 n = len(row)
@@ -123,6 +124,19 @@ class XlsxBook:
         self.wb.close()
 
 
+@contextmanager
+def _reading_errors() -> Iterator[None]:
+    """Sheet XML is parsed lazily: map its failures to refusals too."""
+    try:
+        yield
+    except IntakeError:
+        raise
+    except Exception as exc:
+        if _unsafe(exc):
+            raise IntakeError("unsafe", msg.UNSAFE, repr(exc)) from None
+        raise IntakeError("corrupt", msg.CORRUPT, f"sheet: {exc!r}") from None
+
+
 def _open(data: bytes, limits: Limits, notes: list[str]) -> Workbook:
     if _has_backslash_names(data):
         data = _rewrite(data, limits, rename=lambda n: n.replace("\\", "/"))
@@ -138,6 +152,8 @@ def _open(data: bytes, limits: Limits, notes: list[str]) -> Workbook:
         except Exception as exc2:
             if _unsafe(exc2):
                 raise IntakeError("unsafe", msg.UNSAFE, repr(exc2)) from None
+            if _only_chartsheets(data):
+                raise IntakeError("chart_only", msg.CHART_ONLY) from None
             raise IntakeError("corrupt", msg.CORRUPT, repr(exc)) from None
         notes.append("couldn't read the file's cell formatting, so dates may show as numbers")
     if not wb.worksheets and _is_strict(data):
@@ -181,6 +197,16 @@ def _has_backslash_names(data: bytes) -> bool:
             return any("\\" in n for n in zf.namelist())
     except zipfile.BadZipFile:
         return False
+
+
+def _only_chartsheets(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = zf.namelist()
+    except zipfile.BadZipFile:
+        return False
+    has = lambda part: any(n.startswith(f"xl/{part}/") for n in names)  # noqa: E731
+    return has("chartsheets") and not has("worksheets")
 
 
 def _is_strict(data: bytes) -> bool:

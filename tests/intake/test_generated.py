@@ -1,0 +1,329 @@
+"""Workbooks and CSV files built in the test: hostile files and the messy layouts people share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+
+from bot.intake import IntakeError, Limits, read_dataset
+from bot.table import ColumnType
+from tests.intake.conftest import sheet_bytes, xlsx_bytes
+
+N, D, B, T = ColumnType.NUMBER, ColumnType.DATE, ColumnType.BOOL, ColumnType.TEXT
+
+
+def read(data: bytes, name: str = "book.xlsx", limits: Limits | None = None):
+    return read_dataset("F1", name, data, limits or Limits())
+
+
+def refusal(data: bytes, name: str = "book.xlsx", limits: Limits | None = None) -> IntakeError:
+    with pytest.raises(IntakeError) as err:
+        read(data, name, limits)
+    return err.value
+
+
+def rezip(data: bytes, edit) -> bytes:
+    """Copy an xlsx, letting ``edit(name, content)`` change or add members."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, edit(info.filename, src.read(info)))
+        extra = edit("__extra__", b"")
+        if extra:
+            for name, content in extra:
+                dst.writestr(name, content)
+    return out.getvalue()
+
+
+SIMPLE = [["Region", "Revenue"], ["North", 10], ["South", 20], ["East", 5]]
+
+
+# --- hostile files -------------------------------------------------------------------------
+
+
+def test_zip_bomb_is_refused_before_inflating() -> None:
+    def add_bomb(name: str, content: bytes):
+        if name == "__extra__":
+            return [("xl/media/padding.bin", b"\0" * (12 * 1024 * 1024))]
+        return content
+
+    data = rezip(sheet_bytes(SIMPLE), add_bomb)
+    assert len(data) < 100_000  # 12 MiB of zeros deflate to almost nothing
+    err = refusal(data, limits=Limits(max_uncompressed=10 * 1024 * 1024))
+    assert err.code == "too_large"
+
+
+def test_too_many_zip_members_is_refused() -> None:
+    def add_many(name: str, content: bytes):
+        return [(f"junk/{i}.txt", b"x") for i in range(60)] if name == "__extra__" else content
+
+    err = refusal(rezip(sheet_bytes(SIMPLE), add_many), limits=Limits(max_members=50))
+    assert err.code == "too_large"
+
+
+def test_absurd_dimension_is_read_by_real_cells() -> None:
+    def huge_dimension(name: str, content: bytes):
+        if name == "xl/worksheets/sheet1.xml":
+            content = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', content)
+            # a styled empty cell at the very end of the sheet, as some producers write
+            content = content.replace(
+                b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>'
+            )
+        return None if name == "__extra__" else content
+
+    ds = read(rezip(sheet_bytes(SIMPLE), huge_dimension))
+    assert ds.table.row_count == 3
+    assert [c.name for c in ds.table.columns] == ["Region", "Revenue"]
+
+
+def test_cell_limit_is_enforced_while_reading() -> None:
+    rows = [["a", "b", "c", "d"]] + [[i, i, i, i] for i in range(400)]
+    assert refusal(sheet_bytes(rows), limits=Limits(max_cells=1000)).code == "too_large"
+    assert read(sheet_bytes(rows), limits=Limits(max_cells=2000)).table.row_count == 400
+
+
+def test_xml_entity_expansion_is_refused() -> None:
+    dtd = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    )
+
+    def inject(name: str, content: bytes):
+        if name == "xl/worksheets/sheet1.xml":
+            return dtd + content.replace(b"<t>North</t>", b"<t>&lol2;</t>")
+        return None if name == "__extra__" else content
+
+    assert refusal(rezip(sheet_bytes(SIMPLE), inject)).code == "unsafe"
+
+
+def test_formula_looking_text_stays_text() -> None:
+    def build(wb: Workbook) -> None:
+        ws = wb.active
+        ws.append(["Name", "Note"])
+        for i, text in enumerate(["=cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0"], 2):
+            ws.cell(i, 1, "ab"[i - 2])
+            cell = ws.cell(i, 2, text)
+            cell.data_type = "s"  # typed as text in Excel, not as a formula
+
+    col = read(xlsx_bytes(build)).table.column("Note")
+    assert col.type is T
+    assert col.values == ["=cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0"]
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "code"),
+    [
+        (b"", "a.xlsx", "empty"),
+        (b"<!DOCTYPE html><html><body>Sign in</body></html>", "a.xlsx", "not_a_spreadsheet"),
+        (b"%PDF-1.7\n...", "a.xlsx", "not_a_spreadsheet"),
+        (b"PK\x03\x04\x14\x00\x00\x00garbage", "a.xlsx", "corrupt"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "Workbook".encode("utf-16-le"), "a.xlsx", "xls"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le"),
+            "a.xlsx",
+            "encrypted",
+        ),
+    ],
+)
+def test_wrong_content_is_judged_by_its_bytes(data: bytes, name: str, code: str) -> None:
+    assert refusal(data, name).code == code
+
+
+def test_truncated_workbook_is_corrupt() -> None:
+    data = sheet_bytes(SIMPLE)
+    assert refusal(data[: len(data) // 2]).code == "corrupt"
+
+
+def test_chart_only_workbook() -> None:
+    def build(wb: Workbook) -> None:
+        wb.create_chartsheet("Chart")
+        wb.remove(wb.active)
+
+    assert refusal(xlsx_bytes(build)).code == "chart_only"
+
+
+def test_too_large_file_bytes() -> None:
+    assert refusal(sheet_bytes(SIMPLE), limits=Limits(max_bytes=100)).code == "too_large"
+
+
+def test_xlsm_name_reads_as_data() -> None:
+    assert read(sheet_bytes(SIMPLE), "macro.xlsm").table.row_count == 3
+
+
+# --- layout --------------------------------------------------------------------------------
+
+
+def test_title_rows_blank_leading_columns_totals_and_notes() -> None:
+    rows = [
+        ["Quarterly sales report"],
+        ["Prepared by finance", None, "2024-03-01"],
+        [],
+        [None, None, "Region", "Revenue", "Units"],
+        [None, None, "North", 100, 3],
+        [None, None, "South", 250, 5],
+        [None, None, "East", 50, 1],
+        [None, None, "Total", 400, 9],
+        [],
+        [None, None, "Figures are unaudited."],
+    ]
+    table = read(sheet_bytes(rows)).table
+    assert [c.name for c in table.columns] == ["Region", "Revenue", "Units"]
+    assert table.column("Revenue").values == [100, 250, 50]
+    assert "ignored the Total row" in table.notes
+
+
+def test_subtotal_rows_are_excluded() -> None:
+    rows = [["Region", "Sales"], ["A", 1], ["B", 2], ["Subtotal", 3], ["C", 4], ["Grand Total", 7]]
+    table = read(sheet_bytes(rows)).table
+    assert table.column("Region").values == ["A", "B", "C"]
+    assert {"ignored the Subtotal row", "ignored the Grand Total row"} <= set(table.notes)
+
+
+def test_two_row_header_under_merged_years_is_flattened() -> None:
+    def build(wb: Workbook) -> None:
+        ws = wb.active
+        ws.append([None, 2023, None, 2024, None])
+        ws.append(["Product", "Q1", "Q2", "Q1", "Q2"])
+        ws.append(["Widget", 1, 2, 3, 4])
+        ws.append(["Gadget", 5, 6, 7, 8])
+        ws.merge_cells("B1:C1")
+        ws.merge_cells("D1:E1")
+
+    table = read(xlsx_bytes(build)).table
+    assert [c.name for c in table.columns] == [
+        "Product",
+        "2023 Q1",
+        "2023 Q2",
+        "2024 Q1",
+        "2024 Q2",
+    ]
+
+
+def test_duplicate_and_empty_header_names_are_made_unique() -> None:
+    rows = [["Revenue", "Revenue", None, "Name"], [1, 2, 3, "a"], [4, 5, 6, "b"]]
+    names = [c.name for c in read(sheet_bytes(rows)).table.columns]
+    assert names == ["Revenue", "Revenue (2)", "Column 3", "Name"]
+
+
+def test_most_table_like_sheet_is_active_and_all_are_kept() -> None:
+    def build(wb: Workbook) -> None:
+        ws = wb.active
+        ws.title = "Cover"
+        ws.append(["This workbook holds the 2024 figures."])
+        data = wb.create_sheet("Data")
+        data.append(["Month", "Sales"])
+        for m in range(1, 13):
+            data.append([dt.date(2024, m, 1), m * 10])
+        small = wb.create_sheet("Lookup")
+        small.append(["Code", "Label"])
+        small.append(["A", "Alpha"])
+        small.append(["B", "Beta"])
+        secret = wb.create_sheet("Secret")
+        secret.append(["x", "y"])
+        for i in range(50):
+            secret.append([i, i])
+        secret.sheet_state = "hidden"
+
+    ds = read(xlsx_bytes(build))
+    assert ds.active_sheet == "Data"
+    assert set(ds.tables) == {"Data", "Lookup"}
+    assert ds.sheet_names == ["Cover", "Data", "Lookup", "Secret"]
+    assert any("hidden" in n for n in ds.notes)
+
+
+def test_header_only_sheet_is_empty() -> None:
+    assert refusal(sheet_bytes([["a", "b", "c"]])).code == "empty"
+
+
+def test_prose_only_sheet_has_no_table() -> None:
+    rows = [["Dear team,"], ["please find the numbers attached."], [], ["Regards"]]
+    assert refusal(sheet_bytes(rows)).code == "no_table"
+
+
+# --- types ---------------------------------------------------------------------------------
+
+
+def test_percentages_follow_the_cell_format() -> None:
+    rows = [["Team", "Share"], ["A", 0.65], ["B", 0.125]]
+    col = read(sheet_bytes(rows, formats={"B": "0.0%"})).table.column("Share")
+    assert col.type is N
+    assert col.values == [65, 12.5]
+    assert col.number_format.suffix == "%"
+    assert col.number_format.decimals == 1
+
+
+def test_currency_format_gives_prefix_and_decimals() -> None:
+    rows = [["Item", "Cost"], ["Rent", 1000], ["Gas", 99.5]]
+    col = read(sheet_bytes(rows, formats={"B": '"$"#,##0.00'})).table.column("Cost")
+    assert (col.number_format.prefix, col.number_format.decimals) == ("$", 2)
+
+
+def test_real_dates_and_serials_with_date_format() -> None:
+    rows = [["Day", "Visits"], [dt.datetime(2024, 1, 1), 3], [45293, 4]]
+    col = read(sheet_bytes(rows, formats={"A": "yyyy-mm-dd"})).table.column("Day")
+    assert col.type is D
+    assert [v.date() for v in col.values] == [dt.date(2024, 1, 1), dt.date(2024, 1, 2)]
+
+
+def test_numbers_stored_as_text_with_separators_and_currency() -> None:
+    rows = [["Item", "Price"], ["a", "$1,234.50"], ["b", "$99"], ["c", "n/a"], ["d", None]]
+    col = read(sheet_bytes(rows)).table.column("Price")
+    assert col.type is N
+    assert col.values == [1234.5, 99, None, None]
+    assert col.missing == 2
+    assert col.number_format.prefix == "$"
+
+
+def test_mixed_column_stays_text_and_booleans_are_booleans() -> None:
+    rows = [["Due", "Done"], [dt.datetime(2024, 1, 1), True], ["TBD", False], ["13-Sep", None]]
+    table = read(sheet_bytes(rows)).table
+    assert table.column("Due").type is T
+    assert table.column("Due").values == ["2024-01-01", "TBD", "13-Sep"]
+    assert table.column("Done").type is B
+    assert table.column("Done").missing == 1
+
+
+def test_headerless_block_gets_column_names() -> None:
+    rows = [[dt.datetime(2024, 1, d), d * 1.5, d * 2.5] for d in range(1, 6)]
+    table = read(sheet_bytes(rows)).table
+    assert [c.name for c in table.columns] == ["Column 1", "Column 2", "Column 3"]
+    assert table.row_count == 5
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Region,Revenue\nNorth,1200.5\nSouth,300\n", "utf-8"),
+        ("Region;Revenue\nNorth;1.200,5\nSouth;300\n", "cp1252"),
+        ("Region\tRevenue\nNorth\t1200.5\nSouth\t300\n", "utf-8-sig"),
+        ("Region|Revenue\nNorth|1200.5\nSouth|300\n", "latin-1"),
+        ('Region,Revenue\n"North, upper","1,200.5"\nSouth,300\n', "utf-8"),
+    ],
+)
+def test_csv_delimiters_and_encodings(text: str, encoding: str) -> None:
+    ds = read(text.encode(encoding), "sales.csv")
+    assert ds.active_sheet == "sales"
+    assert ds.table.column("Revenue").values == [1200.5, 300]
+    assert ds.table.column("Revenue").type is N
+
+
+def test_csv_cp1252_text_survives() -> None:
+    data = "Città;Importo\nMünchen;5\nZürich;7\n".encode("cp1252")
+    table = read(data, "città.csv").table
+    assert table.column("Città").values == ["München", "Zürich"]
+
+
+def test_csv_with_title_line_and_percentages() -> None:
+    data = b"Survey results\n\nAnswer,Share\nYes,65%\nNo,35%\n"
+    col = read(data, "survey.csv").table.column("Share")
+    assert col.values == [65, 35]
+    assert col.number_format.suffix == "%"
