@@ -36,8 +36,8 @@ def gallery_specs() -> dict[str, ChartSpec]:
     walks = np.cumsum(rng.normal(0, 1, (4, 1000)), axis=1) + np.array([[50], [40], [30], [20]])
     price = rng.gamma(4, 12, 10_000)
     rating = np.clip(2.2 + price / 60 + rng.normal(0, 0.6, 10_000), 1, 5)
-    ages = rng.normal(41, 12, 2_000)
-    age_edges = list(range(15, 80, 5))
+    ages = np.clip(rng.normal(41, 12, 2_000), 15, 79.9)
+    age_edges = list(range(15, 85, 5))
     age_counts, _ = np.histogram(ages, bins=age_edges)
     file = {"source": "file", "source_file": "sales.xlsx", "sheet": "2024"}
     profit = [12_400, 8_100, -3_200, 5_600, -7_900, 2_300, 9_800, 14_100, -1_500, 6_700]

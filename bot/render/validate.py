@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import math
@@ -48,6 +49,8 @@ _TYPE_ALIASES: dict[str, tuple[ChartType, dict[str, bool]]] = {
     "distribution": (ChartType.HISTOGRAM, {}),
 }
 _NUMBER_NOISE = re.compile(r"[\s,_$€£¥%]|(?<=\d)'(?=\d)")
+_NUMBER = re.compile(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)(k|K|m|M|bn|b|B)?")
+_SCALES = {"k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9}
 _MISSING = {"", "nan", "none", "null", "n/a", "na", "-", "—", "–", "#n/a", "?"}
 
 
@@ -64,6 +67,8 @@ def validate(spec: ChartSpec | dict[str, Any]) -> ChartSpec:
     options = _options(spec.options, implied)
     series = _series(spec.series)
     labels = list(spec.x_labels or [])
+    if chart_type is ChartType.SCATTER and not labels:
+        raise SpecError("A scatter chart needs x values: one number per point.")
     longest = max(len(s.values) for s in series)
     if not labels and chart_type is not ChartType.SCATTER:
         labels = [str(i + 1) for i in range(longest)]
@@ -159,24 +164,19 @@ def _number(value: Any, where: str) -> float | None:
     if isinstance(value, bool):
         return float(value)
     if isinstance(value, int | float | decimal.Decimal):
-        number = float(value)
-        return number if math.isfinite(number) else None
+        with contextlib.suppress(ValueError, OverflowError):
+            number = float(value)
+            return number if math.isfinite(number) else None
     if isinstance(value, str):
         text = value.strip()
         if text.lower() in _MISSING:
             return None
         negative = text.startswith("(") and text.endswith(")")  # accounting style: (1,200)
         text = _NUMBER_NOISE.sub("", text.strip("()")).replace("\u2212", "-")
-        scale = {"k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9}.get(
-            re.sub(r"^[-+.\d]+(e[-+]?\d+)?", "", text.lower())
-        )
-        if scale is not None:
-            text = re.match(r"[-+.\deE]+", text).group(0)  # type: ignore[union-attr]
-        try:
-            number = float(text) * (scale or 1.0) * (-1 if negative else 1)
-        except ValueError:
-            pass
-        else:
+        match = _NUMBER.fullmatch(text)
+        if match:
+            scale = _SCALES[match.group(2).lower()] if match.group(2) else 1.0
+            number = float(match.group(1)) * scale * (-1 if negative else 1)
             return number if math.isfinite(number) else None
     raise SpecError(f"{str(value)[:40]!r} in {where!r} is not a number.")
 
