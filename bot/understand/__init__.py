@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.spec import ChartSpec
+from bot.spec import Aggregation, ChartSpec
 from bot.table import Dataset, Table
 from bot.understand.answers import not_understood_text
 from bot.understand.build import Refusal, inline_chart, make_query, query_chart
@@ -271,7 +271,7 @@ def _unknown_blocks(parsed: Parsed, mods: Modifiers) -> str | None:
     if not parsed.unknown:
         return None
     words = ", ".join(f"“{w}”" for w in parsed.unknown[:4])
-    counting = mods.aggregation is not None and not parsed.measures
+    counting = mods.aggregation is Aggregation.COUNT and not parsed.measures
     if (
         not parsed.measures
         and not counting

@@ -214,19 +214,26 @@ def _relative_dates(st: _State) -> None:
     dates = _date_columns(st.table)
     toks = st.tokens
     for i, t in enumerate(toks):
-        if t.norm not in ("last", "past", "previous", "recent") or i + 2 >= len(toks) + 1:
+        if t.norm in ("ytd",):
+            t_unit, single = "year", "this"
+        elif t.norm not in ("last", "past", "previous", "recent", "this", "current"):
             continue
+        else:
+            t_unit, single = None, t.norm
         j = i + 1
         n = 1
-        if j < len(toks) and toks[j].kind == "num":
+        counted = j < len(toks) and toks[j].kind == "num"
+        if counted:
             num = parse_number(toks[j].text)
             if num is None or not float(num.value).is_integer():
                 continue
             n = int(num.value)
             j += 1
-        unit = st.word(j)
+        unit = t_unit or st.word(j)
         if unit not in ("day", "week", "month", "quarter", "year"):
             continue
+        if t_unit:
+            j = i
         if not dates:
             st.out.problems.append("A time window needs a date column, and this table has none.")
             st.take(i, j + 1)
@@ -234,6 +241,16 @@ def _relative_dates(st: _State) -> None:
         col = dates[0]
         newest = max((v for v in col.values if isinstance(v, dt.date)), default=None)
         if newest is None:
+            continue
+        if not counted and single in ("this", "current", "last", "previous") and unit != "day":
+            # 'this year' is the newest period in the data; 'last year' the one before it.
+            back = 0 if single in ("this", "current") else 1
+            label = _window_start(newest, unit, 1 + back)
+            if unit == "week":
+                label = period(newest - dt.timedelta(days=7 * back), "week") or label
+            st.out.filters.append(Filter(col.name, "eq", label))
+            st.out.understood.append(f"{single} {unit} ({label})")
+            st.take(i, j + 1)
             continue
         start = _window_start(newest, unit, n)
         st.out.filters.append(Filter(col.name, "ge", start))
@@ -604,48 +621,39 @@ _FILLER = set(
     lol ty u ur r im i'm ive i've id i'd gonna wanna gimme lemme quick quickly asap real really
     actually maybe kinda sorta pretty nice good great cool awesome thanks thank okay alright
     something anything again once more less fewer greater higher lower bigger larger smaller
-    than more same other another new old latest current recent previous past next only""".split()
+    than more same other another new old latest current recent previous past next only
+    spreadsheet file sheet workbook excel dataset tab doc document""".split()
 )
 
 
 def _unknown(st: _State, mentions: list[Mention]) -> None:
-    """Words that look like they meant a column but match nothing."""
+    """Words that look like they meant a column or a value but match nothing."""
     out = st.out
-    toks = st.tokens
-    for i, t in enumerate(toks):
+    for i, t in enumerate(st.tokens):
         if i in st.taken or t.kind != "word":
             continue
+        if _after_filter(st, i) and t.norm not in STOPWORDS:
+            out.unknown.append(t.text)
+            out.unmatched.append(t.text)
+            continue
+        low = t.text.lower()
         if t.norm in STOPWORDS or t.norm in _FILLER or len(t.norm) < 2:
             continue
-        if t.text.lower() in STOPWORDS or t.text.lower() in _FILLER:
+        if low in STOPWORDS or low in _FILLER:
             continue
         out.unknown.append(t.text)
         # Right after a list or filter word it was surely meant as a column or a value.
         j = i - 1
-        while j >= 0 and st.word(j) in ("the", "a", "an", "is", "are", "=", "status"):
+        while j >= 0 and st.word(j) in ("the", "a", "an", "is", "are", "="):
             j -= 1
-        if st.word(j) in _STRICT_BEFORE and j not in st.taken or _after_filter(st, i):
+        if st.word(j) in _STRICT_BEFORE and j not in st.taken:
             out.unmatched.append(t.text)
 
 
 _STRICT_BEFORE = {
-    "and",
-    ",",
-    "&",
-    "or",
-    "by",
-    "per",
-    "vs",
-    "versus",
-    "against",
-    "only",
-    "excluding",
-    "except",
-    "without",
-    "where",
-    "exclude",
-    "plus",
-}
+    "and", ",", "&", "or", "by", "per", "vs", "versus", "against", "only", "excluding", "except",
+    "without", "where", "exclude", "plus", "for", "in",
+}  # fmt: skip
 
 
 def _after_filter(st: _State, i: int) -> bool:
