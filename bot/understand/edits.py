@@ -167,10 +167,11 @@ def _restyle(prev: ChartSpec, mods: Modifiers, text: str) -> Built:
         spec.title = mods.title
         if spec.query is not None:
             spec.query["auto_title"] = False
-    if mods.x_label is not None:
-        spec.x_label = mods.x_label
-    if mods.y_label is not None:
-        spec.y_label = mods.y_label
+    for axis in ("x_label", "y_label"):
+        if getattr(mods, axis) is not None:
+            setattr(spec, axis, getattr(mods, axis))
+            if spec.query is not None:
+                spec.query[f"{axis}_set"] = True
     if mods.sort is not None or mods.limit is not None:
         sort = None if mods.sort == "none" else (mods.sort or spec.sort)
         spec.x_labels, spec.series = sort_limit(spec.x_labels, spec.series, sort, mods.limit)

@@ -622,7 +622,8 @@ _FILLER = set(
     actually maybe kinda sorta pretty nice good great cool awesome thanks thank okay alright
     something anything again once more less fewer greater higher lower bigger larger smaller
     than more same other another new old latest current recent previous past next only
-    spreadsheet file sheet workbook excel dataset tab doc document""".split()
+    spreadsheet file sheet workbook excel dataset tab doc document filter filters unfiltered
+    ones one""".split()
 )
 
 

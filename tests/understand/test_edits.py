@@ -1,0 +1,235 @@
+"""Follow-up edits on the previous chart, with the previous spec passed through JSON the way the
+session stores it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.spec import ChartSpec
+from bot.understand import ChartResult, Command, Context, NotUnderstood, understand
+from tests.understand.data import sales_dataset
+from tests.understand.expect import SALES, grouped, month
+
+DS = sales_dataset()
+REGION = lambda r: r["Region"]  # noqa: E731
+PRODUCT = lambda r: r["Product"]  # noqa: E731
+
+
+def chart(text: str, previous: ChartSpec | None = None, dataset=DS) -> ChartSpec:
+    result = understand(text, Context(dataset=dataset, previous=previous))
+    assert isinstance(result, ChartResult), getattr(result, "message", result)
+    return result.spec
+
+
+def stored(spec: ChartSpec) -> ChartSpec:
+    """What the next message sees: the spec after a JSON round trip."""
+    return ChartSpec.from_dict(json.loads(spec.to_json()))
+
+
+@pytest.fixture
+def rev_by_region() -> ChartSpec:
+    return stored(chart("revenue by region"))
+
+
+def values(spec: ChartSpec) -> list[list[float]]:
+    return [s.values for s in spec.series]
+
+
+@pytest.mark.parametrize(
+    ("text", "chart_type"),
+    [
+        ("make it a pie", "pie"),
+        ("as a line", "line"),
+        ("line chart instead", "line"),
+        ("turn it into a donut", "donut"),
+        ("area chart pls", "area"),
+        ("change to bar", "bar"),
+        ("pie", "pie"),
+    ],
+)
+def test_change_type_keeps_data(rev_by_region, text, chart_type) -> None:
+    spec = chart(text, rev_by_region)
+    assert str(spec.chart_type) == chart_type
+    assert spec.x_labels == rev_by_region.x_labels
+    assert values(spec) == values(rev_by_region)
+    assert spec.source == "previous"
+
+
+@pytest.mark.parametrize(
+    ("text", "option", "value"),
+    [
+        ("horizontal", "horizontal", True),
+        ("make it horizontal", "horizontal", True),
+        ("flip it sideways", "horizontal", True),
+        ("log scale", "log_scale", True),
+        ("use a logarithmic axis", "log_scale", True),
+        ("show values", "show_values", True),
+        ("add data labels", "show_values", True),
+        ("show the numbers on the bars", "show_values", True),
+        ("in blue", "color", "blue"),
+        ("make the bars red", "color", "red"),
+        ("colour it dark green", "color", "darkgreen"),
+        ("add a trend line", "trend_line", True),
+    ],
+)
+def test_option_edits(rev_by_region, text, option, value) -> None:
+    spec = chart(text, rev_by_region)
+    assert getattr(spec.options, option) == value
+    assert values(spec) == values(rev_by_region)
+
+
+@pytest.mark.parametrize("text", ["dark style", "make it dark", "in dark mode", "dark theme pls"])
+def test_style_words_on_a_chart_restyle_it(rev_by_region, text) -> None:
+    assert chart(text, rev_by_region).style == "dark"
+
+
+def test_style_words_without_chart_are_a_thread_setting() -> None:
+    assert understand("dark style", Context(dataset=DS)) == Command("set_style", "dark")
+    assert understand("use pastel theme", Context()) == Command("set_style", "pastel")
+
+
+def test_title_and_axis_labels(rev_by_region) -> None:
+    spec = chart("title: Sales 2024", rev_by_region)
+    assert spec.title == "Sales 2024"
+    spec = chart("x axis: Area, y axis: Dollars", stored(spec))
+    assert (spec.x_label, spec.y_label) == ("Area", "Dollars")
+    assert spec.title == "Sales 2024"  # earlier edits survive later ones
+    spec = chart("average instead", stored(spec))
+    assert spec.title == "Sales 2024" and spec.x_label == "Area"
+
+
+def test_sorting_and_top_n(rev_by_region) -> None:
+    labels, (vals,) = grouped(SALES, REGION, ["Revenue"], sort="desc")
+    spec = chart("sort descending", rev_by_region)
+    assert spec.x_labels == labels and spec.y_values == vals
+    spec = chart("only top 3", rev_by_region)
+    assert spec.x_labels == labels[:3] and spec.y_values == vals[:3]
+    spec = chart("bottom 2", rev_by_region)
+    asc, (asc_vals,) = grouped(SALES, REGION, ["Revenue"], sort="asc")
+    assert spec.x_labels == asc[:2] and spec.y_values == asc_vals[:2]
+
+
+def test_stacked_on_grouped_chart() -> None:
+    prev = stored(chart("revenue by region and product"))
+    spec = chart("stacked", prev)
+    assert spec.options.stacked and str(spec.chart_type) == "bar"
+    assert values(spec) == values(prev)
+
+
+@pytest.mark.parametrize(
+    ("text", "how"),
+    [
+        ("average instead", "mean"),
+        ("use the mean", "mean"),
+        ("max instead", "max"),
+        ("show the minimum", "min"),
+        ("sum it", "sum"),
+    ],
+)
+def test_switch_aggregation_reruns_the_query(rev_by_region, text, how) -> None:
+    labels, (vals,) = grouped(SALES, REGION, ["Revenue"], how)
+    spec = chart(text, rev_by_region)
+    assert spec.x_labels == labels
+    assert spec.y_values == pytest.approx(vals)
+    assert str(spec.aggregation) == how
+
+
+def test_count_instead(rev_by_region) -> None:
+    labels, (vals,) = grouped(SALES, REGION, None, "count")
+    spec = chart("count instead", rev_by_region)
+    assert spec.x_labels == labels and spec.y_values == vals
+
+
+@pytest.mark.parametrize("text", ["units instead", "show units", "switch to units", "units"])
+def test_switch_measure(rev_by_region, text) -> None:
+    labels, (vals,) = grouped(SALES, REGION, ["Units"])
+    spec = chart(text, rev_by_region)
+    assert spec.x_labels == labels and spec.y_values == vals
+    assert spec.series[0].name == "Units"
+
+
+@pytest.mark.parametrize(
+    "text", ["by product instead", "by product", "group by product", "per product"]
+)
+def test_switch_dimension(rev_by_region, text) -> None:
+    labels, (vals,) = grouped(SALES, PRODUCT, ["Revenue"])
+    spec = chart(text, rev_by_region)
+    assert spec.x_labels == labels and spec.y_values == vals
+
+
+def test_switch_to_months_becomes_a_line(rev_by_region) -> None:
+    labels, (vals,) = grouped(SALES, month, ["Revenue"], ordered=True)
+    spec = chart("by month", rev_by_region)
+    assert str(spec.chart_type) == "line"
+    assert spec.x_labels == labels and spec.y_values == vals
+
+
+def test_add_and_drop_series(rev_by_region) -> None:
+    labels, (rev, cost) = grouped(SALES, REGION, ["Revenue", "Cost"])
+    spec = chart("add cost", rev_by_region)
+    assert [s.name for s in spec.series] == ["Revenue", "Cost"]
+    assert values(spec) == [rev, cost]
+    spec = chart("remove revenue", stored(spec))
+    assert [s.name for s in spec.series] == ["Cost"] and spec.y_values == cost
+    assert spec.x_labels == labels
+
+
+@pytest.mark.parametrize(
+    ("text", "keep"),
+    [
+        ("only west", lambda r: r["Region"] == "West"),
+        ("for 2024", lambda r: r["Date"].year == 2024),
+        ("excluding widgets", lambda r: r["Product"] != "Widget"),
+        ("just the open ones", lambda r: r["Status"] == "Open"),
+        ("without returns", lambda r: r["Status"] != "Returned"),
+        ("where units > 30", lambda r: r["Units"] > 30),
+    ],
+)
+def test_filter_edits(rev_by_region, text, keep) -> None:
+    labels, (vals,) = grouped(SALES, REGION, ["Revenue"], where=keep)
+    spec = chart(text, rev_by_region)
+    assert spec.x_labels == labels and spec.y_values == pytest.approx(vals)
+    assert spec.filters
+
+
+def test_filter_then_clear(rev_by_region) -> None:
+    spec = chart("only gadgets", rev_by_region)
+    assert spec.filters
+    spec = chart("remove the filter", stored(spec))
+    assert not spec.filters and spec.y_values == rev_by_region.y_values
+
+
+def test_a_new_full_request_starts_a_new_chart(rev_by_region) -> None:
+    labels, (vals,) = grouped(SALES, PRODUCT, ["Cost"])
+    spec = chart("cost by product", rev_by_region)
+    assert spec.source == "file" and spec.x_labels == labels and spec.y_values == vals
+    spec = chart("apples 3, pears 5", rev_by_region)
+    assert spec.source == "inline" and spec.x_labels == ["apples", "pears"]
+
+
+def test_undo_is_a_command(rev_by_region) -> None:
+    assert understand("undo", Context(dataset=DS, previous=rev_by_region)) == Command("undo")
+
+
+def test_inline_chart_edits() -> None:
+    prev = stored(chart("apples 3, pears 5, plums 2", dataset=None))
+    spec = chart("make it a pie", prev, dataset=None)
+    assert str(spec.chart_type) == "pie" and spec.x_labels == ["apples", "pears", "plums"]
+    spec = chart("only top 2", prev, dataset=None)
+    assert spec.x_labels == ["pears", "apples"] and spec.y_values == [5, 3]
+    spec = chart("without pears", prev, dataset=None)
+    assert spec.x_labels == ["apples", "plums"] and spec.y_values == [3, 2]
+    spec = chart("sorted ascending", prev, dataset=None)
+    assert spec.y_values == [2, 3, 5]
+
+
+def test_edit_that_needs_the_file_is_refused_when_file_is_gone(rev_by_region) -> None:
+    result = understand("average instead", Context(dataset=None, previous=rev_by_region))
+    assert isinstance(result, NotUnderstood) or result.spec.y_values == rev_by_region.y_values
+
+
+def test_unknown_measure_in_edit_is_refused(rev_by_region) -> None:
+    result = understand("profit instead", Context(dataset=DS, previous=rev_by_region))
+    assert isinstance(result, NotUnderstood) and "profit" in result.message
