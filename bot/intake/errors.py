@@ -98,6 +98,10 @@ class IntakeError(Exception):
         self.user_message = user_message
         self.detail = detail  # for the log only
 
+    def __reduce__(self) -> tuple[type[IntakeError], tuple[str, str, str]]:
+        # read_dataset runs in a worker process: the refusal must survive pickling intact.
+        return (type(self), (self.code, self.user_message, self.detail))
+
 
 def human_size(n: int) -> str:
     mib = n / (1024 * 1024)

@@ -16,11 +16,13 @@ from bot.intake.xlsx import CellBudget, XlsxBook
 from bot.table import Column, ColumnType, Dataset, Table
 
 MAX_SHEETS_READ = 50  # a workbook with 1,024 sheets is not scanned to the end
+DEFAULT_LIMITS = Limits()
 
 
-def read_dataset(file_id: str, filename: str, data: bytes, limits: Limits | None = None) -> Dataset:
+def read_dataset(
+    file_id: str, filename: str, data: bytes, limits: Limits = DEFAULT_LIMITS
+) -> Dataset:
     """Parse a spreadsheet; raise IntakeError with a user-facing message when we can't."""
-    limits = limits or Limits()
     if sniff(data, filename, limits) == "csv":
         return _read_csv(file_id, filename, data, limits)
     book = XlsxBook(data, limits)

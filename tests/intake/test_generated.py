@@ -327,3 +327,18 @@ def test_csv_with_title_line_and_percentages() -> None:
     col = read(data, "survey.csv").table.column("Share")
     assert col.values == [65, 35]
     assert col.number_format.suffix == "%"
+
+
+def test_refusal_survives_the_trip_from_a_worker_process() -> None:
+    import pickle
+
+    err = refusal(b"", "a.xlsx")
+    back = pickle.loads(pickle.dumps(err))
+    assert (back.code, back.user_message, back.detail) == (err.code, err.user_message, err.detail)
+
+
+def test_dataset_survives_the_trip_from_a_worker_process() -> None:
+    import pickle
+
+    ds = read(sheet_bytes(SIMPLE))
+    assert pickle.loads(pickle.dumps(ds)) == ds
