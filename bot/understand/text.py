@@ -12,9 +12,12 @@ import unicodedata
 
 # Slack's angle-bracket entities: <@U1>, <@U1|name>, <#C1|general>, <!here>, <http://x|label>.
 _ANGLE = re.compile(r"<([^<>\n]{1,2000})>")
-_EMOJI_CODE = re.compile(r"(?<![\w:]):(?=[a-z0-9_+'-]{0,60}[a-z])[a-z0-9_+'-]{1,60}:(?![\w])", re.I)
+_EMOJI_CODE = re.compile(
+    r"(?<![\w:]):(?:(?=[a-z0-9_+'-]{0,60}[a-z])[a-z0-9_+'-]{1,60}|[+-]1):(?![\w])", re.I
+)
 _BOLD_STRIKE = re.compile(r"(?<![\w*~])[*~]+(?=\S)|(?<=\S)[*~]+(?![\w*~])")
 _ITALIC = re.compile(r"(?<!\w)_+(?=[^\s_])|(?<=[^\s_])_+(?!\w)")
+_GONE = re.compile(r" ?\x01+(?: ?\x01+)* ?")  # removed characters, with one space each side
 _ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _SPACES = re.compile(r" {2,}")
 
@@ -79,8 +82,9 @@ def clean(text: str) -> str:
     text = _ANGLE.sub(_angle, text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     text = unicodedata.normalize("NFKC", text.translate(_TRANSLATE)).translate(_TRANSLATE)
-    text = "".join(" " if _drop_char(ch) else ch for ch in text)
-    text = _EMOJI_CODE.sub(" ", text)
+    text = "".join("\x01" if _drop_char(ch) else ch for ch in text)
+    text = _EMOJI_CODE.sub("\x01", text)
+    text = _GONE.sub(" ", text)
     text = _BOLD_STRIKE.sub("", text)
     text = _ITALIC.sub("", text)
     text = _ODD_SPACES.sub(" ", text)

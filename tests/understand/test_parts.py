@@ -1,0 +1,177 @@
+"""The building blocks: Slack text cleanup, number reading, loose column matching, the query."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.spec import Filter
+from bot.table import Column, ColumnType, Table
+from bot.understand import ChartResult, Context, understand
+from bot.understand.columns import ColumnIndex, tokenize
+from bot.understand.numbers import parse_number
+from bot.understand.query import Query, QueryError, run
+from bot.understand.text import clean
+from tests.understand.data import sales_dataset
+
+SALES = sales_dataset()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("<@U123> revenue by region", "revenue by region"),
+        ("see <https://x.com/a?b=1|the report>", "see the report"),
+        ("see <https://x.com/a>", "see https://x.com/a"),
+        ("R&amp;D &lt;3 &gt; 2", "R&D <3 > 2"),
+        ("*bold* and _italic_ and ~gone~", "bold and italic and gone"),
+        ("unit_price by region", "unit_price by region"),
+        ("revenue :chart_with_upwards_trend: by region :+1:", "revenue by region"),
+        ("“quoted” ‘single’", "\"quoted\" 'single'"),
+        ("revenue\u200b by\u00a0region\x07", "revenue by region"),
+        ("10:30:00 stays", "10:30:00 stays"),
+        ("a\tb\nc\td", "a\tb\nc\td"),
+        ("`code` and ```block```", "code and block"),
+    ],
+)
+def test_clean(raw, expected) -> None:
+    assert clean(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("token", "value", "prefix", "suffix"),
+    [
+        ("1,234.5", 1234.5, "", ""),
+        ("1.234,5", 1234.5, "", ""),
+        ("1.234.567", 1234567, "", ""),
+        ("1,234,567.89", 1234567.89, "", ""),
+        ("3,5 %", 3.5, "", "%"),
+        ("65%", 65, "", "%"),
+        ("$1.2k", 1200, "$", ""),
+        ("€2.5M", 2_500_000, "€", ""),
+        ("£3bn", 3_000_000_000, "£", ""),
+        ("(300)", -300, "", ""),
+        ("($1,200)", -1200, "$", ""),
+        ("-5", -5, "", ""),
+        ("10 €", 10, "€", ""),
+        ("0,5", 0.5, "", ""),
+        (".5", 0.5, "", ""),
+        ("1'234", 1234, "", ""),
+        ("12", 12, "", ""),
+    ],
+)
+def test_parse_number(token, value, prefix, suffix) -> None:
+    n = parse_number(token)
+    assert n is not None and n.value == pytest.approx(value)
+    assert (n.prefix, n.suffix) == (prefix, suffix)
+
+
+@pytest.mark.parametrize("token", ["abc", "1,2,3", "1e5", "=1+1", "1.2.3,4,5", "(5", "", "9" * 60])
+def test_not_a_number(token) -> None:
+    assert parse_number(token) is None
+
+
+TABLE = Table(
+    "s",
+    [
+        Column("Unit Price", ColumnType.NUMBER, [1.0]),
+        Column("List Price", ColumnType.NUMBER, [2.0]),
+        Column("qty_ordered", ColumnType.NUMBER, [3]),
+        Column("Revenue", ColumnType.NUMBER, [4]),
+        Column("Region", ColumnType.TEXT, ["West"]),
+        Column("CustomerName", ColumnType.TEXT, ["A"]),
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    ("said", "column", "noted"),
+    [
+        ("revenue", "Revenue", False),
+        ("Revenues", "Revenue", False),
+        ("revnue", "Revenue", True),
+        ("reveune", "Revenue", True),
+        ("rev", "Revenue", True),
+        ("unit price", "Unit Price", False),
+        ("unit_price", "Unit Price", False),
+        ("unitprice", "Unit Price", True),
+        ("quantity ordered", "qty_ordered", False),
+        ("qty ordered", "qty_ordered", True),
+        ("customer name", "CustomerName", False),
+        ("regions", "Region", False),
+    ],
+)
+def test_loose_column_matching(said, column, noted) -> None:
+    mentions = ColumnIndex(TABLE).find(tokenize(said), set())
+    assert [m.column.name for m in mentions] == [column]
+    assert (mentions[0].note() is not None) == noted
+
+
+def test_competing_columns_are_named_in_the_note() -> None:
+    (mention,) = ColumnIndex(TABLE).find(tokenize("price"), set())
+    note = mention.note() or ""
+    assert "Unit Price" in note and "List Price" in note
+
+
+@pytest.mark.parametrize("said", ["profit", "date", "the", "by", "x"])
+def test_unrelated_words_match_no_column(said) -> None:
+    assert ColumnIndex(TABLE).find(tokenize(said), set()) == []
+
+
+def test_loose_match_is_reported_in_the_result_notes() -> None:
+    result = understand("revnue by regoin", Context(dataset=SALES))
+    assert isinstance(result, ChartResult)
+    assert any("“Revenue”" in n and "revnue" in n for n in result.notes)
+    assert any("“Region”" in n for n in result.notes)
+
+
+def test_exact_names_give_no_notes() -> None:
+    assert understand("revenue by region", Context(dataset=SALES)).notes == []
+
+
+def test_spec_fields_for_a_file_chart() -> None:
+    spec = understand("revenue by region for 2024", Context(dataset=SALES)).spec
+    assert spec.source == "file" and spec.source_file == "sales.xlsx" and spec.sheet == "2024"
+    assert str(spec.aggregation) == "sum"
+    assert spec.filters == [Filter("Date", "eq", "2024")]
+    assert spec.rows == sum(1 for r in SALES.table.column("Date").values if r.year == 2024)
+    assert (spec.x_label, spec.y_label) == ("Region", "Revenue")
+    assert spec.title == "Revenue by Region (2024)"
+    assert spec.number_format.prefix == "$"
+
+
+def test_query_drops_categories_a_filter_empties() -> None:
+    table = SALES.table
+    q = Query(
+        measures=["Revenue"], dimension="Region", filters=[Filter("Region", "in", ["West", "East"])]
+    )
+    assert run(table, q).labels == ["West", "East"] or set(run(table, q).labels) == {"West", "East"}
+
+
+def test_query_with_no_rows_left_is_an_error() -> None:
+    with pytest.raises(QueryError):
+        run(
+            SALES.table,
+            Query(measures=["Revenue"], dimension="Region", filters=[Filter("Date", "eq", "1999")]),
+        )
+
+
+def test_query_buckets_and_missing_values() -> None:
+    table = Table(
+        "t",
+        [
+            Column(
+                "When",
+                ColumnType.DATE,
+                [dt.date(2024, 1, 5), dt.datetime(2024, 2, 1, 9), None, dt.date(2024, 4, 30)],
+            ),
+            Column("Amount", ColumnType.NUMBER, [1, None, 5, 2.5]),
+        ],
+    )
+    r = run(table, Query(measures=["Amount"], dimension="When", bucket="quarter"))
+    assert r.labels == ["2024-Q1", "2024-Q2"] and r.series[0].values == [1, 2.5]
+    r = run(
+        table, Query(measures=["Amount"], dimension="When", bucket="month", aggregation="count")
+    )
+    assert r.labels == ["2024-01", "2024-04"]
