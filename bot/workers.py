@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import ctypes
 import logging
 import multiprocessing as mp
 import os
@@ -59,9 +60,23 @@ class _Worker:
 # ---- the worker process -------------------------------------------------------------------------
 
 
+def _return_memory_to_os() -> None:
+    """Make glibc hand big freed blocks (a render's 6 MB pixel buffers) back to the OS.
+
+    By default glibc raises its mmap threshold after the first large free and then keeps such
+    blocks in the heap: a worker's RSS grew by ~55 MB over its first 100 renders and stayed
+    there. With a fixed threshold it grows by ~6 MB, for a page-fault cost of about 1 ms/render.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD: blocks ≥ 256 KiB get their own mapping
+        libc.mallopt(-1, 1024 * 1024)  # M_TRIM_THRESHOLD: give back heap tops beyond 1 MiB
+
+
 def _worker_main(conn: Connection) -> None:
     """Loop in the worker process: receive ``(fn, args)``, send back ``("ok"|"error", value)``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _return_memory_to_os()
     while True:
         try:
             data = conn.recv_bytes()
