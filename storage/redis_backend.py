@@ -7,16 +7,17 @@ Keys (prefix ``chartbot:``)::
     h:KEY               list: chat_history entries (JSON)
     p:KEY               list: participants, in order of arrival
     d:KEY               hash: dataset id → bytes
-    i:all               zset: every session, scored by last_used (purge)
-    i:chan:TEAM:CHAN    zset: sessions of a channel
-    i:user:USER         zset: sessions a user took part in (list --user, /newchat)
-    i:start:TEAM:USER   zset: sessions a user started (the per-user cap)
+    i:all               zset: every session, scored by last_used (purge, ordering)
+    i:chan:TEAM:CHAN    set: sessions of a channel
+    i:user:USER         set: sessions a user took part in (list --user, /newchat)
+    i:start:TEAM:USER   set: sessions a user started (the per-user cap)
     prefs:TEAM:USER     hash: preference → JSON value (no expiry)
     claim:TOKEN         dedupe claims (SET NX PX);  lock:KEY  thread locks
 
 Every write that changes a session is one Lua script, so it is atomic and refreshes the expiry
-of all the session's keys together. Index entries of sessions Redis expired are removed when a
-listing, the cap or purge() comes across them.
+of all the session's keys together. An append touches one index (i:all, O(log n)); the
+membership sets change only when a session starts, gains a participant or goes. Index entries
+of sessions Redis expired are removed when a listing, the cap or purge() comes across them.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ redis.call('HSET', KEYS[1], 'm:starter', ARGV[4], 'm:start_index', KEYS[7], unpa
 redis.call('RPUSH', KEYS[3], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[3], ARGV[3])
-for k = 5, 8 do redis.call('ZADD', KEYS[k], ARGV[2], ARGV[1]) end
+redis.call('ZADD', KEYS[5], ARGV[2], ARGV[1])
+for k = 6, 8 do redis.call('SADD', KEYS[k], ARGV[1]) end
 return 1
 """
 
@@ -59,7 +61,10 @@ _APPEND = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local prefix, key, score, ttl, uid = ARGV[1], ARGV[2], ARGV[4], ARGV[5], ARGV[6]
 redis.call('HSET', KEYS[1], 'f:last_used', ARGV[3])
-if uid ~= '' and not redis.call('LPOS', KEYS[3], uid) then redis.call('RPUSH', KEYS[3], uid) end
+if uid ~= '' and not redis.call('LPOS', KEYS[3], uid) then
+  redis.call('RPUSH', KEYS[3], uid)
+  redis.call('SADD', prefix .. 'i:user:' .. uid, key)
+end
 if ARGV[7] ~= '' then redis.call('HSETNX', KEYS[1], 'm:first_words', ARGV[7]) end
 local i = 9
 for _ = 1, tonumber(ARGV[8]) do
@@ -69,11 +74,6 @@ end
 for j = i, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[j]) end
 for k = 1, 4 do redis.call('PEXPIRE', KEYS[k], ttl) end
 redis.call('ZADD', KEYS[5], score, key)
-redis.call('ZADD', KEYS[6], score, key)
-redis.call('ZADD', redis.call('HGET', KEYS[1], 'm:start_index'), score, key)
-for _, user in ipairs(redis.call('LRANGE', KEYS[3], 0, -1)) do
-  redis.call('ZADD', prefix .. 'i:user:' .. user, score, key)
-end
 return 1
 """
 
@@ -84,13 +84,13 @@ if ARGV[3] ~= '' then
 end
 local existed = redis.call('EXISTS', KEYS[1])
 local start = redis.call('HGET', KEYS[1], 'm:start_index')
-if start then redis.call('ZREM', start, ARGV[2]) end
+if start then redis.call('SREM', start, ARGV[2]) end
 for _, user in ipairs(redis.call('LRANGE', KEYS[3], 0, -1)) do
-  redis.call('ZREM', ARGV[1] .. 'i:user:' .. user, ARGV[2])
+  redis.call('SREM', ARGV[1] .. 'i:user:' .. user, ARGV[2])
 end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
 redis.call('ZREM', KEYS[5], ARGV[2])
-redis.call('ZREM', KEYS[6], ARGV[2])
+redis.call('SREM', KEYS[6], ARGV[2])
 return existed
 """
 
@@ -238,7 +238,7 @@ class RedisStorage(Storage):
         for name, value in updates.items():
             args += [name, orjson.dumps(value)]
         args += [orjson.dumps(entry) for entry in entries]
-        keys = [*self._session_keys(key), f"{self.prefix}i:all", self._chan_index(key)]
+        keys = [*self._session_keys(key), f"{self.prefix}i:all"]
         async with self._local.hold(key):
             return bool(await self._append(keys=keys, args=args))
 
@@ -250,29 +250,25 @@ class RedisStorage(Storage):
         args = [self.prefix, key, "" if cutoff is None else repr(cutoff)]
         return bool(await self._delete(keys=keys, args=args))
 
-    async def _alive(self, index: str, keys: list[str]) -> list[str]:
-        """The keys whose session still exists; expired ones leave ``index``."""
+    async def _last_used(self, keys: list[str]) -> dict[str, float]:
+        """Each live session's last_used (epoch seconds); keys without one are gone."""
         if not keys:
-            return []
-        pipe = self.client.pipeline(transaction=False)
-        for key in keys:
-            pipe.exists(f"{self.prefix}s:{key}")
-        found = await pipe.execute()
-        gone = [key for key, exists in zip(keys, found, strict=True) if not exists]
-        if gone:
-            await self.client.zrem(index, *gone)
-        return [key for key, exists in zip(keys, found, strict=True) if exists]
+            return {}
+        scores = await self.client.zmscore(f"{self.prefix}i:all", keys)
+        return {key: score for key, score in zip(keys, scores, strict=True) if score is not None}
 
     async def list(
         self, *, user: str | None = None, team: str | None = None, channel: str | None = None
     ) -> list[SessionSummary]:
+        members = None  # the membership set the candidates come from
         if user is not None:
-            index = f"{self.prefix}i:user:{user}"
+            members = f"{self.prefix}i:user:{user}"
         elif team and channel:
-            index = f"{self.prefix}i:chan:{team}:{channel}"
+            members = f"{self.prefix}i:chan:{team}:{channel}"
+        if members:
+            keys = [key.decode() for key in await self.client.smembers(members)]
         else:
-            index = f"{self.prefix}i:all"
-        keys = [key.decode() for key in await self.client.zrevrange(index, 0, -1)]
+            keys = [key.decode() for key in await self.client.zrange(f"{self.prefix}i:all", 0, -1)]
         keys = [
             key
             for key in keys
@@ -286,7 +282,7 @@ class RedisStorage(Storage):
             pipe.llen(h)
             pipe.lrange(p, 0, -1)
         replies = await pipe.execute()
-        summaries, gone = [], []
+        found, gone = [], []
         for n, key in enumerate(keys):
             fields, count, participants = replies[3 * n : 3 * n + 3]
             if fields[0] is None:
@@ -298,10 +294,11 @@ class RedisStorage(Storage):
                 message_count=count, participants=[u.decode() for u in participants],
                 first_words=(fields[3] or b"").decode(),
             )  # fmt: skip
-            summaries.append(summary)
-        if gone:
-            await self.client.zrem(index, *gone)
-        return summaries
+            found.append((dt.datetime.fromisoformat(last_used), summary))
+        if gone and members:  # sessions Redis expired: forget them here too
+            await self.client.srem(members, *gone)
+        found.sort(key=lambda pair: pair[0], reverse=True)
+        return [summary for _, summary in found]
 
     async def purge(self, older_than: dt.timedelta) -> list[str]:
         cutoff = time.time() - older_than.total_seconds()
@@ -314,12 +311,16 @@ class RedisStorage(Storage):
         return deleted
 
     async def enforce_cap(self, team: str, user: str, max_sessions: int) -> list[str]:
-        index = f"{self.prefix}i:start:{team}:{user}"
-        keys = [key.decode() for key in await self.client.zrevrange(index, 0, -1)]
+        started = f"{self.prefix}i:start:{team}:{user}"
+        keys = [key.decode() for key in await self.client.smembers(started)]
         if len(keys) <= max_sessions:
             return []
-        alive = await self._alive(index, keys)
-        return [key for key in alive[max(0, max_sessions) :] if await self.delete(key)]
+        last_used = await self._last_used(keys)
+        gone = [key for key in keys if key not in last_used]
+        if gone:
+            await self.client.srem(started, *gone)
+        newest_first = sorted(last_used, key=last_used.__getitem__, reverse=True)
+        return [key for key in newest_first[max(0, max_sessions) :] if await self.delete(key)]
 
     # --- datasets -------------------------------------------------------------------------
     async def put_dataset(self, key: str, dataset_id: str, data: bytes) -> None:
