@@ -27,15 +27,18 @@ from bot.render.formats import (
     format_number,
     needs_compact,
     parse_date,
+    period_parts,
     period_ticks,
     readable_label,
 )
 from bot.render.layout import (
     FIG_H,
     FIG_W,
+    LINE,
     TICK_PT,
     VALUE_PT,
     fit_labels,
+    line_count,
     max_width,
     shorten,
     text_width,
@@ -44,7 +47,7 @@ from bot.render.styles import Style, palette_for
 from bot.spec import Aggregation, ChartSpec, ChartType, NumberFormat
 
 MAX_BARS = 30  # vertical bars before the smallest are merged into "Other"
-MAX_HBARS = 25  # horizontal bars (rows) before the same
+MAX_HBARS = 20  # horizontal bars (rows) before the same
 MAX_SLICES = 8
 PLOT_W = FIG_W - 1.6  # plot area estimate before the margins are known
 PLOT_H = FIG_H - 1.9
@@ -186,9 +189,12 @@ def draw_bar(ax: Axes, spec: ChartSpec, style: Style) -> Frame:
 
     readable = [readable_label(s, kind) for s in labels]
     if horizontal:
-        size = min(TICK_PT, PLOT_H / n * 72 * 0.62)
-        shown = fit_labels(readable, 2.4, size, max_lines=2) or [shorten(s, 32) for s in readable]
-        ticks = _thin(list(range(n)), shown, PLOT_H, size * 1.6 / 72)
+        slot = PLOT_H / n
+        size = min(TICK_PT, slot * 72 * 0.72)
+        lines = max(1, min(2, int(slot / (size * LINE / 72))))
+        shown = fit_labels(readable, 2.4, size, max_lines=lines)
+        shown = shown or [shorten(s, 32) for s in readable]
+        ticks = _thin(list(range(n)), shown, PLOT_H, line_count(shown) * size * LINE / 72)
         ax.set_yticks([t for t, _ in ticks], [s for _, s in ticks], fontsize=size)
         ax.set_ylim(n - 0.4, -0.6)  # first category on top
     else:
@@ -259,14 +265,25 @@ def _x_axis(ax: Axes, labels: list[str], frame: Frame) -> tuple[np.ndarray, Call
             ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
         return x, dates
+    if kind in ("year", "quarter", "month") and "" not in (s.strip() for s in labels):
+        # Periods sit at their true distance: a missing month leaves a wider step, not a lie.
+        per_year = {"year": 1, "quarter": 4, "month": 12}[kind]
+        ordinals = [y * per_year + sub - 1 for y, sub in (period_parts(s, kind) for s in labels)]
+        if all(b > a for a, b in itertools.pairwise(ordinals)):
+            x = np.array(ordinals, dtype=float) - ordinals[0]
+
+            def periods() -> None:
+                unit = PLOT_W / max(x[-1], 1.0)
+                ticks = period_ticks(labels, kind, unit, _tick_width, positions=x)
+                ax.set_xticks([x[i] for i, _ in ticks], [s for _, s in ticks])
+
+            return x, periods
     numbers = [as_number(s) for s in labels]
     if (
-        n > 1
+        kind is None
+        and n > 1
         and all(v is not None for v in numbers)
-        and all(
-            b > a
-            for a, b in itertools.pairwise(numbers)  # type: ignore[operator]
-        )
+        and all(b > a for a, b in itertools.pairwise(numbers))  # type: ignore[operator]
     ):
 
         def numeric() -> None:

@@ -87,7 +87,7 @@ def _heading(fig: Figure, spec: ChartSpec, style: Style, frame: Frame) -> float:
         fig.text(PAD / FIG_W, 1 - (used + 0.04) / FIG_H, shorten(frame.note, 110), ha="left",
                  va="top", fontsize=NOTE_PT, color=style.muted)  # fmt: skip
         used += 0.04 + text_height(1, NOTE_PT)
-    return used + 0.1
+    return used + 0.1 + text_height(0.5, TICK_PT)  # the top tick label reaches above the plot
 
 
 def _legend_columns(frame: Frame, room: float) -> tuple[int, int]:

@@ -171,14 +171,19 @@ def readable_label(label: str, kind: str | None) -> str:
 
 
 def period_ticks(
-    labels: Sequence[str], kind: str, unit_in: float, width_of: Callable[[str], float]
+    labels: Sequence[str],
+    kind: str,
+    unit_in: float,
+    width_of: Callable[[str], float],
+    positions: Sequence[float] | None = None,
 ) -> list[tuple[int, str]]:
     """Tick positions and texts for a run of year/quarter/month labels, on round boundaries.
 
     Months step by 1, 2, 3, 6 or 12 (January, April, …); the year is written on the first tick
     and wherever it changes, so a 3-year monthly axis reads "Jan 2024, Apr, Jul, Oct, Jan 2025".
-    ``unit_in`` is the distance between neighbouring labels and ``width_of`` measures a text,
-    both in inches: the smallest step whose neighbouring tick texts do not touch wins.
+    ``unit_in`` is the distance in inches of one unit of ``positions`` (default: the label
+    indexes) and ``width_of`` measures a text in inches: the smallest step whose neighbouring
+    tick texts do not touch wins.
     """
     parts = [period_parts(s, kind) if s.strip() else None for s in labels]
     per_year = {"year": 1, "quarter": 4, "month": 12}[kind]
@@ -187,12 +192,14 @@ def period_ticks(
         "quarter": (1, 2, 4, 8, 20, 40, 80),
         "month": (1, 2, 3, 6, 12, 24, 60, 120, 240),
     }[kind]
+    at = positions if positions is not None else range(len(labels))
     ticks: list[tuple[int, str]] = []
     for step in steps:
         ticks = _period_ticks_every(parts, kind, per_year, step)
         widths = [width_of(text) for _, text in ticks]
         if all(
-            (widths[i] + widths[i + 1]) / 2 + 0.12 <= (ticks[i + 1][0] - ticks[i][0]) * unit_in
+            (widths[i] + widths[i + 1]) / 2 + 0.12
+            <= (at[ticks[i + 1][0]] - at[ticks[i][0]]) * unit_in
             for i in range(len(ticks) - 1)
         ):
             break

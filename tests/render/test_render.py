@@ -83,17 +83,17 @@ def test_bar_labels_and_heights_are_the_data(specs: dict[str, ChartSpec]) -> Non
     assert not fig.legends, "one series needs no legend"
 
 
-def test_forty_products_become_top_24_and_other(specs: dict[str, ChartSpec]) -> None:
+def test_forty_products_become_top_19_and_other(specs: dict[str, ChartSpec]) -> None:
     spec = specs["bar_40_products"]
     fig = build_figure(spec)
     fig.canvas.draw()
     labels = [t.get_text() for t in drawn_tick_labels(fig, "y")]
     widths = [b.get_width() for b in bars(fig)]
-    assert len(widths) == 25 and labels[-1] == "Other (16)"
+    assert len(widths) == 20 and labels[-1] == "Other (21)"
     values = sorted(spec.y_values, reverse=True)
-    assert widths[:24] == pytest.approx(values[:24])
-    assert widths[24] == pytest.approx(sum(values[24:]))
-    assert "Top 24 of 40" in fig.texts[1].get_text()
+    assert widths[:19] == pytest.approx(values[:19])
+    assert widths[19] == pytest.approx(sum(values[19:]))
+    assert "Top 19 of 40" in fig.texts[1].get_text()
 
 
 def test_grouped_and_stacked_bars(specs: dict[str, ChartSpec]) -> None:
@@ -205,3 +205,13 @@ def test_many_points_on_a_category_line_do_not_overlap() -> None:
     labels = [f"Week {i}" for i in range(200)]
     spec = ChartSpec(ChartType.LINE, "W", labels, [Series("v", [float(i % 7) for i in range(200)])])
     assert_readable(build_figure(spec))
+
+
+def test_years_on_a_line_keep_their_spacing_and_read_as_years() -> None:
+    spec = ChartSpec(ChartType.LINE, "Y", ["2000", "2001", "2002", "2010"],
+                     [Series("v", [1.0, 2.0, 3.0, 4.0])])  # fmt: skip
+    fig = build_figure(spec)
+    fig.canvas.draw()
+    assert list(fig.axes[0].lines[0].get_xdata()) == [0.0, 1.0, 2.0, 10.0]
+    ticks = [t.get_text() for t in drawn_tick_labels(fig, "x")]
+    assert "2000" in ticks and "2010" in ticks and not any("," in t for t in ticks)
