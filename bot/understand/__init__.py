@@ -25,6 +25,7 @@ from bot.understand.answers import not_understood_text
 from bot.understand.build import Refusal, inline_chart, make_query, query_chart
 from bot.understand.columns import match_name, norm_words
 from bot.understand.edits import edit
+from bot.understand.inline import table_from_rows, table_rows
 from bot.understand.inline import parse_inline
 from bot.understand.parse import Parsed, parse_columns
 from bot.understand.request import Modifiers, read_modifiers
@@ -79,7 +80,11 @@ _SHEET = re.compile(
 
 def wanted_file(text: str, filenames: list[str]) -> str | None:
     """The filename a request names ('from budget.xlsx', 'in budget'), or None."""
-    low = clean(text).lower()
+    return _wanted_file(clean(text), filenames)
+
+
+def _wanted_file(text: str, filenames: list[str]) -> str | None:
+    low = text.lower()
     for name in sorted(filenames, key=len, reverse=True):
         if name.lower() in low:
             return name
@@ -108,7 +113,7 @@ def wanted_sheet(text: str, dataset: Dataset) -> str | None:
 def _sources(text: str, ctx: Context) -> tuple[str, Table | None, str | None]:
     """Remove file and sheet phrases; return the table to use, or a problem to report."""
     dataset = ctx.dataset
-    named = wanted_file(text, ctx.files or ([dataset.filename] if dataset else []))
+    named = _wanted_file(text, ctx.files or ([dataset.filename] if dataset else []))
     ext = _FILE_EXT.search(text)
     if named is None and ext is not None:
         wanted = ext.group().strip().split()[-1]
@@ -152,6 +157,30 @@ def _sources(text: str, ctx: Context) -> tuple[str, Table | None, str | None]:
 
 
 # ------------------------------------------------------------------------------------ main
+
+
+def _modifiers_outside_tables(text: str, protected: list[str]) -> tuple[Modifiers, str]:
+    """Read chart words from the message but not from a pasted table's cells ('=SUM(…)')."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    found = table_rows(lines)
+    if found is None or table_from_rows(found[0]) is None:
+        return read_modifiers(text, protected=protected)
+    _, start, end = found
+    mods, rest = read_modifiers("\n".join(lines[:start] + lines[end:]), protected=protected)
+    return mods, rest + "\n" + "\n".join(lines[start:end])
+
+
+def _without_polite_edges(text: str) -> str:
+    """'hey can you plot … please' → '…' (only the ends are searched: linear on long text)."""
+    text = " ".join(text.split(" "))
+    if len(text) > 600:
+        return (
+            _POLITE_EDGES.sub(" ", text[:300])
+            + text[300:-300]
+            + _POLITE_EDGES.sub(" ", text[-300:])
+        )
+    return _POLITE_EDGES.sub(" ", text)
+
 
 _POLITE_EDGES = re.compile(
     r"^[\s,.!:]*(?:(?:hey|hi|hello|yo|ok|okay|so|please|pls|plz|can you|could you|would you|"
@@ -210,11 +239,11 @@ def understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstood
     if problem:
         return _refuse(problem + ".", [], "", ctx, None)
     protected = [c.name for c in table.columns if len(norm_words(c.name)) >= 2] if table else []
-    mods, rest = read_modifiers(body, protected=protected)
+    mods, rest = _modifiers_outside_tables(body, protected)
     if mods.problems:
         return _refuse(mods.problems[0], mods.found, "", ctx, table)
     try:
-        inline = parse_inline(rest) or parse_inline(_POLITE_EDGES.sub(" ", rest))
+        inline = parse_inline(rest) or parse_inline(_without_polite_edges(rest))
         if inline is not None:
             built = inline_chart(inline, mods, ctx.style)
             return ChartResult(built.spec, built.notes)

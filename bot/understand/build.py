@@ -83,7 +83,11 @@ def _tidy_label(label: str, first: bool) -> str:
 def inline_chart(data: InlineData, mods: Modifiers, style: str) -> Built:
     if data.problem:
         raise Refusal(data.problem, "one value per label")
-    labels = [_tidy_label(x, i == 0) for i, x in enumerate(data.labels)]
+    labels = (
+        list(data.labels)
+        if data.pasted
+        else [_tidy_label(x, i == 0) for i, x in enumerate(data.labels)]
+    )
     series = data.series
     notes: list[str] = []
     ctype = mods.chart_type
@@ -114,7 +118,7 @@ def inline_chart(data: InlineData, mods: Modifiers, style: str) -> Built:
     sort = None if mods.sort in (None, "none") else mods.sort
     if sort or mods.limit:
         labels, series = sort_limit(labels, series, sort, mods.limit)
-    hint = _TRAILING.sub("", data.leftover).strip(" :,-")
+    hint = _TRAILING.sub("", data.leftover[:200]).strip(" :,-")
     hint = " ".join(w for w in hint.split() if w.lower() not in _INTRO_WORDS or hint.count(" ") > 6)
     if mods.title is not None:
         title = mods.title

@@ -292,12 +292,14 @@ class ValueIndex:
         for col in table.columns:
             if col.type is not ColumnType.TEXT:
                 continue
-            distinct: dict[str, object] = {}
-            for v in col.values:
-                if v is not None and len(distinct) <= MAX_DISTINCT:
-                    distinct.setdefault(str(v), v)
-            if len(distinct) > MAX_DISTINCT:
+            try:
+                raw = dict.fromkeys(col.values)
+            except TypeError:
                 continue
+            raw.pop(None, None)
+            if len(raw) > MAX_DISTINCT:
+                continue
+            distinct = {str(v): v for v in raw}
             for text, v in distinct.items():
                 words = tuple(norm_words(text))
                 if not words or len(words) > 6:

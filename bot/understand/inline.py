@@ -25,6 +25,7 @@ class InlineData:
     xy: bool = False  # labels are numbers too: a scatter of x against y
     leftover: str = ""  # the words around the data (a title hint)
     problem: str | None = None  # data that looks intended but cannot be used, in plain words
+    pasted: bool = False  # cells of a pasted table: labels are kept exactly as typed
 
 
 # ----------------------------------------------------------------------------- tokens of a number
@@ -70,7 +71,7 @@ def _row_mode(line: str) -> str | None:
 _RULE = re.compile(r"\s*:?-{2,}:?\s*")
 
 
-def _table_rows(lines: list[str]) -> tuple[list[list[str]], int, int] | None:
+def table_rows(lines: list[str]) -> tuple[list[list[str]], int, int] | None:
     """The longest run of >= 2 consecutive lines that split the same way into >= 2 cells."""
     best: tuple[list[list[str]], int, int] | None = None
     i = 0
@@ -110,7 +111,7 @@ def _year_header(row: list[str], parsed: list[Number | None]) -> bool:
     )
 
 
-def _table(rows: list[list[str]]) -> InlineData | None:
+def table_from_rows(rows: list[list[str]]) -> InlineData | None:
     rows = rows[: MAX_ROWS + 1]
     width = len(rows[0])
     parsed = [[_as_number(c) for c in row] for row in rows]
@@ -155,6 +156,7 @@ def _table(rows: list[list[str]]) -> InlineData | None:
         number_format=combine_formats(numbers),
         label_name=names[label_col],
         xy=xy,
+        pasted=True,
     )
 
 
@@ -343,11 +345,11 @@ def _bare_list(text: str) -> InlineData | None:
 def parse_inline(text: str) -> InlineData | None:
     """Inline data in the (chart-word-free) text, or None when there is none."""
     lines = [line for line in text.split("\n") if line.strip()]
-    found = _table_rows(lines)
+    found = table_rows(lines)
     if found is not None:
         rows, start, end = found
         if not all(_KEYED.fullmatch(",".join(r)) and len(r) > 2 for r in rows):
-            data = _table(rows)
+            data = table_from_rows(rows)
             if data is not None:
                 data.leftover = " ".join(lines[:start] + lines[end:])
                 return data

@@ -159,7 +159,18 @@ def filtered_rows(table: Table, filters: list[Filter]) -> list[int]:
         col = _column(table, f.column)
         test = _predicate(col, f)
         values = col.values
-        keep = [i for i in keep if test(values[i])]
+        verdicts: dict[Any, bool] = {}  # one test per distinct value
+
+        def passes(v: Any, test=test, verdicts=verdicts) -> bool:
+            try:
+                return verdicts[v]
+            except KeyError:
+                verdicts[v] = result = test(v)
+                return result
+            except TypeError:
+                return test(v)
+
+        keep = [i for i in keep if passes(values[i])]
     return list(keep)
 
 
@@ -189,12 +200,27 @@ def _keys(table: Table, name: str, bucket: str | None, rows: list[int]) -> tuple
     """The category key of each row for one dimension, and whether it is a time axis."""
     col = _column(table, name)
     vals = col.values
+    # Distinct values are few: compute each key once and look the rest up.
+    cache: dict[Any, Any] = {None: None, "": None}
     if col.type is ColumnType.DATE:
-        b = bucket or auto_bucket([vals[i] for i in rows])
-        return [period(vals[i], b) for i in rows], True
-    if col.type is ColumnType.NUMBER:
-        return [None if vals[i] is None else tidy(vals[i]) for i in rows], False
-    return [None if vals[i] is None or vals[i] == "" else _label(vals[i]) for i in rows], False
+        b = bucket or auto_bucket(list(dict.fromkeys(vals)))
+        key = lambda v: period(v, b)  # noqa: E731
+    elif col.type is ColumnType.NUMBER:
+        key = tidy
+    else:
+        key = _label
+    out = []
+    append = out.append
+    for i in rows:
+        v = vals[i]
+        try:
+            k = cache[v]
+        except KeyError:
+            k = cache[v] = key(v)
+        except TypeError:  # an unhashable cell: never expected, but never fatal
+            k = key(v)
+        append(k)
+    return out, col.type is ColumnType.DATE
 
 
 def _agg(values: list[float], how: str) -> float | None:
@@ -250,6 +276,11 @@ def run(table: Table, q: Query) -> Result:
     counted = 0
     nmeasures = max(1, len(measures))
     mvals = [m.values for m in measures]
+    number = (int, float)
+    if gkeys is None and len(mvals) <= 1:
+        counted = _simple_groups(keys, rows, mvals[0] if mvals else None, cells, seen)
+        seen_set = set(seen)
+        rows = []  # done: skip the general loop below
     for pos, i in enumerate(rows):
         key = keys[pos]
         if key is None:
@@ -257,25 +288,27 @@ def run(table: Table, q: Query) -> Result:
         g = gkeys[pos] if gkeys is not None else None
         if gkeys is not None and g is None:
             continue
-        if measures and all(not _num(mv[i]) for mv in mvals):
-            continue
-        counted += 1
-        if key not in seen_set:
-            seen_set.add(key)
-            seen.append(key)
-        if g not in gseen_set:
-            gseen_set.add(g)
-            gseen.append(g)
-        bucket = cells.get((key, g))
-        if bucket is None:
-            bucket = cells[(key, g)] = [[] for _ in range(nmeasures)]
         if measures:
-            for j, mv in enumerate(mvals):
-                v = mv[i]
-                if _num(v):
-                    bucket[j].append(v)
+            vals = [mv[i] for mv in mvals]
+            vals = [v if type(v) in number and v == v else None for v in vals]
+            if all(v is None for v in vals):
+                continue
+        counted += 1
+        cell = cells.get((key, g))
+        if cell is None:
+            cell = cells[(key, g)] = [[] for _ in range(nmeasures)]
+            if key not in seen_set:
+                seen_set.add(key)
+                seen.append(key)
+            if g not in gseen_set:
+                gseen_set.add(g)
+                gseen.append(g)
+        if measures:
+            for j, v in enumerate(vals):
+                if v is not None:
+                    cell[j].append(v)
         else:
-            bucket[0].append(1.0)
+            cell[0].append(1.0)
     if not seen:
         raise QueryError(f"No rows have a value for “{q.dimension}” after the filters.")
     order = _ordered(seen_set, seen, dim_col, time_axis)
@@ -299,6 +332,37 @@ def run(table: Table, q: Query) -> Result:
     labels = [_label(k) for k in order]
     labels, series = sort_limit(labels, series, q.sort, q.limit)
     return Result(labels, series, counted, time_axis=time_axis)
+
+
+def _simple_groups(
+    keys: list[Any],
+    rows: list[int],
+    values: list[Any] | None,
+    cells: dict[tuple[Any, Any], list[list[float]]],
+    seen: list[Any],
+) -> int:
+    """The common case (one measure or a count, one grouping) in one tight loop."""
+    groups: dict[Any, list[float]] = {}
+    number = (int, float)
+    counted = 0
+    for key, i in zip(keys, rows, strict=True):
+        if key is None:
+            continue
+        if values is None:
+            v = 1.0
+        else:
+            v = values[i]
+            if type(v) not in number or v != v:
+                continue
+        bucket = groups.get(key)
+        if bucket is None:
+            bucket = groups[key] = []
+            seen.append(key)
+        bucket.append(v)
+        counted += 1
+    for key, bucket in groups.items():
+        cells[(key, None)] = [bucket]
+    return counted
 
 
 def _num(v: Any) -> bool:

@@ -488,4 +488,7 @@ def read_modifiers(text: str, *, protected: list[str] | None = None) -> tuple[Mo
         text = pattern.sub(lambda m, k=kind: _apply(mods, k, m) or " ", text)
     for key, phrase in holders.items():
         text = text.replace(key, phrase)
-    return mods, text
+    return mods, _RUNS.sub("  ", text)
+
+
+_RUNS = re.compile(r" {3,}")

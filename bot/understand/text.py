@@ -69,6 +69,8 @@ def _angle(match: re.Match[str]) -> str:
 
 
 def _drop_char(ch: str) -> bool:
+    if " " <= ch <= "~":
+        return False
     if ch in _KEEP_CONTROL or ch in _CURRENCY_KEEP:
         return False
     cat = unicodedata.category(ch)
@@ -82,7 +84,8 @@ def clean(text: str) -> str:
     text = _ANGLE.sub(_angle, text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     text = unicodedata.normalize("NFKC", text.translate(_TRANSLATE)).translate(_TRANSLATE)
-    text = "".join("\x01" if _drop_char(ch) else ch for ch in text)
+    if not (text.isascii() and text.isprintable()):
+        text = "".join("\x01" if _drop_char(ch) else ch for ch in text)
     text = _EMOJI_CODE.sub("\x01", text)
     text = _GONE.sub(" ", text)
     text = _BOLD_STRIKE.sub("", text)

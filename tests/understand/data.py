@@ -99,3 +99,24 @@ def people_dataset() -> Dataset:
     cols = [Column(n, t, [r[n] for r in rows]) for n, t in types.items()]
     cols[3].number_format = NumberFormat(prefix="$")
     return Dataset("F2", "people.xlsx", 4000, {"Staff": Table("Staff", cols)}, "Staff", ["Staff"])
+
+
+def big_dataset(n: int) -> Dataset:
+    regions = ["North", "South", "East", "West"]
+    products = ["Widget", "Gadget", "Gizmo", "Doohickey", "Thing"]
+    start = dt.date(2022, 1, 1)
+    dates = [start + dt.timedelta(days=(i * 7) % 1095) for i in range(n)]
+    cols = [
+        Column("Date", ColumnType.DATE, dates),
+        Column("Region", ColumnType.TEXT, [regions[(i * 7) % 4] for i in range(n)]),
+        Column("Product", ColumnType.TEXT, [products[(i * 3) % 5] for i in range(n)]),
+        Column("Units", ColumnType.NUMBER, [1 + (i * 37) % 50 for i in range(n)]),
+        Column(
+            "Revenue",
+            ColumnType.NUMBER,
+            [float((i * 7919) % 5000) / 4 for i in range(n)],
+            NumberFormat(prefix="$"),
+        ),
+        Column("Status", ColumnType.TEXT, [("Open", "Closed")[i % 2] for i in range(n)]),
+    ]
+    return Dataset("B", "big.xlsx", 0, {"Data": Table("Data", cols)}, "Data", ["Data"])
