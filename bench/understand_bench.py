@@ -14,9 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.spec import NumberFormat
-from bot.table import Column, ColumnType, Dataset, Table
-from bot.understand import ChartResult, Context, understand
+from bot.understand import ChartResult, Context, understand  # noqa: E402
+from tests.understand.data import big_dataset  # noqa: E402
 
 
 def median_ms(fn, runs: int = 5) -> float:
