@@ -64,14 +64,15 @@ class NotUnderstood:
 
 # ----------------------------------------------------------------------------- files, sheets
 
-_FILE_EXT = re.compile(r"[\w .()\-]{0,80}?\.(?:xlsx|xlsm|csv|xls)\b", re.I)
+_FILE_EXT = re.compile(r"\.(?:xlsx|xlsm|csv|xls)\b", re.I)
+_FILE_STEM = re.compile(r"[\w.()\-]{1,80}$")
 _FILE_WORDS = re.compile(
     r"\b(?:from|using|use|in|on|with)\s+(?:the\s+)?(?:(?:file|spreadsheet|workbook)\s+)?"
     r"(?P<n>[\w.\-]{1,60}(?:\s+[\w.\-]{1,60}){0,2})",
     re.I,
 )
 _SHEET = re.compile(
-    r"\b(?:(?:in|on|from|use|using|for)\s+)?(?:the\s+)?(?:sheet|tab|worksheet)\s*[:=]?\s*"
+    r"\b(?:(?:in|on|from|use|using|for)\s+)?(?:the\s+)?(?:sheet|tab|worksheet)\b\s*[:=]?\s*"
     r"(?P<n>\"[^\"\n]{1,60}\"|'[^'\n]{1,60}'|[^\s,;]{1,60})"
     r"|\b(?:in|on|from)\s+(?:the\s+)?(?P<m>\"[^\"\n]{1,60}\"|'[^'\n]{1,60}'|[^\s,;]{1,60})\s+(?:sheet|tab)\b",
     re.I,
@@ -116,7 +117,8 @@ def _sources(text: str, ctx: Context) -> tuple[str, Table | None, str | None]:
     named = _wanted_file(text, ctx.files or ([dataset.filename] if dataset else []))
     ext = _FILE_EXT.search(text)
     if named is None and ext is not None:
-        wanted = ext.group().strip().split()[-1]
+        stem = _FILE_STEM.search(text[max(0, ext.start() - 80) : ext.start()])
+        wanted = (stem.group() if stem else "") + ext.group()
         return text, None, f"there is no file called “{wanted}” in this conversation"
     if named is not None:
         text = re.sub(

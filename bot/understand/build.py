@@ -243,6 +243,9 @@ def make_query(
             measures = measures[:1]
     if agg is None or agg is Aggregation.NONE:
         agg = Aggregation.SUM if measures else Aggregation.COUNT
+        if measures and all(m.number_format.suffix == "%" for m in measures):
+            agg = Aggregation.MEAN  # percentages do not add up
+            notes.append("Averaging the percentages (adding them up would mislead).")
     if not measures:
         agg = Aggregation.COUNT
     q.measures = [m.name for m in measures]

@@ -159,7 +159,11 @@ class Token:
     end: int
 
 
+_WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+
+
 def tokenize(text: str, limit: int = 600) -> list[Token]:
+    text = _WORD_HYPHEN.sub(" ", text)  # 'sub-category' reads like 'sub category'
     tokens = []
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "p"
@@ -282,6 +286,9 @@ class ValueMention:
     exact: bool
 
 
+_LIST_CONTEXT = {"and", ",", "or", "&", "excluding", "except", "without", "only", "for", "not"}
+
+
 class ValueIndex:
     """Category values of text (and bool) columns, for filters like 'only widgets'."""
 
@@ -324,7 +331,9 @@ class ValueIndex:
                     continue
                 words = tuple(t.norm for t in span)
                 if n == 1 and (words[0] in STOPWORDS or len(words[0]) < 2):
-                    continue
+                    # A common word as a value only in a list or after a filter word.
+                    if i == 0 or tokens[i - 1].norm not in _LIST_CONTEXT or len(words[0]) < 2:
+                        continue
                 entries = self.by_words.get(words)
                 exact = True
                 if entries is None and n == 1 and span[0].kind == "word" and len(words[0]) >= 5:
