@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -58,6 +61,28 @@ def build_app(services: Services) -> AsyncApp:
     return app
 
 
+class FormSafeRequest(AsyncBoltRequest):
+    """Bolt takes any form body mentioning "payload" for an interactivity payload, so a slash
+    command such as ``/newchat payload`` would parse to nothing; parse such bodies as forms."""
+
+    def __init__(self, *, body: str, context: dict | None = None, **kwargs: Any) -> None:
+        super().__init__(body=body, context=context, **kwargs)
+        if not self.body and body and not body.startswith("{"):
+            form = dict(parse_qsl(body, keep_blank_values=True))
+            if "command" in form and "payload" not in form:
+                self.body = form
+                self.context = build_async_context(AsyncBoltContext(context or {}), form)
+
+    def to_copyable(self) -> FormSafeRequest:
+        return FormSafeRequest(
+            body=self.raw_body,
+            query=self.query,
+            headers=self.headers,
+            context=self.context.to_copyable(),
+            mode=self.mode,
+        )
+
+
 def web_app(app: AsyncApp) -> web.Application:
     """``POST /slack/events`` for events, commands and interactivity; ``GET /healthz``."""
 
@@ -69,13 +94,7 @@ def web_app(app: AsyncApp) -> web.Application:
         ) or not _SIGNATURE.match(headers.get("X-Slack-Signature", "")):
             return web.json_response({"error": "invalid request"}, status=401)
         raw = await request.text()
-        bolt_request = AsyncBoltRequest(body=raw, query=request.query_string, headers=headers)
-        if not bolt_request.body and raw and not raw.startswith("{"):
-            # Bolt takes any form body mentioning "payload" for interactivity; a slash command
-            # like `/newchat payload` would be dropped. Parse such bodies as plain forms.
-            form = dict(parse_qsl(raw, keep_blank_values=True))
-            if "command" in form:
-                bolt_request.body = form
+        bolt_request = FormSafeRequest(body=raw, query=request.query_string, headers=headers)
         response = await app.async_dispatch(bolt_request)
         return await to_aiohttp_response(response)
 

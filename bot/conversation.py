@@ -58,6 +58,11 @@ class Chartbot:
         self.pool = pool
         self.limits = limits
 
+    async def begin(self, msg: Message) -> None:
+        """Open the thread's session as soon as a message is accepted, so follow-ups sent while
+        it is being answered already count as part of the conversation."""
+        await self.storage.get_or_create(msg.key, user_id=msg.user_id)
+
     async def handle(self, msg: Message, outbox: Outbox) -> list[Reply]:
         """Answer one message in its thread; the caller serialises messages of one thread."""
         session = await self.storage.get(msg.key, history_limit=HISTORY_WINDOW)

@@ -54,8 +54,9 @@ async def answer(
         token=services.settings.bot_token or "",
         api_url=services.settings.api_url,
     )
-    await _react(client, "add", channel, ts, WORKING)
     failed = True
+    await services.chartbot.begin(message)
+    await _react(client, "add", channel, ts, WORKING)
     try:
         async with services.turns.turn(message.key, ts), storage.thread_lock(message.key):
             replies = await services.chartbot.handle(message, outbox)

@@ -165,6 +165,28 @@ class FakeSlack:
                 ) from None
         return self.calls_of(method)
 
+    def finals(self) -> list[Call]:
+        """The final reactions (✅ or ⚠️): the bot adds one per message after its reply is
+        posted and logged."""
+        return [
+            c
+            for c in self.calls_of("reactions.add")
+            if c.params.get("name") in ("white_check_mark", "warning")
+        ]
+
+    async def answered(self, count: int = 1, timeout: float = 20.0) -> list[Call]:
+        """Wait until ``count`` messages were fully answered (replied to and logged)."""
+        finals = self.finals
+
+        async with self._changed:
+            try:
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: len(finals()) >= count), timeout
+                )
+            except TimeoutError:
+                raise AssertionError(f"expected {count} answer(s), got {len(finals())}") from None
+        return finals()
+
     async def quiet(self, seconds: float = 0.3) -> None:
         """Wait until no call arrived for ``seconds`` (to assert that nothing more happens)."""
         while True:

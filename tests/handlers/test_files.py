@@ -31,12 +31,14 @@ async def test_file_shared_in_a_session_thread_is_read_and_charted(
     start = mention("bar chart of a 1, b 2")
     root = start["ts"]
     await bot.sender.event(start)
+    await fake_slack.answered()
     await fake_slack.wait_for("files.completeUploadExternal")
 
     shared = fake_slack.add_file("sales.xlsx", sales_workbook())
     await bot.sender.event(
         message("revenue by region", thread_ts=root, subtype="file_share", files=[shared])
     )
+    await fake_slack.answered(2)
     completes = await fake_slack.wait_for("files.completeUploadExternal", 2)
     [download] = fake_slack.downloads
     assert download.headers["Authorization"] == f"Bearer {BOT_TOKEN}"

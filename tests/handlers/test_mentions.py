@@ -18,6 +18,7 @@ async def test_top_level_mention_uploads_chart_into_its_thread(
     status, _ = await bot.sender.event(event)
     assert status == 200
 
+    await fake_slack.answered()
     [complete] = await fake_slack.wait_for("files.completeUploadExternal")
     assert complete.params["channel_id"] == "C1"
     assert complete.params["thread_ts"] == event["ts"]
@@ -56,6 +57,7 @@ async def test_mention_inside_a_thread_answers_in_that_thread(
     event = mention("line chart of jan 3, feb 5, mar 4", thread_ts=root)
     await bot.sender.event(event)
 
+    await fake_slack.answered()
     [complete] = await fake_slack.wait_for("files.completeUploadExternal")
     assert complete.params["thread_ts"] == root
     session = await bot.storage.get(f"T1:C1:{root}")
@@ -69,6 +71,7 @@ async def test_progress_reactions_end_with_a_check_mark(
 ) -> None:
     event = mention("bar chart of a 1, b 2")
     await bot.sender.event(event)
+    await fake_slack.answered()
     await fake_slack.wait_for("files.completeUploadExternal")
     added = await fake_slack.wait_for("reactions.add", 2)
     assert [c.params["name"] for c in added] == ["eyes", "white_check_mark"]

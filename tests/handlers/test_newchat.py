@@ -10,9 +10,10 @@ from tests.signed import mention, message
 
 async def _thread(bot: RunningBot, fake: FakeSlack, text: str, *, user: str = "U1") -> str:
     event = mention(text, user=user)
-    count = len(fake.calls_of("files.completeUploadExternal"))
+    answers, uploads = len(fake.finals()), len(fake.calls_of("files.completeUploadExternal"))
     await bot.sender.event(event)
-    await fake.wait_for("files.completeUploadExternal", count + 1)
+    await fake.answered(answers + 1)
+    await fake.wait_for("files.completeUploadExternal", uploads + 1)
     return event["ts"]
 
 
@@ -116,9 +117,10 @@ async def test_typing_new_chat_in_the_thread_deletes_it_and_style_survives(
 ) -> None:
     root = await _thread(bot, fake_slack, "bar chart of a 1, b 2")
     await bot.sender.event(message("set my default style to dark", thread_ts=root))
-    await fake_slack.wait_for("chat.postMessage")
+    await fake_slack.answered(2)
     await bot.sender.event(message("new chat", thread_ts=root))
-    await fake_slack.wait_for("chat.postMessage", 2)
+    await fake_slack.answered(3)
+    assert "forgot" in fake_slack.posted_texts()[-1]
     assert await bot.storage.get(f"T1:C1:{root}") is None
     assert (await bot.storage.get_preferences("T1", "U1"))["style"] == "dark"
 
@@ -133,6 +135,7 @@ async def test_typed_reset_by_a_non_participant_is_refused(
 ) -> None:
     root = await _thread(bot, fake_slack, "bar chart of a 1, b 2")
     await bot.sender.event(message("reset", thread_ts=root, user="U9"))
-    [post] = await fake_slack.wait_for("chat.postMessage")
+    await fake_slack.answered(2)
+    [post] = fake_slack.calls_of("chat.postMessage")
     assert "Only people who took part" in post.params["text"]
     assert await bot.storage.get(f"T1:C1:{root}") is not None

@@ -21,6 +21,7 @@ async def test_expired_sessions_are_purged_while_the_bot_runs(
     ) as bot:
         event = mention("bar chart of a 1, b 2")
         await bot.sender.event(event)
+        await fake_slack.answered()
         await fake_slack.wait_for("files.completeUploadExternal")
         key = f"T1:C1:{event['ts']}"
         for _ in range(50):
@@ -39,6 +40,7 @@ async def test_per_user_cap_drops_the_least_recently_used_session(
         for n in range(3):
             event = mention(f"bar chart of a {n + 1}, b 2")
             await bot.sender.event(event)
+            await fake_slack.answered(n + 1)
             await fake_slack.wait_for("files.completeUploadExternal", n + 1)
             keys.append(f"T1:C1:{event['ts']}")
         remaining = {s.key for s in await bot.storage.list(user="U1")}

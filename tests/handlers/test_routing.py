@@ -11,6 +11,7 @@ from tests.signed import mention, message, next_ts
 async def _start_thread(bot: RunningBot, fake: FakeSlack, text: str = "bar chart of a 1, b 2"):
     event = mention(text)
     await bot.sender.event(event)
+    await fake.answered()
     await fake.wait_for("files.completeUploadExternal")
     return event["ts"]
 
@@ -21,6 +22,7 @@ async def test_thread_reply_without_mention_continues_the_session(
     root = await _start_thread(bot, fake_slack, "bar chart of apples 3, pears 5")
     await bot.sender.event(message("make it a pie", thread_ts=root))
 
+    await fake_slack.answered(2)
     completes = await fake_slack.wait_for("files.completeUploadExternal", 2)
     assert completes[1].params["thread_ts"] == root
     session = await bot.storage.get(f"T1:C1:{root}")
@@ -48,6 +50,7 @@ async def test_dm_top_level_message_is_answered_in_a_thread_under_it(
 ) -> None:
     event = message("bar chart of x 1, y 2", channel="D1", channel_type="im")
     await bot.sender.event(event)
+    await fake_slack.answered()
     [complete] = await fake_slack.wait_for("files.completeUploadExternal")
     assert complete.params["channel_id"] == "D1"
     assert complete.params["thread_ts"] == event["ts"]
@@ -55,6 +58,7 @@ async def test_dm_top_level_message_is_answered_in_a_thread_under_it(
     await bot.sender.event(
         message("make it horizontal", channel="D1", channel_type="im", thread_ts=event["ts"])
     )
+    await fake_slack.answered(2)
     completes = await fake_slack.wait_for("files.completeUploadExternal", 2)
     assert completes[1].params["thread_ts"] == event["ts"]
     session = await bot.storage.get(f"T1:D1:{event['ts']}")
@@ -68,6 +72,7 @@ async def test_dm_reply_in_a_new_thread_starts_a_session(
     await bot.sender.event(
         message("pie chart of cats 2, dogs 3", channel="D1", channel_type="im", thread_ts=root)
     )
+    await fake_slack.answered()
     [complete] = await fake_slack.wait_for("files.completeUploadExternal")
     assert complete.params["thread_ts"] == root
 
@@ -97,6 +102,7 @@ async def test_thread_broadcast_counts_as_a_thread_reply(
 ) -> None:
     root = await _start_thread(bot, fake_slack)
     await bot.sender.event(message("as a line", thread_ts=root, subtype="thread_broadcast"))
+    await fake_slack.answered(2)
     completes = await fake_slack.wait_for("files.completeUploadExternal", 2)
     assert completes[1].params["thread_ts"] == root
 
