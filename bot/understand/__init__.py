@@ -161,6 +161,13 @@ def _sources(text: str, ctx: Context) -> tuple[str, Table | None, str | None]:
 # ------------------------------------------------------------------------------------ main
 
 
+_THANKS = re.compile(
+    r"(?:(?:ok(?:ay)?|cool|great|nice|perfect|awesome|thanks?|thank you|thx|ty|cheers|got it|"
+    r"lgtm|looks good|good|sweet|excellent|amazing|love it|yes|yep|no|nope)[\s,.!]*){1,4}",
+    re.I,
+)
+
+
 def _modifiers_outside_tables(text: str, protected: list[str]) -> tuple[Modifiers, str]:
     """Read chart words from the message but not from a pasted table's cells ('=SUM(…)')."""
     lines = [line for line in text.split("\n") if line.strip()]
@@ -237,6 +244,11 @@ def understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstood
     cmd = command(cleaned, has_previous=ctx.previous is not None)
     if cmd is not None:
         return cmd
+    if _THANKS.fullmatch(cleaned.strip()):
+        return NotUnderstood(
+            "Glad to help! Ask for another chart or change this one (`make it a pie`, "
+            "`only top 3`), or say `help` for ideas."
+        )
     body, table, problem = _sources(cleaned, ctx)
     if problem:
         return _refuse(problem + ".", [], "", ctx, None)

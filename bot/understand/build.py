@@ -63,6 +63,7 @@ _INTRO_WORDS = set(
     """hey hi hello yo ok okay please pls plz can could would you u i we need want like make create
     draw plot chart graph show me us display visualize visualise render generate build give a an
     the some quick simple nice of for with from using showing this these that those data numbers
+    compare comparing
     values following here is are it me my our these them of:""".split()
 )
 _TRAILING = re.compile(

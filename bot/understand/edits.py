@@ -15,7 +15,7 @@ from bot.table import ColumnType, Dataset, Table
 from bot.understand.build import Built, Refusal, options_from, query_chart
 from bot.understand.columns import norm_words
 from bot.understand.parse import Parsed
-from bot.understand.query import Query, sort_limit
+from bot.understand.query import Query, auto_bucket, sort_limit
 from bot.understand.request import Modifiers
 
 _CLEAR_FILTERS = re.compile(
@@ -99,7 +99,11 @@ def _change_query(
         q.kind = "aggregate"
         q.dimension = dims[0].name
         q.group = dims[1].name if len(dims) > 1 else None
-        q.bucket = parsed.bucket if dims[0].type is ColumnType.DATE else None
+        q.bucket = (
+            parsed.bucket or auto_bucket(dims[0].values)
+            if dims[0].type is ColumnType.DATE
+            else None
+        )
         changed = True
     elif parsed.bucket and q.dimension:
         if table.column(q.dimension).type is ColumnType.DATE:

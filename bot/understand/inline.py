@@ -115,6 +115,15 @@ def table_from_rows(rows: list[list[str]]) -> InlineData | None:
     rows = rows[: MAX_ROWS + 1]
     width = len(rows[0])
     parsed = [[_as_number(c) for c in row] for row in rows]
+    if len(rows) == 2 and all(p is None for p in parsed[0]) and all(parsed[1]):
+        # One header row of labels over one row of values ('Q1  Q2  Q3' / '10  20  30').
+        numbers = [p for p in parsed[1] if p is not None]
+        return InlineData(
+            labels=rows[0],
+            series=[Series("value", [n.value for n in numbers])],
+            number_format=combine_formats(numbers),
+            pasted=True,
+        )
 
     def numeric_ratio(col: int, body: list[list[Number | None]]) -> float:
         cells = [r[col] for r in body]
@@ -280,6 +289,22 @@ def _boundary_ok(text: str, m: re.Match[str]) -> bool:
 
 
 def _pairs(text: str) -> InlineData | None:
+    data = _pairs_from(text)
+    if data is not None:
+        return data
+    # 'Monthly signups Jan: 120 Feb: 135': a few leading words before the data are a title.
+    words = text.split(" ", 7)
+    for k in range(1, min(7, len(words))):
+        if parse_number(words[k - 1].strip(",:")) is not None:
+            break
+        data = _pairs_from(" ".join(words[k:]))
+        if data is not None:
+            data.leftover = " ".join(words[:k])
+            return data
+    return None
+
+
+def _pairs_from(text: str) -> InlineData | None:
     items = [i for i in _ITEM_SPLIT.split(text) if i and i.strip()]
     pairs: list[tuple[str, Number]] = []
     if len(items) >= 2:
@@ -358,10 +383,11 @@ def parse_inline(text: str) -> InlineData | None:
     if split is not None:
         attempts.insert(0, split)
     for head, data_text in attempts:
+        data_text = data_text.strip(" \t\n:;,.-")
         for parser in (_keyed_lists, _pairs, _bare_list):
             data = parser(data_text)
             if data is not None:
-                data.leftover = head
+                data.leftover = " ".join(x for x in (head, data.leftover) if x)
                 return data
     return None
 

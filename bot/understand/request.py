@@ -119,6 +119,15 @@ _TITLE_TEXT = r"\s*(?:to\b|as\b|should\s+be\b|=|:|is\b|-)?\s*(?P<t>\"[^\"\n]{1,1
 
 # (pattern, handler name); applied in order, each match removed from the text.
 _RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(?:label|call|name)\s+the\s+x[- ]?axis" + _LABEL_TEXT, re.I), "x_label"),
+    (re.compile(r"\b(?:label|call|name)\s+the\s+y[- ]?axis" + _LABEL_TEXT, re.I), "y_label"),
+    (
+        re.compile(
+            r"\b(?:make\s+it\s+|use\s+|in\s+)?(?P<s>colou?r[- ]?blind(?:[- ](?:friendly|safe))?|gr[ae]yscale|black and white)\b(?:\s+(?:colou?rs|palette|style|theme|mode))?",
+            re.I,
+        ),
+        "style",
+    ),
     (
         re.compile(r"\b(?:remove|no|without|hide|drop|delete)\s+(?:the\s+)?title\b", re.I),
         "no_title",
@@ -136,8 +145,6 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"\b(?:x)[- ]?(?:label|title)" + _LABEL_TEXT, re.I), "x_label"),
     (re.compile(r"\b(?:y)[- ]?(?:label|title)" + _LABEL_TEXT, re.I), "y_label"),
-    (re.compile(r"\blabel\s+the\s+x[- ]?axis" + _LABEL_TEXT, re.I), "x_label"),
-    (re.compile(r"\blabel\s+the\s+y[- ]?axis" + _LABEL_TEXT, re.I), "y_label"),
     (
         re.compile(
             r"\b(?:(?:chart\s+|graph\s+)?title[sd]?|heading|headline|call\s+it|name\s+it|rename\s+(?:it|the\s+chart)(?:\s+to)?)\b"
