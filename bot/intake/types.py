@@ -126,7 +126,8 @@ def _is_missing_text(s: str) -> bool:
 
 def _integral(values: list[Any]) -> list[Any]:
     """Whole floats read as ints (years come back as 1952.0 from some producers)."""
-    if all(type(v) is not float or v.is_integer() for v in values):
+    floats = [v for v in values if type(v) is float]
+    if floats and all(v.is_integer() for v in floats):
         return [int(v) if type(v) is float else v for v in values]
     return values
 
@@ -137,8 +138,10 @@ def make_column(name: str, values: list[Any], fmt: str | None = None) -> tuple[C
     types.discard(type(None))
     missing = values.count(None)
     if types <= {int, float} and types:
-        nums = [None if (type(v) is float and not math.isfinite(v)) else v for v in values]
-        return _number_column(name, nums, missing + nums.count(None) - missing, fmt), []
+        nums = values
+        if float in types and not math.isfinite(sum(filter(None, values))):  # rare: NaN/inf
+            nums = [None if (type(v) is float and not math.isfinite(v)) else v for v in values]
+        return _number_column(name, nums, 0, fmt), []
     if types <= {dt.datetime, dt.date} and types:
         return Column(name, ColumnType.DATE, list(values), missing=missing), []
     if types == {bool}:
@@ -155,43 +158,50 @@ def _number_column(name: str, values: list[Any], missing: int, fmt: str | None) 
     return Column(name, ColumnType.NUMBER, values, NumberFormat(prefix, suffix, decimals), missing)
 
 
+def _classify_text(v: str) -> tuple[str, Any, str, str]:
+    """(kind, value, prefix, suffix) of one text cell; kind is missing/bool/number/textdate/text."""
+    if _is_missing_text(v):
+        return "missing", None, "", ""
+    s = v.strip()
+    low = s.lower()
+    if low in ("true", "false"):
+        return "bool", low == "true", "", ""
+    num = parse_number_text(s)
+    if num is not None:
+        return "number", num[0], num[1], num[2]
+    if _ISO_DATE_RE.match(s):
+        try:
+            return "textdate", dt.datetime.fromisoformat(s.replace("T", " ")), "", ""
+        except ValueError:
+            pass
+    return "text", s, "", ""
+
+
 def _mixed_column(name: str, values: list[Any], fmt: str | None) -> tuple[Column, list[str]]:
-    """The slow path: text cells that may hold numbers, dates, booleans or placeholders."""
+    """The slow path: text cells that may hold numbers, dates, booleans or placeholders.
+
+    Each distinct string is classified once (category columns repeat a few values a lot).
+    """
+    distinct = set(values)
+    distinct.discard(None)
+    texts = {v: _classify_text(v) for v in distinct if type(v) is str}
+    if len(texts) == len(distinct) and all(c[0] == "text" for c in texts.values()):
+        out = [None if v is None else texts[v][1] for v in values]  # plain text: the usual case
+        return Column(name, ColumnType.TEXT, out, missing=out.count(None)), []
+
     kinds: Counter[str] = Counter()
     parsed: list[Any] = []
-    prefixes: Counter[str] = Counter()
-    suffixes: Counter[str] = Counter()
+    affixes: Counter[tuple[str, str]] = Counter()
     for v in values:
         t = type(v)
         if v is None:
             parsed.append(None)
         elif t is str:
-            if _is_missing_text(v):
-                kinds["missing"] += 1
-                parsed.append(None)
-                continue
-            s = v.strip()
-            low = s.lower()
-            if low in ("true", "false"):
-                kinds["bool"] += 1
-                parsed.append(low == "true")
-                continue
-            num = parse_number_text(s)
-            if num is not None:
-                kinds["number"] += 1
-                parsed.append(num[0])
-                prefixes[num[1]] += 1
-                suffixes[num[2]] += 1
-                continue
-            if _ISO_DATE_RE.match(s):
-                try:
-                    parsed.append(dt.datetime.fromisoformat(s.replace("T", " ")))
-                    kinds["textdate"] += 1
-                    continue
-                except ValueError:
-                    pass
-            kinds["text"] += 1
-            parsed.append(s)
+            kind, value, pre, suf = texts[v]
+            kinds[kind] += 1
+            parsed.append(value)
+            if kind == "number":
+                affixes[pre, suf] += 1
         elif t is bool:
             kinds["bool"] += 1
             parsed.append(v)
@@ -208,8 +218,7 @@ def _mixed_column(name: str, values: list[Any], fmt: str | None) -> tuple[Column
     missing = parsed.count(None)
     notes: list[str] = []
     if present == {"number"}:
-        text_pre = prefixes.most_common(1)[0][0] if prefixes else ""
-        text_suf = suffixes.most_common(1)[0][0] if suffixes else ""
+        text_pre, text_suf = affixes.most_common(1)[0][0] if affixes else ("", "")
         col = _number_column(name, parsed, missing, None if text_suf == "%" else fmt)
         if text_pre or text_suf:
             col.number_format = NumberFormat(
@@ -219,25 +228,19 @@ def _mixed_column(name: str, values: list[Any], fmt: str | None) -> tuple[Column
             )
         return col, notes
     if present and present <= {"date", "textdate"}:
+        vals = parsed
         if "textdate" in present:
             notes.append(f"read the text in {name} as dates")
-        vals = (
-            [
-                v.date() if isinstance(v, dt.datetime) and _midnight_only(parsed) else v
-                for v in parsed
-            ]
-            if "textdate" in present
-            else parsed
-        )
+            if _midnight_only(parsed):
+                vals = [v.date() if isinstance(v, dt.datetime) else v for v in parsed]
         return Column(name, ColumnType.DATE, vals, missing=missing), notes
     if present == {"bool"}:
         return Column(name, ColumnType.BOOL, parsed, missing=missing), notes
     if not present:
         return Column(name, ColumnType.TEXT, [None] * len(values), missing=len(values)), notes
-    texts = [None if v is None else (v if type(v) is str else _as_text(v)) for v in values]
-    texts = [t.strip() if type(t) is str else t for t in texts]
-    texts = [t if t else None for t in texts]
-    return Column(name, ColumnType.TEXT, texts, missing=texts.count(None)), notes
+    out = [None if v is None else (v.strip() if type(v) is str else _as_text(v)) for v in values]
+    out = [v if v else None for v in out]
+    return Column(name, ColumnType.TEXT, out, missing=out.count(None)), notes
 
 
 def _midnight_only(values: list[Any]) -> bool:

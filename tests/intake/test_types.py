@@ -112,3 +112,16 @@ def test_header_names_are_cleaned_and_unique() -> None:
         "Column 3",
         "Column 3 (2)",
     ]
+
+
+def test_text_column_keeps_numbers_written_as_text_verbatim() -> None:
+    col, _ = make_column("Code", ["12", " 0 ", "A7", None, "n/a"])
+    assert col.type is ColumnType.TEXT
+    assert col.values == ["12", "0", "A7", None, "n/a"]
+
+
+def test_repeated_categories_and_text_dates_at_scale() -> None:
+    col, _ = make_column("Region", ["North", "South", None] * 20_000)
+    assert col.type is ColumnType.TEXT and col.missing == 20_000
+    col, _ = make_column("day", ["2024-01-01", "2024-01-02"] * 20_000)
+    assert col.type is ColumnType.DATE and col.values[1] == dt.date(2024, 1, 2)
