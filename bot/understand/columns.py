@@ -120,10 +120,15 @@ def distance(a: str, b: str) -> int:
     return min(prev[-1], 3)
 
 
+_ENDINGS = {"s", "es", "ed", "d", "ing", "er", "ers", "ping", "ped", "ting", "ted", "ment", "ments"}
+
+
 def close(word: str, target: str) -> bool:
     """A small typo or a clear abbreviation ('revnue', 'reveune', 'rev')."""
     if word == target:
         return True
+    if len(target) >= 4 and word.startswith(target) and word[len(target) :] in _ENDINGS:
+        return True  # 'shipping' for 'ship', 'ordered' for 'order'
     if (
         len(word) >= 3
         and len(target) > len(word)

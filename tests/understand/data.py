@@ -120,3 +120,54 @@ def big_dataset(n: int) -> Dataset:
         Column("Status", ColumnType.TEXT, [("Open", "Closed")[i % 2] for i in range(n)]),
     ]
     return Dataset("B", "big.xlsx", 0, {"Data": Table("Data", cols)}, "Data", ["Data"])
+
+
+def orders_rows() -> list[dict]:
+    """A table with awkward real-world headers: units in names, underscores, abbreviations."""
+    cats = ["Furniture", "Office Supplies", "Technology"]
+    subs = ["Chairs", "Tables", "Paper", "Binders", "Phones"]
+    modes = ["First Class", "Standard Class", "Same Day"]
+    rows = []
+    for i in range(45):
+        qty = i % 7 + 1
+        price = 10.5 + i
+        rows.append(
+            {
+                "Order Date": dt.date(2024, 1 + i % 12, 1 + i % 27),
+                "Cust_Name": f"Cust {i % 5}",
+                "Category": cats[i % 3],
+                "Sub-Category": subs[i % 5],
+                "QTY": qty,
+                "Unit Price": price,
+                "Sales Amount ($)": round(qty * price, 2),
+                "Profit Margin %": 5 + i % 20,
+                "Ship Mode": modes[(i // 3) % 3],
+            }
+        )
+    return rows
+
+
+def orders_dataset() -> Dataset:
+    rows = orders_rows()
+    types = {
+        "Order Date": ColumnType.DATE,
+        "Cust_Name": ColumnType.TEXT,
+        "Category": ColumnType.TEXT,
+        "Sub-Category": ColumnType.TEXT,
+        "QTY": ColumnType.NUMBER,
+        "Unit Price": ColumnType.NUMBER,
+        "Sales Amount ($)": ColumnType.NUMBER,
+        "Profit Margin %": ColumnType.NUMBER,
+        "Ship Mode": ColumnType.TEXT,
+    }
+    fmts = {
+        "Unit Price": NumberFormat(prefix="$"),
+        "Sales Amount ($)": NumberFormat(prefix="$"),
+        "Profit Margin %": NumberFormat(suffix="%"),
+    }
+    cols = [
+        Column(n, t, [r[n] for r in rows], fmts.get(n, NumberFormat())) for n, t in types.items()
+    ]
+    return Dataset(
+        "F3", "orders.csv", 3000, {"orders": Table("orders", cols)}, "orders", ["orders"]
+    )

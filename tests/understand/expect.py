@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.understand.data import people_rows, sales_rows
+from tests.understand.data import orders_rows, people_rows, sales_rows
 
 SALES = sales_rows()
 PEOPLE = people_rows()
+ORDERS = orders_rows()
 
 Row = dict[str, Any]
 

@@ -11,8 +11,9 @@ import math
 import pytest
 
 from bot.understand import ChartResult, Context, understand
-from tests.understand.data import people_dataset, sales_dataset
+from tests.understand.data import orders_dataset, people_dataset, sales_dataset
 from tests.understand.expect import (
+    ORDERS,
     PEOPLE,
     SALES,
     Want,
@@ -25,7 +26,12 @@ from tests.understand.expect import (
     year,
 )
 
-DATASETS = {"sales": sales_dataset(), "people": people_dataset(), None: None}
+DATASETS = {
+    "sales": sales_dataset(),
+    "people": people_dataset(),
+    "orders": orders_dataset(),
+    None: None,
+}
 
 REGION = lambda r: r["Region"]  # noqa: E731
 PRODUCT = lambda r: r["Product"]  # noqa: E731
@@ -712,6 +718,145 @@ add(
 add(Want("bar", ["Mon", "Tue"], [[3, 4]]), None, "bar chart Mon 3, Tue 4")
 add(Want("bar", ['"quoted" label', "other"], [[1, 2]]), None, "“quoted” label 1, other 2")
 add(Want("bar", ["apples", "pears"], [[3, 5]]), "sales", "apples 3, pears 5")  # data wins over file
+
+
+# --- awkward real-world headers (orders.csv) ---------------------------------------------------
+CAT = lambda r: r["Category"]  # noqa: E731
+SUB = lambda r: r["Sub-Category"]  # noqa: E731
+MODE = lambda r: r["Ship Mode"]  # noqa: E731
+add(
+    want_group(ORDERS, CAT, ["Sales Amount ($)"], note="Sales Amount ($)"),
+    "orders",
+    "sales by category",
+    "sales per category",
+    "total sales by category",
+    "sales $ by category",
+)
+add(want_group(ORDERS, CAT, ["Sales Amount ($)"]), "orders", "sales amount by category")
+add(
+    want_group(ORDERS, SUB, ["QTY"]),
+    "orders",
+    "qty by sub-category",
+    "quantity by sub category",
+    "qty per subcategory",
+    "quantities by sub-category",
+)
+add(
+    want_group(ORDERS, CAT, ["Unit Price"], "mean"),
+    "orders",
+    "avg unit price per category",
+    "average price by category",
+)
+add(
+    want_group(ORDERS, MODE, ["Profit Margin %"], "mean", note="Averaging"),
+    "orders",
+    "profit margin by ship mode",
+    "margin by shipping mode",
+)
+add(
+    want_group(ORDERS, lambda r: r["Cust_Name"], ["Sales Amount ($)"], sort="desc", limit=3),
+    "orders",
+    "top 3 customers by sales",
+    "top 3 cust names by sales amount",
+)
+add(
+    want_group(
+        ORDERS,
+        SUB,
+        ["Sales Amount ($)"],
+        where=lambda r: r["Sub-Category"] not in ("Chairs", "Tables"),
+    ),
+    "orders",
+    "sales by sub-category excluding chairs and tables",
+    "sales by subcategory without chairs, tables",
+)
+add(
+    want_group(ORDERS, CAT, ["Sales Amount ($)"], where=lambda r: r["Ship Mode"] == "Same Day"),
+    "orders",
+    "sales by category where ship mode is same day",
+    "same day sales by category",
+    "sales by category, same-day shipping only",
+)
+add(
+    want_group(
+        ORDERS,
+        lambda r: month(r, "Order Date"),
+        ["Sales Amount ($)"],
+        chart_type="line",
+        ordered=True,
+    ),
+    "orders",
+    "monthly sales",
+    "sales over time",
+    "sales by order month",
+)
+add(
+    Want("scatter", [r["Unit Price"] for r in ORDERS], [[r["QTY"] for r in ORDERS]]),
+    "orders",
+    "price vs quantity",
+    "unit price vs qty",
+)
+add(
+    hist([r["Unit Price"] for r in ORDERS]),
+    "orders",
+    "distribution of unit price",
+    "histogram of prices",
+)
+
+# --- more inline forms ------------------------------------------------------------------------
+add(
+    Want("line", ["Jan", "Feb", "Mar", "Apr"], [[120, 135, 160, 150]], title="Monthly signups"),
+    None,
+    "Monthly signups Jan: 120 Feb: 135 Mar: 160 Apr: 150",
+    "monthly signups: Jan 120, Feb 135, Mar 160, Apr 150".replace("monthly", "Monthly"),
+)
+add(Want("line", ["Q1", "Q2", "Q3"], [[10, 20, 30]]), None, "Q1\tQ2\tQ3\n10\t20\t30")
+add(
+    Want(
+        "bar",
+        ["a", "b", "c"],
+        [[1, 2, 3], [2, 3, 4]],
+        names=["2023", "2024"],
+        options={"stacked": True},
+    ),
+    None,
+    "stacked bar: 2023: 1,2,3; 2024: 2,3,4; labels: a, b, c",
+)
+add(
+    Want("pie", ["chrome", "safari", "firefox", "other"], [[65, 19, 4, 12]], suffix="%"),
+    None,
+    "chrome 65%, safari 19%, firefox 4%, other 12% as a pie",
+    "browser share: chrome 65%, safari 19%, firefox 4%, other 12%",
+)
+add(
+    Want("bar", ["dogs", "cats", "birds"], [[4, 7, 2]]),
+    None,
+    "dogs=4, cats=7, birds=2",
+    "bar graph: dogs 4 cats 7 birds 2",
+    "Dogs 4\nCats 7\nBirds 2".lower(),
+)
+add(
+    Want("line", ["2021", "2022", "2023"], [[1_200_000, 1_500_000, 2_100_000]]),
+    None,
+    "2021: 1.2M, 2022: 1.5M, 2023: 2.1M",
+    "2021 1.2m; 2022 1.5m; 2023 2.1m",
+)
+add(
+    Want("bar", ["north", "south"], [[10, 20]]),
+    None,
+    "categories: north, south values: 10, 20",
+    "values: 10, 20 labels: north, south",
+)
+add(
+    Want("line", ["mon", "tue", "wed", "thu", "fri"], [[5, 7, 3, 9, 4]]),
+    None,
+    "mon 5 tue 7 wed 3 thu 9 fri 4",
+)
+add(
+    Want("bar", ["Paris", "Berlin"], [[2_100_000, 3_600_000]], names=["pop"]),
+    None,
+    "city\tpop\nParis\t2.1M\nBerlin\t3.6M",
+)
 
 
 def _check_histogram(spec, values: list[float]) -> None:
