@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.understand import ChartResult, Context, understand  # noqa: E402
-from tests.understand.data import big_dataset  # noqa: E402
+from bot.understand import ChartResult, Context, understand
+from tests.understand.data import big_dataset
 
 
 def median_ms(fn, runs: int = 5) -> float:

@@ -25,8 +25,7 @@ from bot.understand.answers import not_understood_text
 from bot.understand.build import Refusal, inline_chart, make_query, query_chart
 from bot.understand.columns import match_name, norm_words
 from bot.understand.edits import edit
-from bot.understand.inline import table_from_rows, table_rows
-from bot.understand.inline import parse_inline
+from bot.understand.inline import parse_inline, table_from_rows, table_rows
 from bot.understand.parse import Parsed, parse_columns
 from bot.understand.request import Modifiers, read_modifiers
 from bot.understand.text import clean
@@ -74,7 +73,8 @@ _FILE_WORDS = re.compile(
 _SHEET = re.compile(
     r"\b(?:(?:in|on|from|use|using|for)\s+)?(?:the\s+)?(?:sheet|tab|worksheet)\b\s*[:=]?\s*"
     r"(?P<n>\"[^\"\n]{1,60}\"|'[^'\n]{1,60}'|[^\s,;]{1,60})"
-    r"|\b(?:in|on|from)\s+(?:the\s+)?(?P<m>\"[^\"\n]{1,60}\"|'[^'\n]{1,60}'|[^\s,;]{1,60})\s+(?:sheet|tab)\b",
+    r"|\b(?:in|on|from)\s+(?:the\s+)?(?P<m>\"[^\"\n]{1,60}\"|'[^'\n]{1,60}'|[^\s,;]{1,60})\s+(?"
+    r":sheet|tab)\b",
     re.I,
 )
 
@@ -217,7 +217,7 @@ def _is_new_request(parsed: Parsed, mods: Modifiers) -> bool:
     if parsed.measures and mods.chart_type is not None and parsed.connector:
         return True
     if parsed.connector and (parsed.measures or (parsed.dims and (mods.aggregation or mods.share))):
-        return bool(parsed.dims or parsed.measures and parsed.time_asked) or parsed.versus
+        return bool(parsed.dims or (parsed.measures and parsed.time_asked)) or parsed.versus
     return False
 
 
@@ -265,10 +265,13 @@ def understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstood
         understood = mods.found + (parsed.understood if parsed else [])
         if parsed is not None and parsed.problems:
             return _refuse(parsed.problems[0], understood, "", ctx, table)
-        if ctx.previous is not None and not (parsed is not None and _is_new_request(parsed, mods)):
-            if _has_edit(parsed, mods, rest) and not (parsed and _unknown_blocks(parsed, mods)):
-                built = edit(ctx.previous, mods, parsed, rest, ctx.dataset, ctx.style)
-                return ChartResult(built.spec, built.notes)
+        new_request = parsed is not None and _is_new_request(parsed, mods)
+        blocked = parsed is not None and _unknown_blocks(parsed, mods)
+        editing = ctx.previous is not None and not new_request
+        if editing and _has_edit(parsed, mods, rest) and not blocked:
+            assert ctx.previous is not None
+            built = edit(ctx.previous, mods, parsed, rest, ctx.dataset, ctx.style)
+            return ChartResult(built.spec, built.notes)
         if table is None or ctx.dataset is None:
             if mods.any_presentation() and ctx.previous is None:
                 return _refuse(
@@ -337,7 +340,8 @@ def _entity(parsed: Parsed, rest: str) -> str | None:
     if parsed.entity:
         return parsed.entity
     m = re.search(
-        r"\b(?:count|number|no\.|num|#)\s+of\s+(?P<w>[a-z]{3,30})\b|\bhow\s+many\s+(?P<v>[a-z]{3,30})\b",
+        r"\b(?:count|number|no\.|num|#)\s+of\s+(?P<w>[a-z]{3,30})\b|\bhow\s+many\s+(?P<v>[a-z]{"
+        r"3,30})\b",
         rest,
         re.I,
     )

@@ -109,7 +109,10 @@ def help_text(dataset: Dataset | None) -> str:
 
 def columns_text(dataset: Dataset | None) -> str:
     if dataset is None:
-        return "No file is shared in this thread yet. Share an .xlsx or .csv file and I'll list its columns."
+        return (
+            "No file is shared in this thread yet. "
+            "Share an .xlsx or .csv file and I'll list its columns."
+        )
     lines = [f"*Columns in {dataset.filename}:*"]
     for name, table in dataset.tables.items():
         if len(dataset.tables) > 1:

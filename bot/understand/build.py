@@ -7,6 +7,7 @@ chosen from the data: date → line, category → bar of the sum, two measures �
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -21,7 +22,7 @@ from bot.understand.request import Modifiers
 PIE_MAX = 6
 
 
-class Refusal(Exception):  # noqa: N818 - a control-flow signal, not an error report
+class Refusal(Exception):
     """What stopped a chart: the reason, in words for the user."""
 
     def __init__(self, reason: str, missing: str = "") -> None:
@@ -64,7 +65,7 @@ _INTRO_WORDS = set(
     draw plot chart graph show me us display visualize visualise render generate build give a an
     the some quick simple nice of for with from using showing this these that those data numbers
     compare comparing
-    values following here is are it me my our these them of:""".split()
+    values following here is are it me my our these them of:""".split()  # noqa: SIM905 - a word list reads best as text
 )
 _TRAILING = re.compile(
     r"[\s,.!?;:]*(?:\b(?:please|pls|plz|thanks|thank you|thx|ty)\b[\s,.!?]*)*$", re.I
@@ -99,7 +100,7 @@ def inline_chart(data: InlineData, mods: Modifiers, style: str) -> Built:
         edges, counts = histogram_bins(values, mods.bins)
         from bot.understand.query import _fmt
 
-        labels = [f"{_fmt(a)}–{_fmt(b)}" for a, b in zip(edges, edges[1:], strict=False)]
+        labels = [f"{_fmt(a)}–{_fmt(b)}" for a, b in itertools.pairwise(edges)]
         series = [Series("Count", counts)]
         ctype = ChartType.HISTOGRAM
     elif ctype is None:
@@ -207,10 +208,8 @@ def make_query(
     if wants_hist and dims and not measures:
         agg = Aggregation.COUNT  # 'distribution of region': how many rows per region
     if not dims:
-        if (
-            measures
-            and ctype in (ChartType.LINE, ChartType.AREA)
-            or (measures and parsed.time_asked)
+        if (measures and ctype in (ChartType.LINE, ChartType.AREA)) or (
+            measures and parsed.time_asked
         ):
             dates = [c for c in table.columns if c.type is ColumnType.DATE]
             if dates:

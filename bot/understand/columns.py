@@ -70,7 +70,7 @@ STOPWORDS = set(
     hello yo ok okay bot so now again instead too up down out into within between among not no
     without except excluding exclude only just but if about around using use based broken grouped
     split time total sum average mean count number per cent percent new quick quickly real
-    simple nice one two three break compare comparison versus same other""".split()
+    simple nice one two three break compare comparison versus same other""".split()  # noqa: SIM905 - a word list reads best as text
 )
 
 
@@ -249,9 +249,10 @@ class ColumnIndex:
                 if any(t.kind != "word" or (i + k) in taken for k, t in enumerate(span)):
                     continue
                 gram = [t.norm for t in span]
-                if gram[0] in STOPWORDS or gram[-1] in STOPWORDS:
-                    if not (n == 1 and self._exact_name(gram)):
-                        continue
+                if (gram[0] in STOPWORDS or gram[-1] in STOPWORDS) and not (
+                    n == 1 and self._exact_name(gram)
+                ):
+                    continue
                 hit = self.best(gram)
                 if hit is None and n == 1 and span[0].text.lower() != gram[0]:
                     hit = self.best([span[0].text.lower()])  # 'cots' is 'cost', not 'cot'
@@ -335,10 +336,12 @@ class ValueIndex:
                 ):
                     continue
                 words = tuple(t.norm for t in span)
-                if n == 1 and (words[0] in STOPWORDS or len(words[0]) < 2):
-                    # A common word as a value only in a list or after a filter word.
-                    if i == 0 or tokens[i - 1].norm not in _LIST_CONTEXT or len(words[0]) < 2:
-                        continue
+                # A common word counts as a value only in a list or after a filter word.
+                common = n == 1 and (words[0] in STOPWORDS or len(words[0]) < 2)
+                if common and (
+                    i == 0 or tokens[i - 1].norm not in _LIST_CONTEXT or len(words[0]) < 2
+                ):
+                    continue
                 entries = self.by_words.get(words)
                 exact = True
                 if entries is None and n == 1 and span[0].kind == "word" and len(words[0]) >= 5:

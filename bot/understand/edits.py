@@ -1,4 +1,4 @@
-"""Follow-up edits on the thread's previous chart ("make it a pie", "only top 3", "average instead").
+"""Follow-up edits on the thread's previous chart ("make it a pie", "only top 3", "average").
 
 Presentation edits change the spec in place. Edits that change the data (measure, grouping,
 aggregation, filters) re-run the query recorded in ``spec.query`` on the dataset, so the numbers
@@ -105,10 +105,9 @@ def _change_query(
             else None
         )
         changed = True
-    elif parsed.bucket and q.dimension:
-        if table.column(q.dimension).type is ColumnType.DATE:
-            q.bucket = parsed.bucket
-            changed = True
+    elif parsed.bucket and q.dimension and table.column(q.dimension).type is ColumnType.DATE:
+        q.bucket = parsed.bucket
+        changed = True
     if mods.aggregation is not None and q.kind in ("aggregate", "total"):
         q.aggregation = str(mods.aggregation)
         if mods.count_word == "number" and q.measures:
@@ -153,7 +152,8 @@ def _restyle(prev: ChartSpec, mods: Modifiers, text: str) -> Built:
             spec.chart_type is not mods.chart_type
         ):
             raise Refusal(
-                f"I can't turn this {spec.chart_type} chart into a {mods.chart_type} without new data.",
+                f"I can't turn this {spec.chart_type} chart into a {mods.chart_type} "
+                "without new data.",
                 "two number columns (scatter) or one (histogram)",
             )
         spec.chart_type = mods.chart_type
@@ -188,7 +188,8 @@ def _restyle(prev: ChartSpec, mods: Modifiers, text: str) -> Built:
 
 
 _DROP_WORDS = re.compile(
-    r"\b(?:without|remove|drop|exclude|excluding|except|hide|minus|no more|take out|leave out)\s+(?P<what>[^\n;.]{1,200})",
+    r"\b(?:without|remove|drop|exclude|excluding|except|hide|minus|no more|take out|leave out)"
+    r"\s+(?P<what>[^\n;.]{1,200})",
     re.I,
 )
 

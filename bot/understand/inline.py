@@ -7,6 +7,7 @@ linear time, and keeps the user's label order.
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -189,7 +190,7 @@ _KEYED = re.compile(r"\s*(?P<key>[^:=\n;]{1,40}?)\s*[:=]\s*(?P<list>.*\S)\s*", r
 
 def _list_items(text: str) -> list[str]:
     text = text.strip().strip(",;").strip()
-    if re.search(r",\s", text) or "," in text and parse_number(text) is None:
+    if re.search(r",\s", text) or ("," in text and parse_number(text) is None):
         return [t.strip() for t in re.split(r"\s*,\s*", text) if t.strip()]
     if "|" in text:
         return [t.strip() for t in text.split("|") if t.strip()]
@@ -202,7 +203,7 @@ def _keyed_lists(text: str) -> InlineData | None:
         marks = list(_KEY_MARK.finditer(text))
         if len(marks) >= 2:
             cuts = [m.start() for m in marks] + [len(text)]
-            segments = [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+            segments = [text[a:b] for a, b in itertools.pairwise(cuts)]
     keyed = []
     for seg in segments:
         m = _KEYED.fullmatch(seg)
@@ -282,9 +283,7 @@ def _boundary_ok(text: str, m: re.Match[str]) -> bool:
         before.isalnum()
         or after.isalnum()
         or after == "-"
-        or before == "-"
-        and m.start() > 1
-        and text[m.start() - 2].isalnum()
+        or (before == "-" and m.start() > 1 and text[m.start() - 2].isalnum())
     )
 
 
@@ -339,7 +338,7 @@ def _run_pairs(text: str) -> list[tuple[str, Number]]:
         if m is None:
             return []
         number = parse_number(m["num"].rstrip(",;"))
-        if number is None or parse_number(m["label"]) is not None and len(m["label"]) != 4:
+        if number is None or (parse_number(m["label"]) is not None and len(m["label"]) != 4):
             return []
         pairs.append((m["label"].strip(",;"), number))
         pos = m.end()

@@ -186,9 +186,10 @@ def _time_words(st: _State, exact: list[Mention]) -> None:
             if prev not in ("over", "through", "across", "in", "by", "vs", "versus", "against"):
                 continue
         elif t.norm in ("year", "quarter", "month", "week", "day", "date"):
-            if prev not in ("by", "per", "each", "every", "a", "over", "across", "the", "of"):
-                if not (prev == "" and st.word(i + 1) in ("", "by", "and")):
-                    continue
+            grouping = prev in ("by", "per", "each", "every", "a", "over", "across", "the", "of")
+            alone = prev == "" and st.word(i + 1) in ("", "by", "and")
+            if not grouping and not alone:
+                continue
             if prev == "the" and st.word(i - 2) not in ("by", "per", "over", "across", "each"):
                 continue
         if not dates:
@@ -328,7 +329,7 @@ def _bool_filters(st: _State, mentions: list[Mention]) -> list[Mention]:
         value: bool | None = None
         end = m.end
         before = st.word(m.start - 1)
-        if st.word(j) in _TRUE | _FALSE and j > m.end or st.word(j) in ("true", "false"):
+        if (st.word(j) in _TRUE | _FALSE and j > m.end) or st.word(j) in ("true", "false"):
             value, end = st.word(j) in _TRUE, j + 1
         elif before in ("non", "not", "excluding", "without", "except") or (
             before == "-" and st.word(m.start - 2) == "non"
@@ -371,7 +372,8 @@ def _value_filters(st: _State, vals: list[ValueMention], mentions: list[Mention]
         chosen.append(best)
         if len(group) > 1:
             st.out.notes.append(
-                f"“{best.said}” is a value of {', '.join('“' + v.column.name + '”' for v in group)}; "
+                f"“{best.said}” is a value of "
+                f"{', '.join('“' + v.column.name + '”' for v in group)}; "
                 f"filtering on “{best.column.name}”."
             )
     chosen.sort(key=lambda v: v.start)
@@ -472,7 +474,8 @@ def _year_filters(st: _State) -> None:
     target = dates[0] if dates else ycol
     if target is None:
         st.out.problems.append(
-            f"“{toks[years[0][0]].text}” looks like a year, but this table has no date or year column."
+            f"“{toks[years[0][0]].text}” looks like a year, "
+            "but this table has no date or year column."
         )
         return
     eqs = [label for _, op, label in years if op == "eq"]
@@ -623,7 +626,7 @@ _FILLER = set(
     something anything again once more less fewer greater higher lower bigger larger smaller
     than more same other another new old latest current recent previous past next only
     spreadsheet file sheet workbook excel dataset tab doc document filter filters unfiltered
-    ones one""".split()
+    ones one""".split()  # noqa: SIM905 - a word list reads best as text
 )
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import bisect
 import copy
 import datetime as dt
+import itertools
 import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot.spec import Aggregation, Filter, Series
+from bot.spec import Filter, Series
 from bot.table import Column, ColumnType, Table
 from bot.understand.numbers import tidy
 
@@ -94,7 +95,7 @@ def auto_bucket(values: list[Any]) -> str:
     if not dates:
         return "month"
     lo, hi = min(dates), max(dates)
-    span = (hi - lo).days if not isinstance(lo, dt.datetime) else (hi - lo).days
+    span = (hi - lo).days
     if span > 4 * 366:
         return "year"
     if span > 2 * 366:
@@ -111,7 +112,7 @@ def _norm(value: Any) -> str:
     return " ".join(str(value).lower().split())
 
 
-def _predicate(col: Column, f: Filter):  # noqa: ANN202 - a small closure factory
+def _predicate(col: Column, f: Filter):
     op, target = f.op, f.value
     many = target if isinstance(target, list) else [target]
     if col.type is ColumnType.DATE:
@@ -418,7 +419,7 @@ def histogram_bins(values: list[float], bins: int | None) -> tuple[list[float], 
     if all(float(v).is_integer() for v in values) and step < 1:
         step = 1.0
     lo = math.floor(lo_v / step) * step
-    n = int(math.floor((hi_v - lo) / step + 1e-9)) + 1
+    n = math.floor((hi_v - lo) / step + 1e-9) + 1
     edges = [round(lo + i * step, 10) for i in range(n + 1)]
     while edges[-1] <= hi_v:
         edges.append(round(edges[-1] + step, 10))
@@ -434,5 +435,5 @@ def _histogram(table: Table, q: Query, rows: list[int]) -> Result:
     if not values:
         raise QueryError(f"“{col.name}” has no numbers after the filters.")
     edges, counts = histogram_bins(values, q.bins)
-    labels = [f"{_fmt(a)}–{_fmt(b)}" for a, b in zip(edges, edges[1:], strict=False)]
+    labels = [f"{_fmt(a)}–{_fmt(b)}" for a, b in itertools.pairwise(edges)]
     return Result(labels, [Series("Count", counts)], len(values))

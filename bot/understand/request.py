@@ -54,10 +54,33 @@ _STYLE = (
     r"(?P<s>dark|night|colou?r ?blind(?:[- ](?:friendly|safe))?|accessible|mono(?:chrome)?|"
     r"gr[ae]yscale|black and white|b&w|pastel|default|normal|standard|light|plain)"
 )
-COLORS = (
-    "red blue green orange purple violet pink brown black gray grey yellow gold teal navy "
-    "cyan magenta maroon olive turquoise indigo crimson coral salmon lime"
-).split()
+COLORS = [
+    "red",
+    "blue",
+    "green",
+    "orange",
+    "purple",
+    "violet",
+    "pink",
+    "brown",
+    "black",
+    "gray",
+    "grey",
+    "yellow",
+    "gold",
+    "teal",
+    "navy",
+    "cyan",
+    "magenta",
+    "maroon",
+    "olive",
+    "turquoise",
+    "indigo",
+    "crimson",
+    "coral",
+    "salmon",
+    "lime",
+]
 STYLE_PATTERN = _STYLE
 _COLOR = (
     r"(?P<c>(?:(?:dark|light|pale|bright|deep)[ -]?)?(?:" + "|".join(COLORS) + r")|#[0-9a-f]{6}"
@@ -114,8 +137,10 @@ def _num(text: str) -> int:
     return int(text) if text.isdigit() else _NUMBER_WORDS[text.lower()]
 
 
-_LABEL_TEXT = r"\s*(?:to\b|as\b|should\s+be\b|=|:|is\b|-)?\s*(?P<t>\"[^\"\n]{1,150}\"|'[^'\n]{1,150}'|[^\n;,\"]{1,150})"
-_TITLE_TEXT = r"\s*(?:to\b|as\b|should\s+be\b|=|:|is\b|-)?\s*(?P<t>\"[^\"\n]{1,150}\"|'[^'\n]{1,150}'|[^\n;\"]{1,150})"
+_SAYS = r"\s*(?:to\b|as\b|should\s+be\b|=|:|is\b|-)?\s*"
+_QUOTED = r"\"[^\"\n]{1,150}\"|'[^'\n]{1,150}'"
+_LABEL_TEXT = _SAYS + r"(?P<t>" + _QUOTED + r"|[^\n;,\"]{1,150})"  # an axis label ends at a comma
+_TITLE_TEXT = _SAYS + r"(?P<t>" + _QUOTED + r"|[^\n;\"]{1,150})"
 
 # (pattern, handler name); applied in order, each match removed from the text.
 _RULES: list[tuple[re.Pattern[str], str]] = [
@@ -123,7 +148,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:label|call|name)\s+the\s+y[- ]?axis" + _LABEL_TEXT, re.I), "y_label"),
     (
         re.compile(
-            r"\b(?:make\s+it\s+|use\s+|in\s+)?(?P<s>colou?r[- ]?blind(?:[- ](?:friendly|safe))?|gr[ae]yscale|black and white)\b(?:\s+(?:colou?rs|palette|style|theme|mode))?",
+            r"\b(?:make\s+it\s+|use\s+|in\s+)?(?P<s>colou?r[- ]?blind(?:[- ](?:friendly|safe))?"
+            r"|gr[ae]yscale|black and white)\b(?:\s+(?:colou?rs|palette|style|theme|mode))?",
             re.I,
         ),
         "style",
@@ -147,29 +173,32 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:y)[- ]?(?:label|title)" + _LABEL_TEXT, re.I), "y_label"),
     (
         re.compile(
-            r"\b(?:(?:chart\s+|graph\s+)?title[sd]?|heading|headline|call\s+it|name\s+it|rename\s+(?:it|the\s+chart)(?:\s+to)?)\b"
-            + _TITLE_TEXT,
+            r"\b(?:(?:chart\s+|graph\s+)?title[sd]?|heading|headline|call\s+it|name\s+it|rename"
+            r"\s+(?:it|the\s+chart)(?:\s+to)?)\b" + _TITLE_TEXT,
             re.I,
         ),
         "title",
     ),
     (
         re.compile(
-            r"\b(?:no|without|remove|hide|drop)\s+(?:the\s+)?(?:trend\s*-?line|line of best fit|regression line)s?\b",
+            r"\b(?:no|without|remove|hide|drop)\s+(?:the\s+)?(?:trend\s*-?line|line of best fit"
+            r"|regression line)s?\b",
             re.I,
         ),
         "no_trend",
     ),
     (
         re.compile(
-            r"\b(?:with\s+|add\s+|show\s+|plus\s+|include\s+)?(?:an?\s+)?(?:trend\s*-?line|line of best fit|regression line|best[- ]fit line)s?\b",
+            r"\b(?:with\s+|add\s+|show\s+|plus\s+|include\s+)?(?:an?\s+)?(?:trend\s*-?line|line"
+            r" of best fit|regression line|best[- ]fit line)s?\b",
             re.I,
         ),
         "trend",
     ),
     (
         re.compile(
-            r"\b(?:on\s+an?\s+)?(?:log(?:arithmic)?[- ]?(?:scale|axis|y(?:[- ]axis)?)|logarithmic|logscale)\b",
+            r"\b(?:on\s+an?\s+)?(?:log(?:arithmic)?[- ]?(?:scale|axis|y(?:[- ]axis)?)|logarithm"
+            r"ic|logscale)\b",
             re.I,
         ),
         "log",
@@ -182,14 +211,18 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"\b(?:hide|remove|drop|no|without)\s+(?:the\s+)?(?:data\s+|value\s+)?(?:values|numbers|labels|value labels|data labels|amounts|totals)\b",
+            r"\b(?:hide|remove|drop|no|without)\s+(?:the\s+)?(?:data\s+|value\s+)?(?:values|num"
+            r"bers|labels|value labels|data labels|amounts|totals)\b",
             re.I,
         ),
         "no_values",
     ),
     (
         re.compile(
-            r"\b(?:show(?:ing)?|add|with|display|include|put|print|write|label)\s+(?:the\s+)?(?:data\s+|value\s+)?(?:values|numbers|value labels|data labels|amounts|totals|labels|bars|slices|points)(?:\s+on\s+(?:the\s+|each\s+|top(?:\s+of)?\s*)*(?:bars?|slices?|points?|it|them|columns?|chart)?)?\b",
+            r"\b(?:show(?:ing)?|add|with|display|include|put|print|write|label)\s+(?:the\s+)?(?"
+            r":data\s+|value\s+)?(?:values|numbers|value labels|data labels|amounts|totals|labe"
+            r"ls|bars|slices|points)(?:\s+on\s+(?:the\s+|each\s+|top(?:\s+of)?\s*)*(?:bars?|sli"
+            r"ces?|points?|it|them|columns?|chart)?)?\b",
             re.I,
         ),
         "values",
@@ -197,8 +230,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:data|value)\s+labels\b", re.I), "values"),
     (
         re.compile(
-            r"\b(?:horizontal(?:ly)?|sideways|barh|horiz|flip(?:ped)?(?:\s+(?:it|the\s+axes|axes))?)\b(?:\s+(?:bar|bars|column|columns))?"
-            + _CHART,
+            r"\b(?:horizontal(?:ly)?|sideways|barh|horiz|flip(?:ped)?(?:\s+(?:it|the\s+axes|axe"
+            r"s))?)\b(?:\s+(?:bar|bars|column|columns))?" + _CHART,
             re.I,
         ),
         "horizontal",
@@ -209,16 +242,16 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"\b(?:un-?stack(?:ed)?|not\s+stacked|grouped|clustered|side[- ]by[- ]side|dodged)\b(?:\s+(?:bar|bars|column|columns))?"
-            + _CHART,
+            r"\b(?:un-?stack(?:ed)?|not\s+stacked|grouped|clustered|side[- ]by[- ]side|dodged)"
+            r"\b(?:\s+(?:bar|bars|column|columns))?" + _CHART,
             re.I,
         ),
         "unstacked",
     ),
     (
         re.compile(
-            r"\b(?:stacked|stack(?:\s+(?:it|them|the\s+bars))?)\b(?:\s+(?P<k>bar|bars|column|columns|area|line|lines))?"
-            + _CHART,
+            r"\b(?:stacked|stack(?:\s+(?:it|them|the\s+bars))?)\b(?:\s+(?P<k>bar|bars|column|co"
+            r"lumns|area|line|lines))?" + _CHART,
             re.I,
         ),
         "stacked",
@@ -271,7 +304,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"\b(?:in|make\s+(?:it|them|the\s+\w+)|colou?r(?:ed)?(?:\s+(?:it|them|the\s+\w+))?|use|with|change\s+(?:the\s+)?colou?r\s+to|paint\s+it)\s*:?\s+"
+            r"\b(?:in|make\s+(?:it|them|the\s+\w+)|colou?r(?:ed)?(?:\s+(?:it|them|the\s+\w+))?|"
+            r"use|with|change\s+(?:the\s+)?colou?r\s+to|paint\s+it)\s*:?\s+"
             + _COLOR
             + r"\b(?:\s+(?:bars?|lines?|colou?r|slices|points|dots))?",
             re.I,
@@ -312,21 +346,28 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"\b(?:sort(?:ed)?|order(?:ed)?|rank(?:ed)?)?\s*(?:it\s+|them\s+)?(?:by\s+(?:name|label)\s+)?(?:alphabetical(?:ly)?|a\s*-\s*z|a to z|by name)\b",
+            r"\b(?:sort(?:ed)?|order(?:ed)?|rank(?:ed)?)?\s*(?:it\s+|them\s+)?(?:by\s+(?:name|l"
+            r"abel)\s+)?(?:alphabetical(?:ly)?|a\s*-\s*z|a to z|by name)\b",
             re.I,
         ),
         "alpha",
     ),
     (
         re.compile(
-            r"\b(?:(?:sort(?:ed)?|order(?:ed)?|rank(?:ed)?|arrange[d]?)\s+(?:it\s+|them\s+|the\s+\w+\s+)?(?:by\s+(?:value|size)\s+)?(?:in\s+)?)?(?:asc(?:ending)?(?:\s+order)?|increasing(?:\s+order)?|low(?:est)?\s+to\s+high(?:est)?|smallest\s+(?:to\s+largest|first)|lowest\s+first)\b",
+            r"\b(?:(?:sort(?:ed)?|order(?:ed)?|rank(?:ed)?|arrange[d]?)\s+(?:it\s+|them\s+|the"
+            r"\s+\w+\s+)?(?:by\s+(?:value|size)\s+)?(?:in\s+)?)?(?:asc(?:ending)?(?:\s+order)?|"
+            r"increasing(?:\s+order)?|low(?:est)?\s+to\s+high(?:est)?|smallest\s+(?:to\s+larges"
+            r"t|first)|lowest\s+first)\b",
             re.I,
         ),
         "asc",
     ),
     (
         re.compile(
-            r"\b(?:(?:sort(?:ed)?|order(?:ed)?|rank(?:ed)?|arrange[d]?)\s+(?:it\s+|them\s+|the\s+\w+\s+)?(?:by\s+(?:value|size)\s+)?(?:in\s+)?)?(?:desc(?:ending)?(?:\s+order)?|decreasing(?:\s+order)?|high(?:est)?\s+to\s+low(?:est)?|(?:largest|biggest)\s+(?:to\s+smallest|first)|highest\s+first)\b",
+            r"\b(?:(?:sort(?:ed)?|order(?:ed)?|rank(?:ed)?|arrange[d]?)\s+(?:it\s+|them\s+|the"
+            r"\s+\w+\s+)?(?:by\s+(?:value|size)\s+)?(?:in\s+)?)?(?:desc(?:ending)?(?:\s+order)?"
+            r"|decreasing(?:\s+order)?|high(?:est)?\s+to\s+low(?:est)?|(?:largest|biggest)\s+(?"
+            r":to\s+smallest|first)|highest\s+first)\b",
             re.I,
         ),
         "desc",
@@ -337,7 +378,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"\b(?:in\s+|with\s+)?(?P<n>\d{1,3})\s+(?:bins|buckets)\b|\b(?:bins|buckets)\s*[:=]?\s*(?P<m>\d{1,3})\b",
+            r"\b(?:in\s+|with\s+)?(?P<n>\d{1,3})\s+(?:bins|buckets)\b|\b(?:bins|buckets)\s*[:=]"
+            r"?\s*(?P<m>\d{1,3})\b",
             re.I,
         ),
         "bins",

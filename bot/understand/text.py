@@ -76,7 +76,7 @@ def _drop_char(ch: str) -> bool:
     cat = unicodedata.category(ch)
     # Control, format (zero-width joiners, bidi overrides), private use, surrogates, unassigned,
     # and symbols such as emoji; ordinary letters, digits, punctuation and currency stay.
-    return cat[0] == "C" or cat in ("So", "Sk", "Mn", "Me") and not ch.isalnum()
+    return cat[0] == "C" or (cat in ("So", "Sk", "Mn", "Me") and not ch.isalnum())
 
 
 def clean(text: str) -> str:

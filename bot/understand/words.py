@@ -15,13 +15,15 @@ _STYLE = STYLE_PATTERN.replace("(?P<s>", "(")
 
 @dataclass
 class Command:
-    name: str  # "help" | "columns" | "show_data" | "undo" | "new_chat" | "set_default_style" | "set_style"
+    # "help" | "columns" | "show_data" | "undo" | "new_chat" | "set_default_style" | "set_style"
+    name: str
     argument: str | None = None
 
 
 _POLITE = re.compile(
     r"^(?:(?:hey|hi|hello|yo|ok|okay|so|um+|please|pls|plz|can you|could you|would you|"
-    r"can u|could u|chartbot|bot)\b[\s,!.]*)+|[\s,!.?]*(?:\b(?:please|pls|plz|thanks|thank you|thx|ty)\b)?[\s,!.?]*$",
+    r"can u|could u|chartbot|bot)\b[\s,!.]*)+|[\s,!.?]*(?:\b(?:please|pls|plz|thanks|thank you|"
+    r"thx|ty)\b)?[\s,!.?]*$",
     re.I,
 )
 
@@ -29,8 +31,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "help",
         re.compile(
-            r"help(?: me| please)?|\?+|commands|usage|examples?|how (?:does this|do i use (?:this|you|it)|"
-            r"do you|does it) work|what can (?:you|i) (?:do|ask|say)|what do you do|how do i use (?:this|you|it)|"
+            r"help(?: me| please)?|\?+|commands|usage|examples?|how (?:does this|do i use (?:th"
+            r"is|you|it)|"
+            r"do you|does it) work|what can (?:you|i) (?:do|ask|say)|what do you do|how do i us"
+            r"e (?:this|you|it)|"
             r"what (?:can|should) i (?:ask|type|say)|instructions|menu|manual",
             re.I,
         ),
@@ -38,11 +42,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "columns",
         re.compile(
-            r"(?:(?:what|which|list|show|tell me|give me|display)(?: me)?(?: are| is)?(?: the| all| all the| your| my)? )?"
+            r"(?:(?:what|which|list|show|tell me|give me|display)(?: me)?(?: are| is)?(?: the| "
+            r"all| all the| your| my)? )?"
             r"(?:columns?|fields?|headers?|variables|col names|column names)"
-            r"(?: (?:are|is) (?:there|available|in (?:it|here|there|the (?:file|sheet|data|table|spreadsheet))))?"
-            r"(?: do (?:you|we|i) have)?(?: (?:in|of) (?:the|this|my) (?:file|sheet|data|table|spreadsheet|dataset))?"
-            r"(?: (?:are|is) there)?|what(?:'s| is) in (?:the|this|my) (?:file|sheet|data|table|spreadsheet|dataset)|"
+            r"(?: (?:are|is) (?:there|available|in (?:it|here|there|the (?:file|sheet|data|tabl"
+            r"e|spreadsheet))))?"
+            r"(?: do (?:you|we|i) have)?(?: (?:in|of) (?:the|this|my) (?:file|sheet|data|table|"
+            r"spreadsheet|dataset))?"
+            r"(?: (?:are|is) there)?|what(?:'s| is) in (?:the|this|my) (?:file|sheet|data|table"
+            r"|spreadsheet|dataset)|"
             r"what (?:data|columns) (?:do (?:you|we|i) have|is there|are there)",
             re.I,
         ),
@@ -51,19 +59,23 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "show_data",
         re.compile(
             r"(?:show|display|print|list|see|view|give)(?: me)?(?: the| all the| all| your| that)? "
-            r"(?:raw )?(?:data|table|rows|underlying data|data table|source data|raw numbers|raw values)"
+            r"(?:raw )?(?:data|table|rows|underlying data|data table|source data|raw numbers|ra"
+            r"w values)"
             r"(?: (?:behind|for|of|in) (?:it|this|that|the chart|the graph))?(?: as (?:a )?table)?|"
             r"(?:show|display|print|list|give)(?: me)?(?: the)? (?:numbers|values) "
             r"(?:behind|for|of) (?:it|this|that|the chart|the graph)(?: as (?:a )?table)?|"
-            r"what(?:'s| is| are) the (?:data|numbers|values)(?: behind (?:it|this|that|the chart))?|data\??",
+            r"what(?:'s| is| are) the (?:data|numbers|values)(?: behind (?:it|this|that|the cha"
+            r"rt))?|data\??",
             re.I,
         ),
     ),
     (
         "undo",
         re.compile(
-            r"undo(?: (?:that|it|this|last|the last (?:change|edit|one)))?|go back|revert(?: (?:that|it))?|"
-            r"take (?:that|it) back|back to (?:the )?previous(?: chart| one)?|previous (?:chart|one|version)|"
+            r"undo(?: (?:that|it|this|last|the last (?:change|edit|one)))?|go back|revert(?: (?"
+            r":that|it))?|"
+            r"take (?:that|it) back|back to (?:the )?previous(?: chart| one)?|previous (?:chart"
+            r"|one|version)|"
             r"(?:ctrl|cmd)[ +-]?z",
             re.I,
         ),
@@ -71,8 +83,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "new_chat",
         re.compile(
-            r"new ?chat|/newchat|reset(?: (?:the |this )?(?:chat|session|thread|conversation))?|start (?:over|again|fresh)|"
-            r"clear(?: (?:the |this )?(?:chat|session|thread|conversation|everything))?|forget (?:it all|everything|this)|"
+            r"new ?chat|/newchat|reset(?: (?:the |this )?(?:chat|session|thread|conversation))?"
+            r"|start (?:over|again|fresh)|"
+            r"clear(?: (?:the |this )?(?:chat|session|thread|conversation|everything))?|forget "
+            r"(?:it all|everything|this)|"
             r"restart",
             re.I,
         ),
@@ -80,7 +94,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "set_default_style",
         re.compile(
-            r"(?:set|make|change|switch|update)(?: my)? default (?:style|theme|look)(?: to| as| =|:)? ?"
+            r"(?:set|make|change|switch|update)(?: my)? default (?:style|theme|look)(?: to| as|"
+            r" =|:)? ?"
             + _STYLE
             + r"(?: style| theme)?|(?:make|set) "
             + _STYLE
@@ -97,7 +112,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?:use|switch to|set|change|apply)(?: the)?(?: (?:style|theme)(?: to)?)? "
             + _STYLE
-            + r"(?: style| theme| mode| colou?rs| palette)?(?: (?:for|in) (?:this|the) (?:thread|chat|conversation)| here| from now on)?|"
+            + r"(?: style| theme| mode| colou?rs| palette)?(?: (?:for|in) (?:this|the) (?:threa"
+            r"d|chat|conversation)| here| from now on)?|"
             r"(?:style|theme)(?: to)?:? " + _STYLE,
             re.I,
         ),

@@ -6,6 +6,7 @@ never from the code under test.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -18,7 +19,6 @@ from tests.understand.expect import (
     SALES,
     Want,
     by_two,
-    grouped,
     month,
     months_back,
     quarter,
@@ -865,7 +865,7 @@ def _check_histogram(spec, values: list[float]) -> None:
     for label in labels:
         lo, hi = label.split("–")
         edges.append((float(lo), float(hi)))
-    for (a, b), (c, _) in zip(edges, edges[1:], strict=False):
+    for (_a, b), (c, _) in itertools.pairwise(edges):
         assert b == c, "bins must be contiguous"
     assert edges[0][0] <= min(values) and max(values) < edges[-1][1]
     counts = [sum(1 for v in values if a <= v < b) for a, b in edges]
