@@ -17,6 +17,7 @@ import asyncio
 import collections
 import contextlib
 import ctypes
+import importlib
 import logging
 import multiprocessing as mp
 import os
@@ -97,10 +98,11 @@ def _worker_main(conn: Connection) -> None:
             return  # the pool gave up on this task and closed the pipe
 
 
-def _warm() -> int:
-    """Import and exercise the renderer (a no-op in workers forked from a warm forkserver)."""
-    import bot.render.preload  # noqa: F401
-
+def _warm(modules: tuple[str, ...]) -> int:
+    """Import the renderer (it draws a chart on import) and ``modules``: a no-op in workers forked
+    from a warm forkserver, the warm-up itself with the fork method."""
+    for name in (*PRELOAD, *modules):
+        importlib.import_module(name)
     return os.getpid()
 
 
@@ -149,9 +151,19 @@ def _hand_over(pool: WorkerPool, waiter: asyncio.Future[_Worker], worker: _Worke
 class WorkerPool:
     """``await pool.run(fn, *args, timeout=…)`` runs a picklable top-level function in a worker."""
 
-    def __init__(self, processes: int | None = None, *, method: str = "forkserver") -> None:
+    def __init__(
+        self,
+        processes: int | None = None,
+        *,
+        method: str = "forkserver",
+        preload: tuple[str, ...] = (),
+    ) -> None:
+        """``processes`` defaults to the number of cores. ``preload`` names modules the workers
+        import before their first task (e.g. ``("bot.jobs",)``); with the forkserver method they
+        are imported once, in the forkserver, if it is not already running."""
         self.size = max(1, processes or os.cpu_count() or 1)
         self.method = method
+        self.preload = tuple(preload)
         self._ctx = mp.get_context(method)
         self._lock = threading.Lock()
         self._idle: list[_Worker] = []
@@ -296,7 +308,7 @@ class WorkerPool:
     def _start_all(self) -> None:
         began = time.perf_counter()
         if self.method == "forkserver":
-            self._ctx.set_forkserver_preload(PRELOAD)  # type: ignore[attr-defined]
+            self._ctx.set_forkserver_preload([*PRELOAD, *self.preload])  # type: ignore[attr-defined]
         spawned = list(self._threads.map(lambda _: self._spawn(), range(self.size)))
         for worker in spawned:
             self._release(worker)
@@ -311,7 +323,7 @@ class WorkerPool:
         process.start()
         child.close()
         worker = _Worker(process, parent)
-        if not _exchange_with_timeout(worker, WARM_TIMEOUT):
+        if not _exchange_with_timeout(worker, self.preload, WARM_TIMEOUT):
             _stop(worker, kill=True)
             raise WorkerError("a new worker did not get ready in time")
         with self._lock:
@@ -319,10 +331,10 @@ class WorkerPool:
         return worker
 
 
-def _exchange_with_timeout(worker: _Worker, timeout: float) -> bool:
-    """Warm a new worker; False if it dies or takes longer than ``timeout``."""
+def _exchange_with_timeout(worker: _Worker, modules: tuple[str, ...], timeout: float) -> bool:
+    """Warm a new worker; False if it dies, fails or takes longer than ``timeout``."""
     try:
-        worker.conn.send_bytes(pickle.dumps((_warm, ())))
+        worker.conn.send_bytes(pickle.dumps((_warm, (modules,))))
         if not worker.conn.poll(timeout):
             return False
         status, _ = pickle.loads(worker.conn.recv_bytes())
