@@ -262,6 +262,18 @@ def understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstood
             built = inline_chart(inline, mods, ctx.style)
             return ChartResult(built.spec, built.notes)
         parsed = parse_columns(rest, table) if table is not None else None
+        sheet_note = None
+        if parsed is not None and table is not None and ctx.dataset is not None:
+            if table is ctx.dataset.table and not _fits(parsed, mods):
+                # The columns may live on another sheet of the same workbook.
+                for other in ctx.dataset.tables.values():
+                    if other is table:
+                        continue
+                    candidate = parse_columns(rest, other)
+                    if _fits(candidate, mods) and not candidate.problems:
+                        table, parsed = other, candidate
+                        sheet_note = f"Using sheet “{other.sheet}”, which has those columns."
+                        break
         understood = mods.found + (parsed.understood if parsed else [])
         if parsed is not None and parsed.problems:
             return _refuse(parsed.problems[0], understood, "", ctx, table)
@@ -304,9 +316,15 @@ def understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstood
         built = query_chart(
             q, mods, ctx.dataset, table, ctx.style, share=mods.share, entity=_entity(parsed, rest)
         )
-        return ChartResult(built.spec, parsed.notes + notes + built.notes)
+        extra = [sheet_note] if sheet_note else []
+        return ChartResult(built.spec, extra + parsed.notes + notes + built.notes)
     except Refusal as exc:
         return _refuse(exc.reason, mods.found, exc.missing, ctx, table)
+
+
+def _fits(parsed: Parsed, mods: Modifiers) -> bool:
+    """The request names columns of this table and nothing that is missing from it."""
+    return parsed.names_columns and not _unknown_blocks(parsed, mods)
 
 
 def _unknown_blocks(parsed: Parsed, mods: Modifiers) -> str | None:

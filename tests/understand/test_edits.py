@@ -233,3 +233,44 @@ def test_edit_that_needs_the_file_is_refused_when_file_is_gone(rev_by_region) ->
 def test_unknown_measure_in_edit_is_refused(rev_by_region) -> None:
     result = understand("profit instead", Context(dataset=DS, previous=rev_by_region))
     assert isinstance(result, NotUnderstood) and "profit" in result.message
+
+
+@pytest.mark.parametrize(
+    ("text", "check"),
+    [
+        ("can you make that a pie chart", lambda s: str(s.chart_type) == "pie"),
+        ("now as bars", lambda s: str(s.chart_type) == "bar"),
+        ("flip it", lambda s: s.options.horizontal),
+        ("biggest first", lambda s: s.y_values == sorted(s.y_values, reverse=True)),
+        ("just the top two", lambda s: len(s.x_labels) == 2 and s.limit == 2),
+        ("change title to Q4 numbers", lambda s: s.title == "Q4 numbers"),
+        ("label the y axis USD", lambda s: s.y_label == "USD"),
+        ("colour blind friendly please", lambda s: s.style == "colorblind"),
+        ("make it greyscale", lambda s: s.style == "mono"),
+        ("hide the values", lambda s: not s.options.show_values),
+        ("what about units", lambda s: s.series[0].name == "Units"),
+        ("and cost?", lambda s: s.series[0].name == "Cost"),
+        ("also add units", lambda s: [x.name for x in s.series] == ["Revenue", "Units"]),
+        ("now do it by product", lambda s: s.x_labels == ["Widget", "Gadget", "Gizmo"]),
+        ("break it down by status", lambda s: set(s.x_labels) == {"Open", "Closed", "Returned"}),
+        ("what about in 2024", lambda s: s.filters[0].value == "2024"),
+        ("monthly", lambda s: str(s.chart_type) == "line" and s.x_labels[0] == "2023-01"),
+        ("over time", lambda s: s.title == "Revenue by Month"),
+        ("same but for units", lambda s: s.series[0].name == "Units"),
+    ],
+)
+def test_more_ways_to_say_an_edit(rev_by_region, text, check) -> None:
+    assert check(chart(text, rev_by_region))
+
+
+@pytest.mark.parametrize("text", ["thanks!", "ok cool", "perfect 👍"])
+def test_thanks_is_not_a_chart_and_not_an_error(rev_by_region, text) -> None:
+    result = understand(text, Context(dataset=DS, previous=rev_by_region))
+    assert isinstance(result, NotUnderstood) and "Glad" in result.message
+
+
+def test_columns_of_another_sheet_are_found_with_a_note() -> None:
+    result = understand("average score per team", Context(dataset=DS))
+    assert isinstance(result, ChartResult)
+    assert result.spec.sheet == "Q3" and result.spec.x_labels == ["Red", "Blue", "Green"]
+    assert any("Q3" in n for n in result.notes)
