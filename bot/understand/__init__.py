@@ -23,11 +23,12 @@ from bot.spec import Aggregation, ChartSpec
 from bot.table import Dataset, Table
 from bot.understand.answers import not_understood_text
 from bot.understand.build import Refusal, inline_chart, make_query, query_chart
-from bot.understand.columns import match_name, norm_words
+from bot.understand.columns import norm_words
 from bot.understand.edits import edit
 from bot.understand.inline import parse_inline, table_from_rows, table_rows
 from bot.understand.parse import Parsed, parse_columns
 from bot.understand.request import Modifiers, read_modifiers
+from bot.understand.sources import strip_sources, wanted_file, wanted_sheet
 from bot.understand.text import clean
 from bot.understand.words import Command, command
 
@@ -59,103 +60,6 @@ class ChartResult:
 @dataclass
 class NotUnderstood:
     message: str
-
-
-# ----------------------------------------------------------------------------- files, sheets
-
-_FILE_EXT = re.compile(r"\.(?:xlsx|xlsm|csv|xls)\b", re.I)
-_FILE_STEM = re.compile(r"[\w.()\-]{1,80}$")
-_FILE_WORDS = re.compile(
-    r"\b(?:from|using|use|in|on|with)\s+(?:the\s+)?(?:(?:file|spreadsheet|workbook)\s+)?"
-    r"(?P<n>[\w.\-]{1,60}(?:\s+[\w.\-]{1,60}){0,2})",
-    re.I,
-)
-_SHEET = re.compile(
-    r"\b(?:(?:in|on|from|use|using|for)\s+)?(?:the\s+)?(?:sheet|tab|worksheet)\b\s*[:=]?\s*"
-    r"(?P<n>\"[^\"\n]{1,60}\"|'[^'\n]{1,60}'|[^\s,;]{1,60})"
-    r"|\b(?:in|on|from)\s+(?:the\s+)?(?P<m>\"[^\"\n]{1,60}\"|'[^'\n]{1,60}'|[^\s,;]{1,60})\s+(?"
-    r":sheet|tab)\b",
-    re.I,
-)
-
-
-def wanted_file(text: str, filenames: list[str]) -> str | None:
-    """The filename a request names ('from budget.xlsx', 'in budget'), or None."""
-    return _wanted_file(clean(text), filenames)
-
-
-def _wanted_file(text: str, filenames: list[str]) -> str | None:
-    low = text.lower()
-    for name in sorted(filenames, key=len, reverse=True):
-        if name.lower() in low:
-            return name
-    for m in _FILE_WORDS.finditer(low):
-        words = m["n"].split()
-        for n in range(len(words), 0, -1):
-            hit = match_name(" ".join(words[:n]), filenames)
-            if hit is not None:
-                stem = norm_words(hit.rsplit(".", 1)[0])
-                strong = "file" in m.group() or m.group().startswith(("from", "using", "use"))
-                if strong or norm_words(" ".join(words[:n])) == stem:
-                    return hit
-    return None
-
-
-def wanted_sheet(text: str, dataset: Dataset) -> str | None:
-    """The sheet a request names ('in sheet Q3', 'on the Q3 tab') among those with a table."""
-    for m in _SHEET.finditer(clean(text)):
-        name = (m["n"] or m["m"] or "").strip("\"'")
-        hit = match_name(name, list(dataset.tables))
-        if hit is not None:
-            return hit
-    return None
-
-
-def _sources(text: str, ctx: Context) -> tuple[str, Table | None, str | None]:
-    """Remove file and sheet phrases; return the table to use, or a problem to report."""
-    dataset = ctx.dataset
-    named = _wanted_file(text, ctx.files or ([dataset.filename] if dataset else []))
-    ext = _FILE_EXT.search(text)
-    if named is None and ext is not None:
-        stem = _FILE_STEM.search(text[max(0, ext.start() - 80) : ext.start()])
-        wanted = (stem.group() if stem else "") + ext.group()
-        return text, None, f"there is no file called “{wanted}” in this conversation"
-    if named is not None:
-        text = re.sub(
-            r"\b(?:from|using|use|in|on|with)?\s*(?:the\s+)?(?:(?:file|spreadsheet|workbook)\s+)?"
-            + re.escape(named)
-            + r"(?:\s+(?:file|spreadsheet|workbook))?",
-            " ",
-            text,
-            flags=re.I,
-        )
-        stem = named.rsplit(".", 1)[0]
-        text = re.sub(
-            r"\b(?:from|using|in)\s+(?:the\s+)?(?:(?:file|spreadsheet|workbook)\s+)?"
-            + re.escape(stem)
-            + r"\b(?:\s+(?:file|spreadsheet|workbook))?",
-            " ",
-            text,
-            flags=re.I,
-        )
-    if dataset is None:
-        return text, None, None
-    table = dataset.table
-    for m in _SHEET.finditer(text):
-        name = (m["n"] or m["m"] or "").strip("\"'")
-        hit = match_name(name, list(dataset.tables))
-        if hit is None:
-            others = [s for s in dataset.sheet_names if match_name(name, [s])]
-            if others:
-                return text, None, f"sheet “{others[0]}” has no table I can chart"
-            if m["n"] is not None:
-                sheets = ", ".join(dataset.tables)
-                return text, None, f"there is no sheet “{name}” (sheets with tables: {sheets})"
-            continue
-        table = dataset.tables[hit]
-        text = text[: m.start()] + " " + text[m.end() :]
-        break
-    return text, table, None
 
 
 # ------------------------------------------------------------------------------------ main
@@ -249,7 +153,7 @@ def understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstood
             "Glad to help! Ask for another chart or change this one (`make it a pie`, "
             "`only top 3`), or say `help` for ideas."
         )
-    body, table, problem = _sources(cleaned, ctx)
+    body, table, problem = strip_sources(cleaned, ctx.dataset, ctx.files)
     if problem:
         return _refuse(problem + ".", [], "", ctx, None)
     protected = [c.name for c in table.columns if len(norm_words(c.name)) >= 2] if table else []
@@ -263,17 +167,11 @@ def understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstood
             return ChartResult(built.spec, built.notes)
         parsed = parse_columns(rest, table) if table is not None else None
         sheet_note = None
-        if parsed is not None and table is not None and ctx.dataset is not None:
-            if table is ctx.dataset.table and not _fits(parsed, mods):
-                # The columns may live on another sheet of the same workbook.
-                for other in ctx.dataset.tables.values():
-                    if other is table:
-                        continue
-                    candidate = parse_columns(rest, other)
-                    if _fits(candidate, mods) and not candidate.problems:
-                        table, parsed = other, candidate
-                        sheet_note = f"Using sheet “{other.sheet}”, which has those columns."
-                        break
+        if parsed is not None and ctx.dataset is not None and table is ctx.dataset.table:
+            found = _other_sheet(rest, parsed, mods, ctx.dataset)
+            if found is not None:
+                table, parsed = found
+                sheet_note = f"Using sheet “{table.sheet}”, which has those columns."
         understood = mods.found + (parsed.understood if parsed else [])
         if parsed is not None and parsed.problems:
             return _refuse(parsed.problems[0], understood, "", ctx, table)
@@ -320,6 +218,21 @@ def understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstood
         return ChartResult(built.spec, extra + parsed.notes + notes + built.notes)
     except Refusal as exc:
         return _refuse(exc.reason, mods.found, exc.missing, ctx, table)
+
+
+def _other_sheet(
+    rest: str, parsed: Parsed, mods: Modifiers, dataset: Dataset
+) -> tuple[Table, Parsed] | None:
+    """When the active sheet lacks the named columns, another sheet may have them."""
+    if _fits(parsed, mods):
+        return None
+    for other in dataset.tables.values():
+        if other is dataset.table:
+            continue
+        candidate = parse_columns(rest, other)
+        if _fits(candidate, mods) and not candidate.problems:
+            return other, candidate
+    return None
 
 
 def _fits(parsed: Parsed, mods: Modifiers) -> bool:
