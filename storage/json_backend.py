@@ -377,7 +377,8 @@ class JsonStorage(Storage):
         forget = [False]
         async with self._session_lock(key, forget):
             header = await self._read_header_locked(key)
-            if header is None:
+            if header is None:  # already gone (e.g. deleted by the admin CLI)
+                self._index_note(key, None)
                 forget[0] = True
                 return False
             if cutoff is not None and _timestamp(header["doc"].get("last_used", "")) >= cutoff:

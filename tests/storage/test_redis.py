@@ -1,0 +1,121 @@
+"""What only the Redis backend has: several bot processes on one store, Redis expiry."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+
+import pytest
+
+from storage import open_storage, redis_backend
+from storage.redis_backend import RedisStorage
+from tests.redis_server import RedisServer
+
+KEY = "T1:C1:1700000000.000100"
+
+
+@pytest.fixture
+async def pair(redis_server: RedisServer) -> AsyncIterator[tuple[RedisStorage, RedisStorage]]:
+    """Two bot processes' storages on one Redis database."""
+    stores = [
+        await open_storage(
+            redis_server.url, session_ttl=dt.timedelta(hours=1), max_sessions_per_user=50
+        )
+        for _ in range(2)
+    ]
+    await stores[0].client.flushdb()
+    yield stores[0], stores[1]
+    for store in stores:
+        await store.close()
+
+
+async def test_a_claim_holds_across_processes(pair: tuple[RedisStorage, RedisStorage]) -> None:
+    one, two = pair
+    assert await one.claim("C1:1700000000.000100", 600)
+    assert not await two.claim("C1:1700000000.000100", 600)
+    ttl = await one.client.pttl("chartbot:claim:C1:1700000000.000100")
+    assert 590_000 < ttl <= 600_000
+
+
+async def test_thread_lock_excludes_the_other_process(
+    pair: tuple[RedisStorage, RedisStorage],
+) -> None:
+    one, two = pair
+    order: list[str] = []
+    held = asyncio.Event()
+
+    async def first() -> None:
+        async with one.thread_lock(KEY):
+            held.set()
+            order.append("one in")
+            await asyncio.sleep(0.1)
+            order.append("one out")
+
+    async def second() -> None:
+        await held.wait()
+        async with two.thread_lock(KEY):
+            order.append("two in")
+
+    await asyncio.gather(first(), second())
+    assert order == ["one in", "one out", "two in"]
+    assert await one.client.exists("chartbot:lock:" + KEY) == 0  # released by its owner
+
+
+async def test_lock_of_a_crashed_holder_expires(pair: tuple[RedisStorage, RedisStorage]) -> None:
+    one, _ = pair
+    await one.client.set("chartbot:lock:" + KEY, "token of a dead process", px=200)
+    await asyncio.wait_for(_hold(one, KEY), timeout=10)
+
+
+async def test_a_held_lock_is_renewed_and_not_stolen(
+    pair: tuple[RedisStorage, RedisStorage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(redis_backend, "LOCK_LEASE_MS", 300)
+    monkeypatch.setattr(redis_backend, "LOCK_REFRESH_S", 0.05)
+    one, two = pair
+    async with one.thread_lock(KEY):
+        with pytest.raises(TimeoutError):  # three leases long: only renewal keeps it
+            await asyncio.wait_for(_hold(two, KEY), timeout=0.9)
+    await asyncio.wait_for(_hold(two, KEY), timeout=10)
+
+
+async def _hold(storage: RedisStorage, key: str) -> None:
+    async with storage.thread_lock(key):
+        pass
+
+
+async def test_one_of_two_processes_creates_the_session(
+    pair: tuple[RedisStorage, RedisStorage],
+) -> None:
+    one, two = pair
+    results = await asyncio.gather(
+        *(store.get_or_create(KEY, user_id=user) for store, user in ((one, "U1"), (two, "U2")))
+    )
+    assert sorted(created for _, created in results) == [False, True]
+    assert results[0][0].started_by == results[1][0].started_by
+
+
+async def test_session_keys_expire_together(pair: tuple[RedisStorage, RedisStorage]) -> None:
+    one, two = pair
+    await one.set_preferences("T1", "U1", style="dark")
+    await one.get_or_create(KEY, user_id="U1")
+    await one.put_dataset(KEY, "F1", b"data")
+    await two.append(KEY, {"role": "user", "content": "hi"}, user_id="U2")
+    for kind in ("s", "h", "p", "d"):
+        ttl = await one.client.pttl(f"chartbot:{kind}:{KEY}")
+        assert 3_590_000 < ttl <= 3_600_000, kind
+    assert await one.client.pttl("chartbot:prefs:T1:U1") == -1  # preferences never expire
+
+
+async def test_index_forgets_sessions_redis_expired(
+    pair: tuple[RedisStorage, RedisStorage],
+) -> None:
+    one, _ = pair
+    await one.get_or_create(KEY, user_id="U1")
+    await one.get_or_create("T1:C1:2.0", user_id="U1")
+    await one.client.delete(*(f"chartbot:{kind}:{KEY}" for kind in "shpd"))  # as expiry does
+    assert [s.key for s in await one.list(user="U1")] == ["T1:C1:2.0"]
+    assert await one.client.smembers("chartbot:i:user:U1") == {b"T1:C1:2.0"}
+    assert await one.purge(dt.timedelta(0)) == ["T1:C1:2.0"]
+    assert await one.client.zcard("chartbot:i:all") == 0
