@@ -71,7 +71,8 @@ def _value_axis(ax: Axes, axis: str, spec: ChartSpec, fmt: NumberFormat | None =
     """Scale and number format of a value axis (``"x"`` or ``"y"``)."""
     target = ax.yaxis if axis == "y" else ax.xaxis
     if spec.options.log_scale:
-        (ax.set_yscale if axis == "y" else ax.set_xscale)("log", nonpositive="mask")
+        # "clip" lets bars that start at zero reach down to the bottom of a log axis.
+        (ax.set_yscale if axis == "y" else ax.set_xscale)("log", nonpositive="clip")
         target.set_minor_formatter(NullFormatter())
     target.set_major_formatter(AxisFormatter(fmt or spec.number_format, log=spec.options.log_scale))
     if not spec.options.log_scale:
@@ -340,7 +341,7 @@ def draw_line(ax: Axes, spec: ChartSpec, style: Style, *, area: bool = False) ->
     _value_axis(ax, "y", spec)
     _zero_line(ax, "y", ys, style)
     ticks()
-    ax.margins(x=0 if area else 0.015)
+    ax.margins(x=0.015 if not area or spec.options.show_values else 0)
     finite = [v for y in ys for v in y[np.isfinite(y)]]
     if area and not spec.options.log_scale and min(finite, default=0) >= 0:
         ax.set_ylim(bottom=0)

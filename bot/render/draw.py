@@ -125,6 +125,7 @@ def _decorate(ax: Axes, spec: ChartSpec, style: Style, frame: Frame) -> None:
         spine.set_linewidth(0.9)
     ax.set_axisbelow(True)
     ax.tick_params(labelsize=TICK_PT, labelcolor=style.text, color=style.muted, length=0, pad=5)
+    ax.tick_params(which="minor", length=0)
     grid = {"color": style.grid, "linewidth": 0.8}
     if frame.value_axis == "y":
         ax.spines["left"].set_visible(False)

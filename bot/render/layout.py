@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import textwrap
+import threading
 from collections.abc import Iterable
 
 from matplotlib import font_manager, ft2font
@@ -31,7 +32,8 @@ MAX_TITLE_CHARS = 70
 
 
 @functools.cache
-def _font(bold: bool) -> ft2font.FT2Font:
+def _font(bold: bool, thread: int) -> ft2font.FT2Font:
+    """One FT2Font per thread (it is not thread-safe), like matplotlib's own font cache."""
     props = FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal")
     font = ft2font.FT2Font(font_manager.findfont(props))
     font.set_size(100, 72)  # 100 px per em: widths scale linearly to any size
@@ -44,7 +46,7 @@ os.register_at_fork(after_in_child=_font.cache_clear)
 
 @functools.lru_cache(maxsize=4096)
 def _em_width(line: str, bold: bool) -> float:
-    font = _font(bold)
+    font = _font(bold, threading.get_ident())
     font.set_text(line, 0.0, flags=ft2font.LoadFlags.NO_HINTING)
     return font.get_width_height()[0] / 64 / 100
 

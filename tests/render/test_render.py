@@ -215,3 +215,12 @@ def test_years_on_a_line_keep_their_spacing_and_read_as_years() -> None:
     assert list(fig.axes[0].lines[0].get_xdata()) == [0.0, 1.0, 2.0, 10.0]
     ticks = [t.get_text() for t in drawn_tick_labels(fig, "x")]
     assert "2000" in ticks and "2010" in ticks and not any("," in t for t in ticks)
+
+
+def test_bars_on_a_log_scale_are_painted() -> None:
+    spec = ChartSpec(ChartType.BAR, "Log", ["a", "b", "c"], [Series("v", [5.0, 120.0, 98_000.0])],
+                     options=ChartOptions(log_scale=True))  # fmt: skip
+    pixels = decode(render_png(spec))
+    bar = np.array([int(style_named("default").palette[0][i : i + 2], 16) for i in (1, 3, 5)])
+    painted = np.all(np.abs(pixels.astype(int) - bar) <= 2, axis=-1).mean()
+    assert painted > 0.05, "bars starting at zero vanished on the log axis"
