@@ -26,9 +26,10 @@ from bot.understand.build import Refusal, inline_chart, make_query, query_chart
 from bot.understand.columns import norm_words
 from bot.understand.edits import edit
 from bot.understand.inline import parse_inline, table_from_rows, table_rows
-from bot.understand.parse import Parsed, parse_columns
+from bot.understand.parse import parse_columns
 from bot.understand.request import Modifiers, read_modifiers
 from bot.understand.sources import strip_sources, wanted_file, wanted_sheet
+from bot.understand.state import Parsed
 from bot.understand.text import clean
 from bot.understand.words import Command, command
 

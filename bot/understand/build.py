@@ -15,9 +15,9 @@ from bot.spec import Aggregation, ChartOptions, ChartSpec, ChartType, NumberForm
 from bot.table import Column, ColumnType, Dataset, Table
 from bot.understand.inline import InlineData, is_time_sequence
 from bot.understand.numbers import tidy
-from bot.understand.parse import Parsed
 from bot.understand.query import Query, QueryError, auto_bucket, histogram_bins, run, sort_limit
 from bot.understand.request import Modifiers
+from bot.understand.state import Parsed
 
 PIE_MAX = 6
 

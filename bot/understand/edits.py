@@ -14,9 +14,9 @@ from bot.spec import ChartSpec, ChartType, Filter
 from bot.table import ColumnType, Dataset, Table
 from bot.understand.build import Built, Refusal, options_from, query_chart
 from bot.understand.columns import norm_words
-from bot.understand.parse import Parsed
 from bot.understand.query import Query, auto_bucket, sort_limit
 from bot.understand.request import Modifiers
+from bot.understand.state import Parsed
 
 _CLEAR_FILTERS = re.compile(
     r"\b(?:(?:remove|clear|drop|reset|no|without)\s+(?:the\s+|all\s+|any\s+)?filters?|unfiltered|"
