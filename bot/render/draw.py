@@ -46,8 +46,12 @@ PNG_COMPRESSION = 3  # zlib level: 6 (the default) costs ~20 % more time for ~10
 
 def render_png(spec: ChartSpec) -> bytes:
     """The chart as PNG bytes: pure and deterministic (no timestamp or version in the file)."""
+    return figure_png(build_figure(spec))
+
+
+def figure_png(fig: Figure) -> bytes:
+    """Draw ``fig`` (from ``build_figure``) and encode it; no timestamp or version is written."""
     with mpl.rc_context(_RC):
-        fig = build_figure(spec)
         fig.canvas.draw()
     rgba = fig.canvas.buffer_rgba()
     image = Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw", "RGBA", 0, 1)
