@@ -150,6 +150,9 @@ SMALL_PIE = ChartSpec(ChartType.PIE, "Share", REGIONS, [Series("v", BAR_VALUES)]
 async def pool_part(batch_size: int, rounds: int, renders: int) -> tuple[float, float, float]:
     batch = [SPECS["bar10"], SMALL_LINE, SMALL_PIE, SPECS["line4k"]] * (batch_size // 4)
     rate, speedup = await throughput(batch, rounds)
+    async with WorkerPool(method="fork") as forked:
+        print(f"  for comparison, fork method (from this warm process): {forked.size} workers "
+              f"warm in {forked.start_seconds:.2f} s")  # fmt: skip
     async with WorkerPool(1) as pool:
         early, late = await pool.run(rss_after, renders, timeout=3600)
     print(f"  worker RSS after 10 renders {early:.1f} MB, after {renders} {late:.1f} MB")
