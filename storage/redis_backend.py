@@ -246,6 +246,8 @@ class RedisStorage(Storage):
         return await self._delete_if(key, None)
 
     async def _delete_if(self, key: str, cutoff: float | None) -> bool:
+        if key.count(":") < 2:  # not TEAM:CHANNEL:THREAD_TS, so never stored
+            return False
         keys = [*self._session_keys(key), f"{self.prefix}i:all", self._chan_index(key)]
         args = [self.prefix, key, "" if cutoff is None else repr(cutoff)]
         return bool(await self._delete(keys=keys, args=args))

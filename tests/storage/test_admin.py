@@ -89,6 +89,8 @@ async def test_delete_removes_the_session_from_under_the_bot(
     assert await bot.get_dataset("T1:C1:1.0", "F123") is None
     assert [s.key for s in await bot.list()] == ["T1:C2:2.0"]
     assert await admin(storage_url, "delete", "T1:C1:1.0") == 1
+    assert await admin(storage_url, "delete", "not-a-key") == 1
+    assert "no session not-a-key" in capsys.readouterr().err
 
 
 async def test_purge_prints_what_it_deleted(
