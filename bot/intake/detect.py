@@ -322,10 +322,8 @@ def _data_rows(rows: list[tuple], start: int, lo: int, hi: int) -> tuple[list[tu
 def _starts_new_block(row: tuple, profile: dict[int, int], lo: int, hi: int) -> bool:
     """A row of labels where the table has numbers or dates: a new header or a form section."""
     filled = _filled(row, lo, hi)
-    if len(filled) < 2 or any(kind(row[c]) != TEXT for c in filled):
-        return False
-    typed = sum(1 for c in filled if profile.get(c, TEXT) != TEXT)
-    return typed >= 2 and typed >= 0.6 * len(filled)
+    misplaced = sum(1 for c in filled if kind(row[c]) == TEXT and profile.get(c, TEXT) != TEXT)
+    return misplaced >= 2 and misplaced >= 0.6 * len(filled)
 
 
 def _is_note(row: tuple, profile: dict[int, int], lo: int, hi: int) -> bool:

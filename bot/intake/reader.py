@@ -106,12 +106,15 @@ def _read_book(file_id: str, filename: str, data: bytes, book: XlsxBook, limits:
 
 
 def is_table_like(table: Table) -> bool:
-    """Prose is not a table, nor is a form full of zeros: with several rows, something varies."""
+    """Prose is not a table, nor is a form full of zeros: with several rows, some mostly
+    filled column must vary."""
     if all(c.type is ColumnType.TEXT for c in table.columns) and table.row_count < 2:
         return False
     if table.row_count < 3:
         return True
     for col in table.columns:
+        if col.missing * 2 > table.row_count:
+            continue
         distinct = set()
         for v in col.values:
             if v is not None:
