@@ -25,7 +25,7 @@ from bot.understand.answers import not_understood_text
 from bot.understand.build import Refusal, inline_chart, make_query, query_chart
 from bot.understand.columns import norm_words
 from bot.understand.edits import edit
-from bot.understand.inline import parse_inline, table_from_rows, table_rows
+from bot.understand.inline import InlineData, parse_inline, table_from_rows, table_rows
 from bot.understand.parse import parse_columns
 from bot.understand.request import Modifiers, read_modifiers
 from bot.understand.sources import strip_sources, wanted_file, wanted_sheet
@@ -163,7 +163,7 @@ def understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstood
         return _refuse(mods.problems[0], mods.found, "", ctx, table)
     try:
         inline = parse_inline(rest) or parse_inline(_without_polite_edges(rest))
-        if inline is not None:
+        if inline is not None and _plausible_inline(inline, table):
             built = inline_chart(inline, mods, ctx.style)
             return ChartResult(built.spec, built.notes)
         parsed = parse_columns(rest, table) if table is not None else None
@@ -219,6 +219,24 @@ def understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstood
         return ChartResult(built.spec, extra + parsed.notes + notes + built.notes)
     except Refusal as exc:
         return _refuse(exc.reason, mods.found, exc.missing, ctx, table)
+
+
+_QUERY_WORDS = {
+    "by", "per", "vs", "versus", "compare", "against", "over", "for", "and", "where", "excluding",
+    "without", "only", "in", "during", "since",
+}  # fmt: skip
+
+
+def _plausible_inline(data: InlineData, table: Table | None) -> bool:
+    """With a file open, 'revenue per quarter 2023 vs 2024' is a question, not data."""
+    if table is None or data.pasted:
+        return True
+    for label in data.labels:
+        if set(str(label).lower().split()) & _QUERY_WORDS:
+            return False
+    values = [v for s in data.series for v in s.values]
+    years = all(isinstance(v, int) and 1900 <= v <= 2100 for v in values)
+    return not years
 
 
 def _other_sheet(

@@ -11,7 +11,15 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from bot.spec import Aggregation, ChartOptions, ChartSpec, ChartType, NumberFormat, Series
+from bot.spec import (
+    Aggregation,
+    ChartOptions,
+    ChartSpec,
+    ChartType,
+    Filter,
+    NumberFormat,
+    Series,
+)
 from bot.table import Column, ColumnType, Dataset, Table
 from bot.understand.inline import InlineData, is_time_sequence
 from bot.understand.numbers import tidy
@@ -184,6 +192,8 @@ def make_query(
     q.sort = None if mods.sort in (None, "none") else mods.sort
     q.limit = mods.limit
     wants_hist = ctype is ChartType.HISTOGRAM or (mods.distribution and ctype is None)
+    if parsed.compare_years and measures and not wants_hist:
+        return _year_over_year(q, parsed, measures, dims, agg, table), notes
     if (
         parsed.versus
         or ctype is ChartType.SCATTER
@@ -253,6 +263,29 @@ def make_query(
     return q, notes
 
 
+def _year_over_year(
+    q: Query,
+    parsed: Parsed,
+    measures: list[Column],
+    dims: list[Column],
+    agg: Aggregation | None,
+    table: Table,
+) -> Query:
+    """'2023 vs 2024 by region', 'monthly revenue 2023 vs 2024': one series per year."""
+    year_filter = next(f for f in q.filters if f.op == "in" and f.value == parsed.compare_years)
+    date = table.column(year_filter.column)
+    categories = [d for d in dims if d is not date]
+    if categories:
+        q.dimension = categories[0].name
+    else:
+        q.dimension = date.name
+        q.bucket = "quarter_of_year" if parsed.bucket == "quarter" else "month_of_year"
+    q.group, q.group_bucket = date.name, "year"
+    q.measures = [measures[0].name]
+    q.aggregation = str(agg if agg not in (None, Aggregation.NONE, Aggregation.COUNT) else "sum")
+    return q
+
+
 def query_chart(
     q: Query,
     mods: Modifiers,
@@ -317,7 +350,7 @@ def query_chart(
         record["share"] = True
     if entity:
         record["entity"] = entity
-    x_label, y_label = _axis_labels(q, measures, series)
+    x_label, y_label = _axis_labels(q, measures, series, table)
     opts = options_from(mods, base.options if base is not None else None)
     if ctype is ChartType.BAR and q.group and mods.stacked is None and base is None:
         opts.stacked = False
@@ -375,9 +408,11 @@ def _title(q: Query, measures: list[Column], entity: str | None, table: Table) -
             what = f"Count of {entity}" if entity else "Count"
         else:
             what = f"{_AGG_WORD[q.aggregation]}{names}"
-        by = q.dimension or ""
-        if q.bucket and q.dimension and table.column(q.dimension).type is ColumnType.DATE:
-            by = q.bucket.capitalize()
+        by = _dimension_name(q, table)
+        yearly = _compared_years(q)
+        if yearly:
+            base = f"{what} by {by}, {' vs '.join(yearly.value)}"
+            return base + _filter_suffix(q, skip=yearly)
         if q.group:
             by += f" and {q.group}"
         base = f"{what} by {by}"
@@ -386,9 +421,25 @@ def _title(q: Query, measures: list[Column], entity: str | None, table: Table) -
     return base + _filter_suffix(q)
 
 
-def _filter_suffix(q: Query) -> str:
+def _dimension_name(q: Query, table: Table) -> str:
+    """'Region', or 'Month' for a date column bucketed by month."""
+    if q.bucket and q.dimension and table.column(q.dimension).type is ColumnType.DATE:
+        return q.bucket.removesuffix("_of_year").capitalize()
+    return q.dimension or ""
+
+
+def _compared_years(q: Query) -> Filter | None:
+    """The year filter behind a year-over-year chart (one series per year)."""
+    if q.group_bucket != "year":
+        return None
+    return next((f for f in q.filters if f.column == q.group and f.op == "in"), None)
+
+
+def _filter_suffix(q: Query, skip: Filter | None = None) -> str:
     parts = []
     for f in q.filters:
+        if f is skip:
+            continue
         vals = f.value if isinstance(f.value, list) else [f.value]
         shown = ", ".join(str(v) for v in vals)
         if f.op in ("eq", "in"):
@@ -401,14 +452,16 @@ def _filter_suffix(q: Query) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def _axis_labels(q: Query, measures: list[Column], series: list[Series]) -> tuple[str, str]:
+def _axis_labels(
+    q: Query, measures: list[Column], series: list[Series], table: Table
+) -> tuple[str, str]:
     if q.kind == "scatter":
         return measures[0].name, measures[1].name
     if q.kind == "histogram":
         return measures[0].name, "Count"
     if q.kind == "total":
         return "", _AGG_WORD[q.aggregation].strip() or "Total"
-    x = q.dimension or ""
+    x = _dimension_name(q, table) if q.bucket and "_of_year" in q.bucket else q.dimension or ""
     if q.aggregation == "count":
         y = "Count"
     elif len(measures) == 1:

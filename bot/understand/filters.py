@@ -345,6 +345,8 @@ def year_filters(st: State) -> None:
             value = label if target.type is ColumnType.DATE else int(label[:4])
             st.out.filters.append(Filter(target.name, op, value))
             st.out.understood.append(f"{target.name} {_OP_TEXT[op]} {label}")
+    if len(eqs) >= 2 and target.type is ColumnType.DATE and all(len(x) == 4 for x in eqs):
+        st.out.compare_years = sorted(eqs)
     if eqs:
         if target.type is not ColumnType.DATE:
             nums = [int(x[:4]) for x in eqs]

@@ -18,7 +18,8 @@ from bot.spec import Filter, Series
 from bot.table import Column, ColumnType, Table
 from bot.understand.numbers import tidy
 
-BUCKETS = ("year", "quarter", "month", "week", "day")
+BUCKETS = ("year", "quarter", "month", "week", "day", "quarter_of_year", "month_of_year")
+MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()  # noqa: SIM905
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Query:
     dimension: str | None = None
     bucket: str | None = None  # for a date dimension
     group: str | None = None  # second dimension: one series per value
+    group_bucket: str | None = None  # for a date group: "year" compares years side by side
     aggregation: str = "sum"
     filters: list[Filter] = field(default_factory=list)
     sort: str | None = None  # "asc" | "desc" | "alpha" | None
@@ -73,6 +75,10 @@ def period(value: Any, bucket: str) -> str | None:
         return f"{value.year}-Q{(value.month - 1) // 3 + 1}"
     if bucket == "month":
         return f"{value.year}-{value.month:02d}"
+    if bucket == "quarter_of_year":  # Q1 of every year together: year-over-year charts
+        return f"Q{(value.month - 1) // 3 + 1}"
+    if bucket == "month_of_year":
+        return f"{value.month:02d}"
     if bucket == "week":
         iso = value.isocalendar()
         return f"{iso[0]}-W{iso[1]:02d}"
@@ -268,7 +274,7 @@ def run(table: Table, q: Query) -> Result:
     keys, time_axis = _keys(table, q.dimension, q.bucket, rows)
     gkeys: list[Any] | None = None
     if q.group:
-        gkeys, _ = _keys(table, q.group, None, rows)
+        gkeys, _ = _keys(table, q.group, q.group_bucket, rows)
     cells: dict[tuple[Any, Any], list[list[float]]] = {}
     seen: list[Any] = []
     seen_set: set[Any] = set()
@@ -316,7 +322,7 @@ def run(table: Table, q: Query) -> Result:
     series: list[Series] = []
     if gkeys is not None:
         gcol = _column(table, q.group or "")
-        for g in _ordered(gseen_set, gseen, gcol, False):
+        for g in _ordered(gseen_set, gseen, gcol, gcol.type is ColumnType.DATE):
             vals = []
             for k in order:
                 cell = cells.get((k, g))
@@ -331,6 +337,8 @@ def run(table: Table, q: Query) -> Result:
             agg = how if measures else "count"
             series.append(Series(name, [_agg(cells[(k, None)][j], agg) for k in order]))
     labels = [_label(k) for k in order]
+    if q.bucket == "month_of_year":
+        labels = [MONTH_NAMES[int(k) - 1] for k in order]
     labels, series = sort_limit(labels, series, q.sort, q.limit)
     return Result(labels, series, counted, time_axis=time_axis)
 

@@ -17,6 +17,7 @@ class Parsed:
     time_asked: bool = False  # "over time", "monthly", "by quarter"
     filters: list[Filter] = field(default_factory=list)
     versus: bool = False
+    compare_years: list[str] = field(default_factory=list)  # '2023 vs 2024': a series per year
     connector: bool = False  # "by", "per", "vs": the request names how to group
     added: list[Column] = field(default_factory=list)  # "add cost"
     dropped: list[Column] = field(default_factory=list)  # "remove cost"

@@ -803,6 +803,37 @@ add(
     "histogram of prices",
 )
 
+
+# --- year over year: one series per year ----------------------------------------------------
+def _yoy(key, where=lambda r: True, labels=None):
+    years = ["2023", "2024"]
+    keys = labels or list(dict.fromkeys(key(r) for r in SALES if where(r)))
+    series = [
+        [sum(r["Revenue"] for r in SALES if key(r) == k and str(r["Date"].year) == y) for k in keys]
+        for y in years
+    ]
+    return keys, series
+
+
+_k, _s = _yoy(REGION)
+add(
+    Want("bar", _k, _s, names=["2023", "2024"]),
+    "sales",
+    "compare 2023 and 2024 revenue by region",
+    "revenue by region, 2023 vs 2024",
+    "revenue by region for 2023 and 2024",
+)
+_k, _s = _yoy(lambda r: f"Q{(r['Date'].month - 1) // 3 + 1}", labels=["Q1", "Q2", "Q3", "Q4"])
+add(
+    Want("line", _k, _s, names=["2023", "2024"]),
+    "sales",
+    "revenue per quarter 2023 vs 2024",
+    "quarterly revenue 2023 versus 2024",
+)
+_months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_k, _s = _yoy(lambda r: _months[r["Date"].month - 1], labels=_months)
+add(Want("line", _k, _s, names=["2023", "2024"]), "sales", "monthly revenue 2023 vs 2024")
+
 # --- more inline forms ------------------------------------------------------------------------
 add(
     Want("line", ["Jan", "Feb", "Mar", "Apr"], [[120, 135, 160, 150]], title="Monthly signups"),
