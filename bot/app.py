@@ -16,6 +16,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -25,19 +26,22 @@ from bot.services import Services
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+API_TIMEOUT_SECONDS = 30.0  # a Web API call slower than this fails (and the user is told)
 _TIMESTAMP = re.compile(r"^\d{1,12}$")
 _SIGNATURE = re.compile(r"^v0=[0-9a-f]{64}$")
 
 
 def build_client(token: str | None, api_url: str) -> AsyncWebClient:
-    """The Web API client: rate limits (429 + Retry-After) and dropped connections are retried."""
+    """The Web API client: rate limits (429 + Retry-After), 5xx answers and dropped
+    connections are retried."""
     return AsyncWebClient(
         token=token,
         base_url=api_url,
-        timeout=30,
+        timeout=int(API_TIMEOUT_SECONDS),
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
     )
 

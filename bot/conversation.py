@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from bot import texts
 from bot.intake import FileRef, IntakeError, Limits, check_before_download
 from bot.jobs import Answer, Drawn, Read, draw, read_file, understand_and_draw
-from bot.spec import STYLES, ChartSpec
+from bot.spec import STYLES, ChartSpec, SpecError
 from bot.understand import Command, Context, NotUnderstood, wanted_file
 from bot.workers import WorkerError, WorkerPool
 from storage.base import Session, Storage, isoformat, utcnow
@@ -45,11 +45,16 @@ class Reply:
     failed: bool = False  # shown to the user as a warning (⚠️)
 
 
+class DeliveryError(Exception):
+    """An outbox could not deliver a reply (the chat service refused it or timed out)."""
+
+
 class Outbox(Protocol):
     async def fetch(self, ref: FileRef, limits: Limits) -> bytes: ...
 
     async def post(self, reply: Reply) -> str | None:
-        """Post into the message's thread; return the uploaded chart's file id, if any."""
+        """Post into the message's thread; return the uploaded chart's file id, if any.
+        Raises DeliveryError when the reply could not be delivered."""
 
 
 class Chartbot:
@@ -124,10 +129,14 @@ class _Turn:
         ctx, dataset = await self._context(text)
         try:
             outcome = await self.bot.pool.run(understand_and_draw, text, ctx, dataset)
+            await self._answer(outcome, user_entry)
+        except SpecError as exc:  # data that cannot be drawn; the message is meant for people
+            await self._reply(Reply(texts.cannot_draw(str(exc)), failed=True), user_entry, "error")
         except WorkerError:
             log.exception("request failed event=%s", self.msg.event_id)
             await self._reply(Reply(texts.CHART_FAILED, failed=True), user_entry, "error")
-            return
+
+    async def _answer(self, outcome: object, user_entry: dict[str, Any]) -> None:
         if isinstance(outcome, Drawn):
             await self._chart(outcome, user_entry)
         elif isinstance(outcome, Answer):
@@ -171,7 +180,10 @@ class _Turn:
                 return
             await self.bot.storage.delete(self.msg.key)
             self.replies.append(Reply(texts.NEW_CHAT_DONE))
-            await self.outbox.post(self.replies[-1])
+            try:
+                await self.outbox.post(self.replies[-1])
+            except DeliveryError:
+                log.warning("could not confirm a reset event=%s", self.msg.event_id)
         elif cmd.name in ("set_default_style", "set_style"):
             await self._style(cmd, user_entry)
         else:
@@ -196,7 +208,20 @@ class _Turn:
         self, reply: Reply, user_entry: dict[str, Any], kind: str, **updates: Any
     ) -> None:
         """Post a reply, then log the request and its one answer together."""
-        file_id = await self.outbox.post(reply)
+        try:
+            file_id = await self.outbox.post(reply)
+        except DeliveryError:
+            log.warning("could not post a reply event=%s", self.msg.event_id, exc_info=True)
+            reply, kind, updates, file_id = (
+                Reply(texts.DELIVERY_FAILED, failed=True),
+                "error",
+                {},
+                None,
+            )
+            try:
+                await self.outbox.post(reply)
+            except DeliveryError:
+                log.error("could not post the apology either event=%s", self.msg.event_id)
         self.replies.append(reply)
         meta: dict[str, Any] = {}
         if reply.chart:

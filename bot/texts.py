@@ -12,6 +12,10 @@ FILE_TOO_SLOW = (
     "Sorry, reading that file took too long or failed on my side. Please try again, or share a "
     "smaller file (for example just the sheet you need, saved as .xlsx or .csv)."
 )
+DELIVERY_FAILED = (
+    "Sorry, Slack didn't accept my reply (the chart upload failed). Please ask again in a "
+    "moment; if it keeps failing, check that I'm still a member of this channel."
+)
 NOTHING_TO_UNDO = "There is nothing to undo: this thread has no earlier chart to go back to."
 NEW_CHAT_DONE = (
     "Done: I forgot this thread's conversation and its data. Mention me again to start a new chart."
@@ -22,6 +26,10 @@ NOT_A_PARTICIPANT = (
 )
 NOT_UNDERSTOOD = "Sorry, I didn't understand that. Say `help` to see what I can draw."
 BUSY = "Sorry, something went wrong on my side. Please try again in a moment."
+
+
+def cannot_draw(reason: str) -> str:
+    return f"I couldn't draw that: {reason} Try `help` to see requests that work."
 
 
 def unknown_style(style: str) -> str:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.conversation import Reply
+from bot.conversation import DeliveryError, Reply
 from bot.intake import FileRef, Limits, download
 
+SLACK_ERRORS = (SlackApiError, SlackRequestError, aiohttp.ClientError, TimeoutError)
 MESSAGE_LIMIT = 3900  # Slack truncates long messages; stay well inside its ~4,000 advice
 MAX_PARTS = 4  # a longer answer is trimmed with a note instead of flooding the thread
 TRIMMED_NOTE = "_(trimmed: the full answer was too long for Slack)_"
@@ -70,6 +73,12 @@ class SlackOutbox:
         return await download(ref, token=self.token, api_url=self.api_url, limits=limits)
 
     async def post(self, reply: Reply) -> str | None:
+        try:
+            return await self._post(reply)
+        except SLACK_ERRORS as exc:
+            raise DeliveryError(type(exc).__name__) from exc
+
+    async def _post(self, reply: Reply) -> str | None:
         if reply.chart is not None:
             chart = reply.chart
             response = await self.client.files_upload_v2(

@@ -3,16 +3,16 @@ shown as reactions. The conversation itself happens in ``bot.conversation``."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import texts
 from bot.conversation import Message
 from bot.services import Services
-from handlers.outbox import SlackOutbox, file_ref
+from handlers.outbox import SLACK_ERRORS, SlackOutbox, file_ref
 from storage.base import session_key
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,14 @@ async def answer(
     storage = services.storage
     ts = event["ts"]
     claim = f"msg:{team_id}:{channel}:{ts}"
-    if not await storage.claim(claim, CLAIM_SECONDS):
+    try:
+        first = await storage.claim(claim, CLAIM_SECONDS)
+    except Exception:
+        log.exception("storage unavailable; cannot answer %s event=%s", ts, event_id)
+        await _apologise(client, channel, thread_ts, event_id)
+        await _react(client, "add", channel, ts, FAILED)
+        return
+    if not first:
         log.info("duplicate delivery of %s ignored event=%s", ts, event_id)
         return
     message = Message(
@@ -55,21 +62,30 @@ async def answer(
         api_url=services.settings.api_url,
     )
     failed = True
-    await services.chartbot.begin(message)
-    await _react(client, "add", channel, ts, WORKING)
     try:
+        await services.chartbot.begin(message)  # first: follow-ups now see the session
+        await _react(client, "add", channel, ts, WORKING)
         async with services.turns.turn(message.key, ts), storage.thread_lock(message.key):
             replies = await services.chartbot.handle(message, outbox)
         failed = any(r.failed for r in replies)
     except Exception:
         log.exception("could not answer message %s event=%s", ts, event_id)
-        try:
-            await client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=texts.BUSY)
-        except SlackApiError:
-            log.exception("could not post the apology either event=%s", event_id)
-            await storage.release(claim)  # nothing reached the user: let a retry try again
+        if not await _apologise(client, channel, thread_ts, event_id):
+            with contextlib.suppress(Exception):
+                await storage.release(claim)  # nothing reached the user: a retry may try again
     await _react(client, "remove", channel, ts, WORKING)
     await _react(client, "add", channel, ts, FAILED if failed else DONE)
+
+
+async def _apologise(
+    client: AsyncWebClient, channel: str, thread_ts: str, event_id: str | None
+) -> bool:
+    try:
+        await client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=texts.BUSY)
+        return True
+    except SLACK_ERRORS:
+        log.exception("could not post the apology either event=%s", event_id)
+        return False
 
 
 async def _react(client: AsyncWebClient, verb: str, channel: str, ts: str, name: str) -> None:
@@ -77,5 +93,5 @@ async def _react(client: AsyncWebClient, verb: str, channel: str, ts: str, name:
     try:
         call = client.reactions_add if verb == "add" else client.reactions_remove
         await call(channel=channel, timestamp=ts, name=name)
-    except SlackApiError as exc:
-        log.debug("reactions.%s %s failed: %s", verb, name, exc.response.get("error"))
+    except SLACK_ERRORS as exc:
+        log.debug("reactions.%s %s failed: %r", verb, name, exc)
