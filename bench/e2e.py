@@ -1,0 +1,356 @@
+"""End-to-end benchmark: the real bot in HTTP mode (a subprocess, as deployed, JSON storage)
+against the fake Slack Web API served from this process.
+
+    .venv/bin/python bench/e2e.py [--quick]
+
+Latency of a request = from sending its signed POST to the ``files.completeUploadExternal`` call
+that answers it (the fake stamps every call on arrival; same clock as this process).
+
+1. Idle: single 10-bar inline charts, one at a time. Floor, interleaved in the same run: a bare
+   matplotlib render of the same chart at the renderer's size and dpi, plus the three loopback
+   upload calls (``files_upload_v2``: getUploadURLExternal, upload POST, completeUploadExternal)
+   against the same fake.
+2. Under load: 20 users, each one thread of 4 requests (a new thread, then follow-ups sent when the
+   previous answer arrived), all users at once. Every 5th thread shares a 10k-row workbook
+   (``fake.add_file`` + a ``file_share`` message); the others use inline data. Channel mentions
+   arrive twice (``app_mention`` + ``message``), as Slack sends them. Reported: p95 latency,
+   charts/s vs a ``WorkerPool`` rendering the same specs (measured afterwards in the same run,
+   bot stopped), ack latency p99 (HTTP response time of every signed POST), lost and duplicated
+   replies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import io
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+for _name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+    os.environ.pop(_name, None)  # loopback only; slack_sdk ignores NO_PROXY
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
+
+from bot.render.layout import DPI, FIG_H, FIG_W  # noqa: E402
+from bot.spec import ChartSpec  # noqa: E402
+from bot.workers import WorkerPool  # noqa: E402
+from storage import open_storage  # noqa: E402
+from tests.fake_slack import BOT_TOKEN, BOT_USER_ID, FakeSlack  # noqa: E402
+from tests.processes import BotProcess  # noqa: E402
+from tests.signed import SlackSender, mention, message, next_ts  # noqa: E402
+
+LABELS = [
+    "Alpha",
+    "Bravo",
+    "Charlie",
+    "Delta",
+    "Echo",
+    "Foxtrot",
+    "Golf",
+    "Hotel",
+    "India",
+    "Juliet",
+]
+VALUES = [12, 7, 15, 9, 4, 11, 6, 13, 8, 10]
+FINAL = ("white_check_mark", "warning")
+ANSWER_TIMEOUT = 180.0
+
+
+def bar_text(title: str) -> str:
+    pairs = ", ".join(f"{label} {value}" for label, value in zip(LABELS, VALUES, strict=True))
+    return f"bar chart of {pairs} title: {title}"
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}"
+
+
+# --- what reached the fake Slack ------------------------------------------------------------
+@dataclass
+class Watch:
+    """Indexes the fake's call log as it grows: upload completions by chart title, final
+    reactions by message ts (one poller, so waiting users cost nothing)."""
+
+    fake: FakeSlack
+    completed: dict[str, list[float]] = field(default_factory=dict)  # title → call times
+    finals: dict[str, list[float]] = field(default_factory=dict)  # message ts → call times
+    seen: int = 0
+
+    def scan(self) -> None:
+        calls = self.fake.calls
+        for call in calls[self.seen :]:
+            if call.method == "files.completeUploadExternal":
+                files = call.params.get("files")
+                for item in json.loads(files) if isinstance(files, str) else files or []:
+                    self.completed.setdefault(item.get("title", ""), []).append(call.at)
+            elif call.method == "reactions.add" and call.params.get("name") in FINAL:
+                self.finals.setdefault(call.params.get("timestamp", ""), []).append(call.at)
+        self.seen = len(calls)
+
+    async def answered(self, ts: str, timeout: float = ANSWER_TIMEOUT) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.scan()
+            if ts in self.finals:
+                return True
+            await asyncio.sleep(0.005)
+        return False
+
+
+async def timed_event(sender: SlackSender, event: dict, acks: list[float], **kw) -> float:
+    """Send one signed event; returns when it was sent. Its HTTP response time goes to acks."""
+    sent = time.monotonic()
+    status, _ = await sender.event(event, **kw)
+    acks.append(time.monotonic() - sent)
+    if status != 200:
+        raise RuntimeError(f"the bot answered {status}")
+    return sent
+
+
+# --- 1. idle --------------------------------------------------------------------------------
+def bare_render() -> bytes:
+    fig = Figure(figsize=(FIG_W, FIG_H), dpi=DPI)
+    FigureCanvasAgg(fig)
+    fig.add_subplot().bar(LABELS, VALUES)
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    return out.getvalue()
+
+
+async def idle(bot: BotProcess, fake: FakeSlack, runs: int) -> tuple[float, float, dict]:
+    sender, watch = SlackSender(bot.events_url), Watch(fake)
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=fake.api_url)
+    latencies, renders, uploads, acks = [], [], [], []
+    phases: dict[str, list[float]] = {"ack+claim+session+👀": [], "understand+render": []}
+    png = bare_render()
+    try:
+        for i in range(runs + 3):  # 3 warm-up requests (auth.test, first files, caches)
+            ts, title = next_ts(), f"Idle {i}"
+            sent = await timed_event(sender, mention(bar_text(title), channel="CIDLE", ts=ts), acks)
+            if not await watch.answered(ts):
+                raise RuntimeError(f"idle request {i} was not answered:\n{bot.stderr()[-2000:]}")
+            began = time.perf_counter()
+            png = bare_render()
+            render_s = time.perf_counter() - began
+            began = time.perf_counter()
+            await client.files_upload_v2(
+                channel="CFLOOR", thread_ts=ts, file=png, filename="floor.png", title="floor",
+                initial_comment="Bar chart",
+            )  # fmt: skip
+            upload_s = time.perf_counter() - began
+            if i < 3:
+                continue
+            latencies.append(watch.completed[title][0] - sent)
+            renders.append(render_s)
+            uploads.append(upload_s)
+            marks = _marks(fake, ts)
+            phases["ack+claim+session+👀"].append(marks["eyes"] - sent)
+            phases["understand+render"].append(marks["getUploadURL"] - marks["eyes"])
+    finally:
+        await sender.close()
+    floor = statistics.median(renders) + statistics.median(uploads)
+    detail = {
+        "bare render": statistics.median(renders),
+        "3 upload calls": statistics.median(uploads),
+        **{name: statistics.median(values) for name, values in phases.items()},
+    }
+    return statistics.median(latencies), floor, detail
+
+
+def _marks(fake: FakeSlack, ts: str) -> dict[str, float]:
+    """When the bot reached each step for the thread ``ts`` (from the fake's call log)."""
+    marks: dict[str, float] = {}
+    for call in fake.calls:
+        if call.method == "reactions.add" and call.params.get("timestamp") == ts:
+            marks.setdefault("eyes", call.at)
+        elif call.method == "files.getUploadURLExternal" and "eyes" in marks:
+            marks.setdefault("getUploadURL", call.at)
+    return marks
+
+
+# --- 2. under load --------------------------------------------------------------------------
+def workbook(rows: int) -> bytes:
+    from openpyxl import Workbook
+
+    rng = random.Random(7)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Sales")
+    sheet.append(["Date", "Region", "Product", "Units", "Revenue"])
+    regions = ["North", "South", "East", "West", "Central"]
+    products = [f"Product {n}" for n in range(1, 21)]
+    for n in range(rows):
+        sheet.append([
+            dt.date(2024, 1, 1) + dt.timedelta(days=n % 366), rng.choice(regions),
+            rng.choice(products), rng.randint(1, 50), round(rng.uniform(10, 5000), 2),
+        ])  # fmt: skip
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+INLINE_FOLLOW_UPS = ["make it a pie", "sort descending", "as a line"]
+BOOK_REQUESTS = [
+    "revenue by region",
+    "revenue by month",
+    "top 5 products by revenue",
+    "make it a pie",
+]
+
+
+@dataclass
+class Load:
+    latencies: list[float] = field(default_factory=list)
+    acks: list[float] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    timeouts: int = 0
+    uploads: dict[str, int] = field(default_factory=dict)  # title → charts that reached Slack
+
+
+async def user(
+    n: int, sender: SlackSender, watch: Watch, load: Load, book: dict | None, per_user: int
+) -> None:
+    """One person: a new thread, then follow-ups, each sent once the previous was answered."""
+    channel, root = f"CLOAD{n % 4}", next_ts()
+    for k in range(per_user):
+        title = f"Load {n}.{k}"
+        load.titles.append(title)
+        ts = root if k == 0 else next_ts()
+        if book is not None:
+            text = f"{BOOK_REQUESTS[k % len(BOOK_REQUESTS)]} title: {title}"
+        else:
+            text = bar_text(title) if k == 0 else f"{INLINE_FOLLOW_UPS[k - 1]} title: {title}"
+        if k == 0:  # a channel mention: Slack sends an app_mention and a message event
+            extra = {"files": [book], "subtype": "file_share"} if book else {}
+            twin = message(f"<@{BOT_USER_ID}> {text}", channel=channel, ts=ts, **extra)
+            first = mention(text, channel=channel, ts=ts, **({"files": [book]} if book else {}))
+            sent, _ = await asyncio.gather(
+                timed_event(sender, first, load.acks), timed_event(sender, twin, load.acks)
+            )
+        else:
+            event = message(text, channel=channel, ts=ts, thread_ts=root)
+            sent = await timed_event(sender, event, load.acks)
+        if not await watch.answered(ts):
+            load.timeouts += 1
+            return
+        if title in watch.completed:
+            load.latencies.append(watch.completed[title][0] - sent)
+
+
+async def under_load(
+    bot: BotProcess, fake: FakeSlack, users: int, per_user: int, rows: int
+) -> tuple[Load, float]:
+    file_obj = fake.add_file("sales-10k.xlsx", workbook(rows))
+    sender, watch = SlackSender(bot.events_url), Watch(fake)
+    load = Load()
+    began = time.monotonic()
+    try:
+        await asyncio.gather(
+            *(
+                user(n, sender, watch, load, file_obj if n % 5 == 0 else None, per_user)
+                for n in range(users)
+            )
+        )
+    finally:
+        await sender.close()
+    watch.scan()
+    done = [watch.completed[t][0] for t in load.titles if t in watch.completed]
+    wall = (max(done) if done else time.monotonic()) - began
+    await fake.quiet(1.0)  # late duplicates would show up here
+    watch.scan()
+    load.uploads = {t: len(watch.completed.get(t, [])) for t in load.titles}
+    return load, wall
+
+
+async def load_specs(data: Path) -> list[ChartSpec]:
+    storage = await open_storage(
+        str(data), session_ttl=dt.timedelta(days=7), max_sessions_per_user=1000, exclusive=False
+    )
+    specs = []
+    try:
+        for summary in await storage.list():
+            if not summary.key.split(":")[1].startswith("CLOAD"):
+                continue
+            session = await storage.get(summary.key)
+            for entry in session.chat_history if session else []:
+                if entry["metadata"].get("type") == "chart":
+                    specs.append(ChartSpec.from_dict(entry["metadata"]["spec"]))
+    finally:
+        await storage.close()
+    return specs
+
+
+async def pool_rate(specs: list[ChartSpec], rounds: int) -> float:
+    """Charts/s of the bot's own pool size rendering the same specs, nothing else running."""
+    async with WorkerPool() as pool:
+        await asyncio.gather(*(pool.render(s) for s in specs[: pool.size * 2]))
+        rates = []
+        for _ in range(rounds):
+            began = time.perf_counter()
+            await asyncio.gather(*(pool.render(s) for s in specs))
+            rates.append(len(specs) / (time.perf_counter() - began))
+    return statistics.median(rates)
+
+
+async def main() -> None:
+    args = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    args.add_argument("--quick", action="store_true", help="fewer requests (a smoke run)")
+    opts = args.parse_args()
+    idle_runs, users, per_user, rows = (8, 6, 3, 2000) if opts.quick else (30, 20, 4, 10_000)
+
+    fake = await FakeSlack().start()
+    with tempfile.TemporaryDirectory(prefix="chartbot-e2e-") as tmp:
+        data = Path(tmp) / "data"
+        bot = await BotProcess.start(storage_url=data, api_url=fake.api_url, workdir=Path(tmp))
+        try:
+            p50, floor, detail = await idle(bot, fake, idle_runs)
+            print(f"idle: {idle_runs} single 10-bar charts, p50 {ms(p50)} ms; floor {ms(floor)} ms "
+                  f"= bare render {ms(detail['bare render'])} + upload calls "
+                  f"{ms(detail['3 upload calls'])}")  # fmt: skip
+            print("  bot's steps (p50): POST→👀 " + ms(detail["ack+claim+session+👀"])
+                  + " ms, 👀→getUploadURL (understand+render) "
+                  + ms(detail["understand+render"]) + " ms")  # fmt: skip
+            load, wall = await under_load(bot, fake, users, per_user, rows)
+        finally:
+            await bot.stop()
+            await fake.stop()
+        counts = load.uploads
+        lost = sum(1 for c in counts.values() if c == 0)
+        duplicates = sum(c - 1 for c in counts.values() if c > 1)
+        charts = sum(1 for c in counts.values() if c)
+        rate = charts / wall
+        specs = await load_specs(data)
+    pool = await pool_rate(specs, rounds=3)
+    p95 = pct(load.latencies, 0.95)
+    ack99 = pct(load.acks, 0.99)
+    print(f"load: {users} threads × {per_user} requests ({users // 5} with a {rows}-row workbook), "
+          f"{charts} charts in {wall:.1f} s; latency p50 {ms(statistics.median(load.latencies))} "
+          f"ms, p95 {ms(p95)} ms, max {ms(max(load.latencies))} ms")  # fmt: skip
+    print(f"  acks: {len(load.acks)} POSTs, p50 {statistics.median(load.acks) * 1000:.1f} ms, "
+          f"p99 {ack99 * 1000:.1f} ms, max {max(load.acks) * 1000:.1f} ms")  # fmt: skip
+    print(f"  pool bare render of the same {len(specs)} specs: {pool:.2f} charts/s; "
+          f"unanswered within {ANSWER_TIMEOUT:.0f} s: {load.timeouts}")  # fmt: skip
+    print(f"e2e: idle p50 {ms(p50)} ms (ratio {p50 / floor:.2f} vs floor), "
+          f"loaded p95 {ms(p95)} ms, ack p99 {ms(ack99)} ms, {rate:.1f} charts/s ({rate / pool:.2f} of pool), "
+          f"lost {lost}, duplicates {duplicates}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
