@@ -100,8 +100,8 @@ _POLITE_EDGES = re.compile(
     r"^[\s,.!:]*(?:(?:hey|hi|hello|yo|ok|okay|so|please|pls|plz|can you|could you|would you|"
     r"can u|could u|i need|i want|i'd like|give me|make|create|draw|plot|chart|graph|show me|"
     r"show|display|visuali[sz]e|me|us|a|an|the|some|of|for|with|this|these|following|data|"
-    r"numbers|values|here|is|are|it)\b[\s,.!:]*)+(?=\S)"
-    r"|[\s,.!?]*(?:\b(?:please|pls|plz|thanks|thank you|thx|ty|asap)\b[\s,.!?]*)+$",
+    r"numbers|values|here|is|are|it)\b[\s,.!:]*)+(?=\S)|[\s,.!?]*(?:\b(?:please|pls|plz|thanks|"
+    r"thank you|thx|ty|asap)\b[\s,.!?]*)+$",
     re.I,
 )
 
@@ -290,8 +290,8 @@ def _entity(parsed: Parsed, rest: str) -> str | None:
     if parsed.entity:
         return parsed.entity
     m = re.search(
-        r"\b(?:count|number|no\.|num|#)\s+of\s+(?P<w>[a-z]{3,30})\b|\bhow\s+many\s+(?P<v>[a-z]{"
-        r"3,30})\b",
+        r"\b(?:count|number|no\.|num|#)\s+of\s+(?P<w>[a-z]{3,30})\b|"
+        r"\bhow\s+many\s+(?P<v>[a-z]{3,30})\b",
         rest,
         re.I,
     )

@@ -66,8 +66,9 @@ def example_requests(table: Table) -> list[str]:
     elif nums:
         out.append(f"distribution of {low(nums[0])}")
     elif cats:
-        out.append(f"count by {low(cats[0])}")
-    return out[:3]
+        out += [f"count by {low(c)}" for c in cats[:2]]
+        out.append(f"share of rows by {low(cats[0])}")
+    return list(dict.fromkeys(out))[:3]
 
 
 _INLINE_EXAMPLES = [
@@ -93,7 +94,8 @@ def help_text(dataset: Dataset | None) -> str:
     ]
     if dataset is not None:
         examples = example_requests(dataset.table)
-        lines += [f"\n*On {dataset.filename}* you could ask:", _bullets(examples)]
+        if examples:
+            lines += [f"\n*On {dataset.filename}* you could ask:", _bullets(examples)]
         lines.append(f"Columns: {_column_line(dataset.table)}")
     lines += ["\n*Inline data:*", _bullets(_INLINE_EXAMPLES)]
     lines += [
@@ -213,7 +215,8 @@ def not_understood_text(
     if dataset is not None:
         table = table or dataset.table
         lines.append(f"Columns in *{dataset.filename}* › {table.sheet}: {_column_line(table)}")
-        lines.append("Requests that would work:\n" + _bullets(example_requests(table)))
+        examples = example_requests(table) or _INLINE_EXAMPLES
+        lines.append("Requests that would work:\n" + _bullets(examples))
     else:
         lines.append(
             "Type data in the message, paste a table, or share an .xlsx/.csv file. For example:\n"

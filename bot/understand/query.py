@@ -251,6 +251,8 @@ def _ordered(keys: set[Any], seen: list[Any], col: Column, time_axis: bool) -> l
 
 
 def run(table: Table, q: Query) -> Result:
+    if table.row_count == 0:
+        raise QueryError("The table has no rows.")
     rows = filtered_rows(table, q.filters)
     if not rows:
         raise QueryError("No rows are left after the filters.")

@@ -83,8 +83,8 @@ COLORS = [
 ]
 STYLE_PATTERN = _STYLE
 _COLOR = (
-    r"(?P<c>(?:(?:dark|light|pale|bright|deep)[ -]?)?(?:" + "|".join(COLORS) + r")|#[0-9a-f]{6}"
-    r"|#[0-9a-f]{3})"
+    r"(?P<c>(?:(?:dark|light|pale|bright|deep)[ -]?)?(?:" + "|".join(COLORS) + r")|"
+    r"#[0-9a-f]{6}|#[0-9a-f]{3})"
 )
 _CHART = r"(?:\s*(?:chart|graph|plot|diagram|viz|visual)s?)?"
 
@@ -148,8 +148,9 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:label|call|name)\s+the\s+y[- ]?axis" + _LABEL_TEXT, re.I), "y_label"),
     (
         re.compile(
-            r"\b(?:make\s+it\s+|use\s+|in\s+)?(?P<s>colou?r[- ]?blind(?:[- ](?:friendly|safe))?"
-            r"|gr[ae]yscale|black and white)\b(?:\s+(?:colou?rs|palette|style|theme|mode))?",
+            r"\b(?:make\s+it\s+|use\s+|in\s+)?(?P<s>colou?r[- ]?blind(?:[- ](?:friendly|"
+            r"safe))?|gr[ae]yscale|black and white)\b(?:\s+(?:colou?rs|palette|style|theme|"
+            r"mode))?",
             re.I,
         ),
         "style",
@@ -173,32 +174,32 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:y)[- ]?(?:label|title)" + _LABEL_TEXT, re.I), "y_label"),
     (
         re.compile(
-            r"\b(?:(?:chart\s+|graph\s+)?title[sd]?|heading|headline|call\s+it|name\s+it|rename"
-            r"\s+(?:it|the\s+chart)(?:\s+to)?)\b" + _TITLE_TEXT,
+            r"\b(?:(?:chart\s+|graph\s+)?title[sd]?|heading|headline|call\s+it|name\s+it|"
+            r"rename\s+(?:it|the\s+chart)(?:\s+to)?)\b" + _TITLE_TEXT,
             re.I,
         ),
         "title",
     ),
     (
         re.compile(
-            r"\b(?:no|without|remove|hide|drop)\s+(?:the\s+)?(?:trend\s*-?line|line of best fit"
-            r"|regression line)s?\b",
+            r"\b(?:no|without|remove|hide|drop)\s+(?:the\s+)?(?:trend\s*-?line|"
+            r"line of best fit|regression line)s?\b",
             re.I,
         ),
         "no_trend",
     ),
     (
         re.compile(
-            r"\b(?:with\s+|add\s+|show\s+|plus\s+|include\s+)?(?:an?\s+)?(?:trend\s*-?line|line"
-            r" of best fit|regression line|best[- ]fit line)s?\b",
+            r"\b(?:with\s+|add\s+|show\s+|plus\s+|include\s+)?(?:an?\s+)?(?:trend\s*-?line|"
+            r"line of best fit|regression line|best[- ]fit line)s?\b",
             re.I,
         ),
         "trend",
     ),
     (
         re.compile(
-            r"\b(?:on\s+an?\s+)?(?:log(?:arithmic)?[- ]?(?:scale|axis|y(?:[- ]axis)?)|logarithm"
-            r"ic|logscale)\b",
+            r"\b(?:on\s+an?\s+)?(?:log(?:arithmic)?[- ]?(?:scale|axis|y(?:[- ]axis)?)|"
+            r"logarithmic|logscale)\b",
             re.I,
         ),
         "log",
@@ -211,18 +212,18 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"\b(?:hide|remove|drop|no|without)\s+(?:the\s+)?(?:data\s+|value\s+)?(?:values|num"
-            r"bers|labels|value labels|data labels|amounts|totals)\b",
+            r"\b(?:hide|remove|drop|no|without)\s+(?:the\s+)?(?:data\s+|value\s+)?(?:values|"
+            r"numbers|labels|value labels|data labels|amounts|totals)\b",
             re.I,
         ),
         "no_values",
     ),
     (
         re.compile(
-            r"\b(?:show(?:ing)?|add|with|display|include|put|print|write|label)\s+(?:the\s+)?(?"
-            r":data\s+|value\s+)?(?:values|numbers|value labels|data labels|amounts|totals|labe"
-            r"ls|bars|slices|points)(?:\s+on\s+(?:the\s+|each\s+|top(?:\s+of)?\s*)*(?:bars?|sli"
-            r"ces?|points?|it|them|columns?|chart)?)?\b",
+            r"\b(?:show(?:ing)?|add|with|display|include|put|print|write|"
+            r"label)\s+(?:the\s+)?(?:data\s+|value\s+)?(?:values|numbers|value labels|"
+            r"data labels|amounts|totals|labels|bars|slices|points)(?:\s+on\s+(?:the\s+|"
+            r"each\s+|top(?:\s+of)?\s*)*(?:bars?|slices?|points?|it|them|columns?|chart)?)?\b",
             re.I,
         ),
         "values",
@@ -230,8 +231,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:data|value)\s+labels\b", re.I), "values"),
     (
         re.compile(
-            r"\b(?:horizontal(?:ly)?|sideways|barh|horiz|flip(?:ped)?(?:\s+(?:it|the\s+axes|axe"
-            r"s))?)\b(?:\s+(?:bar|bars|column|columns))?" + _CHART,
+            r"\b(?:horizontal(?:ly)?|sideways|barh|horiz|flip(?:ped)?(?:\s+(?:it|the\s+axes|"
+            r"axes))?)\b(?:\s+(?:bar|bars|column|columns))?" + _CHART,
             re.I,
         ),
         "horizontal",
@@ -242,16 +243,16 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"\b(?:un-?stack(?:ed)?|not\s+stacked|grouped|clustered|side[- ]by[- ]side|dodged)"
-            r"\b(?:\s+(?:bar|bars|column|columns))?" + _CHART,
+            r"\b(?:un-?stack(?:ed)?|not\s+stacked|grouped|clustered|side[- ]by[- ]side|"
+            r"dodged)\b(?:\s+(?:bar|bars|column|columns))?" + _CHART,
             re.I,
         ),
         "unstacked",
     ),
     (
         re.compile(
-            r"\b(?:stacked|stack(?:\s+(?:it|them|the\s+bars))?)\b(?:\s+(?P<k>bar|bars|column|co"
-            r"lumns|area|line|lines))?" + _CHART,
+            r"\b(?:stacked|stack(?:\s+(?:it|them|the\s+bars))?)\b(?:\s+(?P<k>bar|bars|column|"
+            r"columns|area|line|lines))?" + _CHART,
             re.I,
         ),
         "stacked",
@@ -346,28 +347,31 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"\b(?:sort(?:ed)?|order(?:ed)?|rank(?:ed)?)?\s*(?:it\s+|them\s+)?(?:by\s+(?:name|l"
-            r"abel)\s+)?(?:alphabetical(?:ly)?|a\s*-\s*z|a to z|by name)\b",
+            r"\b(?:sort(?:ed)?|order(?:ed)?|rank(?:ed)?)?\s*(?:it\s+|them\s+)?(?:by\s+(?:name|"
+            r"label)\s+)?(?:alphabetical(?:ly)?|a\s*-\s*z|a to z)\b|\b(?:sort(?:ed)?|"
+            r"order(?:ed)?)\s+(?:it\s+|them\s+)?by\s+(?:name|label)\b",
             re.I,
         ),
         "alpha",
     ),
     (
         re.compile(
-            r"\b(?:(?:sort(?:ed)?|order(?:ed)?|rank(?:ed)?|arrange[d]?)\s+(?:it\s+|them\s+|the"
-            r"\s+\w+\s+)?(?:by\s+(?:value|size)\s+)?(?:in\s+)?)?(?:asc(?:ending)?(?:\s+order)?|"
-            r"increasing(?:\s+order)?|low(?:est)?\s+to\s+high(?:est)?|smallest\s+(?:to\s+larges"
-            r"t|first)|lowest\s+first)\b",
+            r"\b(?:(?:sort(?:ed)?|order(?:ed)?|rank(?:ed)?|arrange[d]?)\s+(?:it\s+|them\s+|"
+            r"the\s+\w+\s+)?(?:by\s+(?:value|"
+            r"size)\s+)?(?:in\s+)?)?(?:asc(?:ending)?(?:\s+order)?|increasing(?:\s+order)?|"
+            r"low(?:est)?\s+to\s+high(?:est)?|smallest\s+(?:to\s+largest|first)|"
+            r"lowest\s+first)\b",
             re.I,
         ),
         "asc",
     ),
     (
         re.compile(
-            r"\b(?:(?:sort(?:ed)?|order(?:ed)?|rank(?:ed)?|arrange[d]?)\s+(?:it\s+|them\s+|the"
-            r"\s+\w+\s+)?(?:by\s+(?:value|size)\s+)?(?:in\s+)?)?(?:desc(?:ending)?(?:\s+order)?"
-            r"|decreasing(?:\s+order)?|high(?:est)?\s+to\s+low(?:est)?|(?:largest|biggest)\s+(?"
-            r":to\s+smallest|first)|highest\s+first)\b",
+            r"\b(?:(?:sort(?:ed)?|order(?:ed)?|rank(?:ed)?|arrange[d]?)\s+(?:it\s+|them\s+|"
+            r"the\s+\w+\s+)?(?:by\s+(?:value|"
+            r"size)\s+)?(?:in\s+)?)?(?:desc(?:ending)?(?:\s+order)?|decreasing(?:\s+order)?|"
+            r"high(?:est)?\s+to\s+low(?:est)?|(?:largest|biggest)\s+(?:to\s+smallest|first)|"
+            r"highest\s+first)\b",
             re.I,
         ),
         "desc",
@@ -378,8 +382,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"\b(?:in\s+|with\s+)?(?P<n>\d{1,3})\s+(?:bins|buckets)\b|\b(?:bins|buckets)\s*[:=]"
-            r"?\s*(?P<m>\d{1,3})\b",
+            r"\b(?:in\s+|with\s+)?(?P<n>\d{1,3})\s+(?:bins|buckets)\b|\b(?:bins|"
+            r"buckets)\s*[:=]?\s*(?P<m>\d{1,3})\b",
             re.I,
         ),
         "bins",
@@ -412,8 +416,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
 
 
 _AS = (
-    r"(?:\b(?:as|into|in|to|make\s+it(?:\s+into)?|turn\s+(?:it|this)\s+into|change\s+(?:it\s+)?to|"
-    r"switch\s+to|show\s+(?:it\s+)?as|do)\s+(?:an?\s+)?)?"
+    r"(?:\b(?:as|into|in|to|make\s+it(?:\s+into)?|turn\s+(?:it|this)\s+into|"
+    r"change\s+(?:it\s+)?to|switch\s+to|show\s+(?:it\s+)?as|do)\s+(?:an?\s+)?)?"
 )
 _TYPE_KINDS = ("horizontal", "donut", "pie", "scatter", "histogram", "area", "line", "bar")
 

@@ -11,15 +11,15 @@ from bot.understand.text import clean
 _FILE_EXT = re.compile(r"\.(?:xlsx|xlsm|csv|xls)\b", re.I)
 _FILE_STEM = re.compile(r"[\w.()\-]{1,80}$")
 _FILE_WORDS = re.compile(
-    r"\b(?:from|using|use|in|on|with)\s+(?:the\s+)?(?:(?:file|spreadsheet|workbook)\s+)?"
-    r"(?P<n>[\w.\-]{1,60}(?:\s+[\w.\-]{1,60}){0,2})",
+    r"\b(?:from|using|use|in|on|with)\s+(?:the\s+)?(?:(?:file|spreadsheet|"
+    r"workbook)\s+)?(?P<n>[\w.\-]{1,60}(?:\s+[\w.\-]{1,60}){0,2})",
     re.I,
 )
 _SHEET = re.compile(
-    r"\b(?:(?:in|on|from|use|using|for)\s+)?(?:the\s+)?(?:sheet|tab|worksheet)\b\s*[:=]?\s*"
-    r"(?P<n>\"[^\"\n]{1,60}\"|'[^'\n]{1,60}'|[^\s,;]{1,60})"
-    r"|\b(?:in|on|from)\s+(?:the\s+)?(?P<m>\"[^\"\n]{1,60}\"|'[^'\n]{1,60}'|[^\s,;]{1,60})\s+(?"
-    r":sheet|tab)\b",
+    r"\b(?:(?:in|on|from|use|using|for)\s+)?(?:the\s+)?(?:sheet|tab|"
+    r"worksheet)\b\s*[:=]?\s*(?P<n>\"[^\"\n]{1,60}\"|'[^'\n]{1,60}'|[^\s,;]{1,60})|\b(?:in|on|"
+    r"from)\s+(?:the\s+)?(?P<m>\"[^\"\n]{1,60}\"|'[^'\n]{1,60}'|[^\s,;]{1,60})\s+(?:sheet|"
+    r"tab)\b",
     re.I,
 )
 

@@ -21,9 +21,9 @@ class Command:
 
 
 _POLITE = re.compile(
-    r"^(?:(?:hey|hi|hello|yo|ok|okay|so|um+|please|pls|plz|can you|could you|would you|"
-    r"can u|could u|chartbot|bot)\b[\s,!.]*)+|[\s,!.?]*(?:\b(?:please|pls|plz|thanks|thank you|"
-    r"thx|ty)\b)?[\s,!.?]*$",
+    r"^(?:(?:hey|hi|hello|yo|ok|okay|so|um+|please|pls|plz|can you|could you|would you|can u|"
+    r"could u|chartbot|bot)\b[\s,!.]*)+|[\s,!.?]*(?:\b(?:please|pls|plz|thanks|thank you|thx|"
+    r"ty)\b)?[\s,!.?]*$",
     re.I,
 )
 
@@ -31,26 +31,22 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "help",
         re.compile(
-            r"help(?: me| please)?|\?+|commands|usage|examples?|how (?:does this|do i use (?:th"
-            r"is|you|it)|"
-            r"do you|does it) work|what can (?:you|i) (?:do|ask|say)|what do you do|how do i us"
-            r"e (?:this|you|it)|"
-            r"what (?:can|should) i (?:ask|type|say)|instructions|menu|manual",
+            r"help(?: me| please)?|\?+|commands|usage|examples?|how (?:does this|"
+            r"do i use (?:this|you|it)|do you|does it) work|what can (?:you|i) (?:do|ask|say)|"
+            r"what do you do|how do i use (?:this|you|it)|what (?:can|should) i (?:ask|type|"
+            r"say)|instructions|menu|manual",
             re.I,
         ),
     ),
     (
         "columns",
         re.compile(
-            r"(?:(?:what|which|list|show|tell me|give me|display)(?: me)?(?: are| is)?(?: the| "
-            r"all| all the| your| my)? )?"
-            r"(?:columns?|fields?|headers?|variables|col names|column names)"
-            r"(?: (?:are|is) (?:there|available|in (?:it|here|there|the (?:file|sheet|data|tabl"
-            r"e|spreadsheet))))?"
-            r"(?: do (?:you|we|i) have)?(?: (?:in|of) (?:the|this|my) (?:file|sheet|data|table|"
-            r"spreadsheet|dataset))?"
-            r"(?: (?:are|is) there)?|what(?:'s| is) in (?:the|this|my) (?:file|sheet|data|table"
-            r"|spreadsheet|dataset)|"
+            r"(?:(?:what|which|list|show|tell me|give me|display)(?: me)?(?: are| is)?(?: the|"
+            r" all| all the| your| my)? )?(?:columns?|fields?|headers?|variables|col names|"
+            r"column names)(?: (?:are|is) (?:there|available|in (?:it|here|there|the (?:file|"
+            r"sheet|data|table|spreadsheet))))?(?: do (?:you|we|i) have)?(?: (?:in|of) (?:the|"
+            r"this|my) (?:file|sheet|data|table|spreadsheet|dataset))?(?: (?:are|is) there)?|"
+            r"what(?:'s| is) in (?:the|this|my) (?:file|sheet|data|table|spreadsheet|dataset)|"
             r"what (?:data|columns) (?:do (?:you|we|i) have|is there|are there)",
             re.I,
         ),
@@ -58,35 +54,31 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "show_data",
         re.compile(
-            r"(?:show|display|print|list|see|view|give)(?: me)?(?: the| all the| all| your| that)? "
-            r"(?:raw )?(?:data|table|rows|underlying data|data table|source data|raw numbers|ra"
-            r"w values)"
-            r"(?: (?:behind|for|of|in) (?:it|this|that|the chart|the graph))?(?: as (?:a )?table)?|"
-            r"(?:show|display|print|list|give)(?: me)?(?: the)? (?:numbers|values) "
-            r"(?:behind|for|of) (?:it|this|that|the chart|the graph)(?: as (?:a )?table)?|"
-            r"what(?:'s| is| are) the (?:data|numbers|values)(?: behind (?:it|this|that|the cha"
-            r"rt))?|data\??",
+            r"(?:show|display|print|list|see|view|give)(?: me)?(?: the| all the| all| your|"
+            r" that)? (?:raw )?(?:data|table|rows|underlying data|data table|source data|"
+            r"raw numbers|raw values)(?: (?:behind|for|of|in) (?:it|this|that|the chart|"
+            r"the graph))?(?: as (?:a )?table)?|(?:show|display|print|list|"
+            r"give)(?: me)?(?: the)? (?:numbers|values) (?:behind|for|of) (?:it|this|that|"
+            r"the chart|the graph)(?: as (?:a )?table)?|what(?:'s| is| are) the (?:data|"
+            r"numbers|values)(?: behind (?:it|this|that|the chart))?|data\??",
             re.I,
         ),
     ),
     (
         "undo",
         re.compile(
-            r"undo(?: (?:that|it|this|last|the last (?:change|edit|one)))?|go back|revert(?: (?"
-            r":that|it))?|"
-            r"take (?:that|it) back|back to (?:the )?previous(?: chart| one)?|previous (?:chart"
-            r"|one|version)|"
-            r"(?:ctrl|cmd)[ +-]?z",
+            r"undo(?: (?:that|it|this|last|the last (?:change|edit|one)))?|go back|"
+            r"revert(?: (?:that|it))?|take (?:that|it) back|back to (?:the )?previous(?: chart|"
+            r" one)?|previous (?:chart|one|version)|(?:ctrl|cmd)[ +-]?z",
             re.I,
         ),
     ),
     (
         "new_chat",
         re.compile(
-            r"new ?chat|/newchat|reset(?: (?:the |this )?(?:chat|session|thread|conversation))?"
-            r"|start (?:over|again|fresh)|"
-            r"clear(?: (?:the |this )?(?:chat|session|thread|conversation|everything))?|forget "
-            r"(?:it all|everything|this)|"
+            r"new ?chat|/newchat|reset(?: (?:the |this )?(?:chat|session|thread|"
+            r"conversation))?|start (?:over|again|fresh)|clear(?: (?:the |this )?(?:chat|"
+            r"session|thread|conversation|everything))?|forget (?:it all|everything|this)|"
             r"restart",
             re.I,
         ),
@@ -113,8 +105,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:use|switch to|set|change|apply)(?: the)?(?: (?:style|theme)(?: to)?)? "
             + _STYLE
             + r"(?: style| theme| mode| colou?rs| palette)?(?: (?:for|in) (?:this|the) (?:threa"
-            r"d|chat|conversation)| here| from now on)?|"
-            r"(?:style|theme)(?: to)?:? " + _STYLE,
+            r"d|chat|conversation)| here| from now on)?|(?:style|theme)(?: to)?:? " + _STYLE,
             re.I,
         ),
     ),
