@@ -33,7 +33,6 @@ import time
 import urllib.parse
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,88 +51,18 @@ from storage.common import (
     safe_name,
     shard,
 )
+from storage.json_index import (
+    Corrupt,
+    SessionIndex,
+    parse_header,
+    scan_sessions,
+    timestamp,
+)
 
 log = logging.getLogger(__name__)
 
 LOCK_FILE = "chartbot.lock"
 _rmtree = aiofiles.os.wrap(shutil.rmtree)
-
-
-class _Corrupt(Exception):
-    """A session's files do not make a valid document (or changed under a lock-free read)."""
-
-
-@dataclass(slots=True)
-class _Entry:
-    started_by: str
-    created_at: str
-    last_used: str
-    last_used_ts: float
-    message_count: int
-    participants: list[str]
-    first_words: str
-
-
-@dataclass
-class _Index:
-    """What list/purge/cap need, kept in memory: built once by a scan, then kept current by
-    this process's own writes (entries deleted by another process are dropped when seen)."""
-
-    entries: dict[str, _Entry] = field(default_factory=dict)
-    by_user: dict[str, set[str]] = field(default_factory=dict)
-
-    def put(self, key: str, header: dict[str, Any]) -> None:
-        self.drop(key)
-        doc = header["doc"]
-        entry = _Entry(
-            started_by=doc.get("started_by", ""),
-            created_at=doc.get("created_at", ""),
-            last_used=doc.get("last_used", ""),
-            last_used_ts=_timestamp(doc.get("last_used", "")),
-            message_count=header["history_count"],
-            participants=list(doc.get("participants", [])),
-            first_words=header.get("first_words", ""),
-        )
-        self.entries[key] = entry
-        for user in entry.participants:
-            self.by_user.setdefault(user, set()).add(key)
-
-    def drop(self, key: str) -> None:
-        entry = self.entries.pop(key, None)
-        for user in entry.participants if entry else ():
-            keys = self.by_user.get(user)
-            if keys is not None:
-                keys.discard(key)
-                if not keys:
-                    del self.by_user[user]
-
-
-def _timestamp(iso: str) -> float:
-    try:
-        return dt.datetime.fromisoformat(iso).timestamp()
-    except (TypeError, ValueError):
-        return 0.0
-
-
-def _parse_header(raw: bytes, key: str) -> dict[str, Any]:
-    try:
-        header = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise _Corrupt("header is not JSON") from exc
-    return _check_header(header, key)
-
-
-def _check_header(header: Any, key: str) -> dict[str, Any]:
-    ok = (
-        isinstance(header, dict)
-        and isinstance(header.get("doc"), dict)
-        and header["doc"].get("session_id") == key
-        and isinstance(header.get("history_bytes"), int)
-        and isinstance(header.get("history_count"), int)
-    )
-    if not ok:
-        raise _Corrupt("header lacks the session fields")
-    return header
 
 
 class JsonStorage(Storage):
@@ -152,8 +81,8 @@ class JsonStorage(Storage):
         self.fsync = fsync
         self._locks = KeyedLocks()  # guards files, in this process
         self._thread_locks = KeyedLocks()  # thread_lock(): one process, so asyncio is enough
-        self._index: _Index | None = None
-        self._index_task: asyncio.Future[_Index] | None = None
+        self._index: SessionIndex | None = None
+        self._index_task: asyncio.Future[SessionIndex] | None = None
         self._dirty: set[str] = set()
         try:
             if not (self.root / "datasets" / "ff").is_dir():  # the last one made: all are there
@@ -220,7 +149,7 @@ class JsonStorage(Storage):
 
     async def _read_header(self, key: str) -> dict[str, Any] | None:
         raw = await files.read_bytes(self._header_path(key))
-        return None if raw is None else _parse_header(raw, key)
+        return None if raw is None else parse_header(raw, key)
 
     async def _read_history(
         self, key: str, header: dict[str, Any], limit: int | None
@@ -231,17 +160,17 @@ class JsonStorage(Storage):
         whole = limit is None or limit >= count
         lines = await files.read_lines(self._history_path(key), size, None if whole else limit)
         if lines is None:
-            raise _Corrupt("history shorter than its header says")
+            raise Corrupt("history shorter than its header says")
         try:
             entries = [orjson.loads(line) for line in lines]
         except orjson.JSONDecodeError as exc:
-            raise _Corrupt("history line is not JSON") from exc
+            raise Corrupt("history line is not JSON") from exc
         if whole and len(entries) != count:
-            raise _Corrupt("history entry count differs from its header")
+            raise Corrupt("history entry count differs from its header")
         return entries
 
     def _expired(self, header: dict[str, Any]) -> bool:
-        last_used = _timestamp(header["doc"].get("last_used", ""))
+        last_used = timestamp(header["doc"].get("last_used", ""))
         return last_used < time.time() - self.session_ttl.total_seconds()
 
     async def _move_aside(self, key: str) -> None:
@@ -258,7 +187,7 @@ class JsonStorage(Storage):
         deleted; either way the session counts as absent."""
         try:
             header = await self._read_header(key)
-        except _Corrupt:
+        except Corrupt:
             await self._move_aside(key)
             return None
         if header is not None and self._expired(header):
@@ -288,7 +217,7 @@ class JsonStorage(Storage):
             if header is None or self._expired(header):
                 return None
             history = await self._read_history(key, header, history_limit)
-        except _Corrupt:  # or a write raced us: look again under the lock
+        except Corrupt:  # or a write raced us: look again under the lock
             forget = [False]
             async with self._session_lock(key, forget):
                 return await self._load_locked(key, history_limit, forget)
@@ -302,7 +231,7 @@ class JsonStorage(Storage):
             try:
                 history = await self._read_history(key, header, history_limit)
                 return Session.from_dict({**header["doc"], "chat_history": history})
-            except _Corrupt:
+            except Corrupt:
                 await self._move_aside(key)
         forget[0] = True
         return None
@@ -381,7 +310,7 @@ class JsonStorage(Storage):
                 self._index_note(key, None)
                 forget[0] = True
                 return False
-            if cutoff is not None and _timestamp(header["doc"].get("last_used", "")) >= cutoff:
+            if cutoff is not None and timestamp(header["doc"].get("last_used", "")) >= cutoff:
                 return False
             forget[0] = True
             return await self._remove_files(key)
@@ -440,7 +369,7 @@ class JsonStorage(Storage):
         elif self._index_task is not None:
             self._dirty.add(key)  # the scan may have read an older state: re-read it after
 
-    async def _ensure_index(self) -> _Index:
+    async def _ensure_index(self) -> SessionIndex:
         if self._index is not None:
             return self._index
         if self._index_task is None:
@@ -448,36 +377,15 @@ class JsonStorage(Storage):
             self._index_task = asyncio.ensure_future(self._build_index())
         return await asyncio.shield(self._index_task)
 
-    async def _build_index(self) -> _Index:
-        index = await asyncio.to_thread(self._scan)
+    async def _build_index(self) -> SessionIndex:
+        index = await asyncio.to_thread(scan_sessions, self.root / "sessions")
         for key in self._dirty:
             try:
-                header = _parse_header(self._header_path(key).read_bytes(), key)
+                header = parse_header(self._header_path(key).read_bytes(), key)
                 index.put(key, header)
-            except (FileNotFoundError, _Corrupt):
+            except (FileNotFoundError, Corrupt):
                 index.drop(key)
         self._index, self._dirty = index, set()
-        return index
-
-    def _scan(self) -> _Index:
-        """Read every header once (in a worker thread); leftovers of crashed writes go."""
-        index = _Index()
-        stale_tmp = time.time() - 3600
-        for shard_dir in sorted((self.root / "sessions").iterdir()):
-            for entry in os.scandir(shard_dir):
-                if entry.name.startswith("."):
-                    if entry.name.endswith(".tmp") and entry.stat().st_mtime < stale_tmp:
-                        with suppress(OSError):
-                            os.unlink(entry.path)
-                    continue
-                if not entry.name.endswith(".json"):
-                    continue
-                try:
-                    header = orjson.loads(Path(entry.path).read_bytes())
-                    key = header["doc"]["session_id"]
-                    index.put(key, _check_header(header, key))
-                except (OSError, orjson.JSONDecodeError, KeyError, TypeError, _Corrupt):
-                    continue  # vanished, or corrupt: moved aside when next accessed
         return index
 
     # --- datasets -------------------------------------------------------------------------
@@ -511,7 +419,7 @@ class JsonStorage(Storage):
     async def _session_alive(self, key: str) -> bool:
         try:
             header = await self._read_header(key)
-        except _Corrupt:
+        except Corrupt:
             return False
         return header is not None and not self._expired(header)
 
