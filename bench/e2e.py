@@ -348,7 +348,8 @@ async def main() -> None:
     print(f"  pool bare render of the same {len(specs)} specs: {pool:.2f} charts/s; "
           f"unanswered within {ANSWER_TIMEOUT:.0f} s: {load.timeouts}")  # fmt: skip
     print(f"e2e: idle p50 {ms(p50)} ms (ratio {p50 / floor:.2f} vs floor), "
-          f"loaded p95 {ms(p95)} ms, ack p99 {ms(ack99)} ms, {rate:.1f} charts/s ({rate / pool:.2f} of pool), "
+          f"loaded p95 {ms(p95)} ms, ack p99 {ms(ack99)} ms, "
+          f"{rate:.1f} charts/s ({rate / pool:.2f} of pool), "
           f"lost {lost}, duplicates {duplicates}")  # fmt: skip
 
 
