@@ -178,3 +178,33 @@ async def test_restarted_bot_lists_and_purges_existing_sessions(tmp_path: Path) 
     assert len(await second.purge(dt.timedelta(seconds=0))) == 5
     assert files(tmp_path, "sessions/*/*") == []
     await second.close()
+
+
+async def test_admin_process_deletes_a_session_the_bot_is_writing(
+    bot: JsonStorage, tmp_path: Path
+) -> None:
+    await bot.get_or_create(KEY, user_id="U1")
+    code = (
+        "import argparse, asyncio, datetime as dt, sys\n"
+        "from bot.admin import run_sessions\n"
+        f"args = argparse.Namespace(sessions_command='delete', key={KEY!r})\n"
+        f"sys.exit(asyncio.run(run_sessions(args, {str(tmp_path)!r},"
+        " session_ttl=dt.timedelta(days=7), max_sessions_per_user=50)))\n"
+    )
+    admin = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", code, cwd=REPO, stdout=PIPE, stderr=PIPE
+    )
+    stored = []
+    while admin.returncode is None:
+        n = len(stored)
+        stored.append(await bot.append(KEY, {"role": "user", "content": str(n)}))
+        await asyncio.sleep(0)
+        if len(stored) > 20_000:
+            break
+    stdout, stderr = await asyncio.wait_for(admin.communicate(), timeout=60)
+    assert admin.returncode == 0, stderr.decode()
+    assert orjson.loads(stdout) == {"deleted": KEY}
+    cut = stored.index(False)  # every append before the deletion stored, none after
+    assert stored == [True] * cut + [False] * (len(stored) - cut)
+    assert await bot.get(KEY) is None
+    assert files(tmp_path, "sessions/*/*") == files(tmp_path, "locks/*/*") == []
