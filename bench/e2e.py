@@ -44,6 +44,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
 
+from bot.intake import Limits  # noqa: E402
+from bot.jobs import read_file  # noqa: E402
 from bot.render.layout import DPI, FIG_H, FIG_W  # noqa: E402
 from bot.spec import ChartSpec  # noqa: E402
 from bot.workers import WorkerPool  # noqa: E402
@@ -255,9 +257,9 @@ async def user(
 
 
 async def under_load(
-    bot: BotProcess, fake: FakeSlack, users: int, per_user: int, rows: int
+    bot: BotProcess, fake: FakeSlack, users: int, per_user: int, book: bytes
 ) -> tuple[Load, float]:
-    file_obj = fake.add_file("sales-10k.xlsx", workbook(rows))
+    file_obj = fake.add_file("sales-10k.xlsx", book)
     sender, watch = SlackSender(bot.events_url), Watch(fake)
     load = Load()
     began = time.monotonic()
@@ -297,21 +299,53 @@ async def load_specs(data: Path) -> list[ChartSpec]:
     return specs
 
 
-async def pool_rate(specs: list[ChartSpec], rounds: int) -> float:
-    """Charts/s of the bot's own pool size rendering the same specs, nothing else running."""
+async def pool_rates(specs: list[ChartSpec], book: bytes, reads: int, rounds: int) -> dict:
+    """Charts/s of a pool of the bot's size rendering the same specs, nothing else running;
+    and (to explain a gap) the same renders plus the workbook reads the load made."""
+    limits = Limits(max_bytes=64 * 1024 * 1024)
     async with WorkerPool() as pool:
         await asyncio.gather(*(pool.render(s) for s in specs[: pool.size * 2]))
-        rates = []
+        began = time.perf_counter()
+        await pool.run(read_file, "F1", "sales-10k.xlsx", book, limits)
+        read_s = time.perf_counter() - began
+        bare, with_reads = [], []
         for _ in range(rounds):
             began = time.perf_counter()
             await asyncio.gather(*(pool.render(s) for s in specs))
-            rates.append(len(specs) / (time.perf_counter() - began))
-    return statistics.median(rates)
+            bare.append(len(specs) / (time.perf_counter() - began))
+            began = time.perf_counter()
+            jobs = [pool.run(read_file, "F1", "sales-10k.xlsx", book, limits) for _ in range(reads)]
+            await asyncio.gather(*jobs, *(pool.render(s) for s in specs))
+            with_reads.append(len(specs) / (time.perf_counter() - began))
+    return {"render": statistics.median(bare), "with_reads": statistics.median(with_reads),
+            "read_s": read_s}  # fmt: skip
+
+
+def nice_workers(bot: BotProcess, niceness: int) -> int:
+    """Diagnosis only: lower the CPU priority of the bot's worker processes (its descendants)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    todo, done = list(children.get(bot.pid, [])), 0
+    while todo:
+        pid = todo.pop()
+        os.setpriority(os.PRIO_PROCESS, pid, niceness)
+        todo += children.get(pid, [])
+        done += 1
+    return done
 
 
 async def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     args.add_argument("--quick", action="store_true", help="fewer requests (a smoke run)")
+    args.add_argument(
+        "--nice-workers", type=int, metavar="N", help="diagnosis: renice the bot's workers to N"
+    )
     opts = args.parse_args()
     idle_runs, users, per_user, rows = (8, 6, 3, 2000) if opts.quick else (30, 20, 4, 10_000)
 
@@ -319,6 +353,9 @@ async def main() -> None:
     with tempfile.TemporaryDirectory(prefix="chartbot-e2e-") as tmp:
         data = Path(tmp) / "data"
         bot = await BotProcess.start(storage_url=data, api_url=fake.api_url, workdir=Path(tmp))
+        if opts.nice_workers is not None:
+            print(f"(diagnosis: {nice_workers(bot, opts.nice_workers)} worker processes reniced "
+                  f"to {opts.nice_workers})")  # fmt: skip
         try:
             p50, floor, detail = await idle(bot, fake, idle_runs)
             print(f"idle: {idle_runs} single 10-bar charts, p50 {ms(p50)} ms; floor {ms(floor)} ms "
@@ -327,7 +364,8 @@ async def main() -> None:
             print("  bot's steps (p50): POST→👀 " + ms(detail["ack+claim+session+👀"])
                   + " ms, 👀→getUploadURL (understand+render) "
                   + ms(detail["understand+render"]) + " ms")  # fmt: skip
-            load, wall = await under_load(bot, fake, users, per_user, rows)
+            book = workbook(rows)
+            load, wall = await under_load(bot, fake, users, per_user, book)
         finally:
             await bot.stop()
             await fake.stop()
@@ -337,16 +375,23 @@ async def main() -> None:
         charts = sum(1 for c in counts.values() if c)
         rate = charts / wall
         specs = await load_specs(data)
-    pool = await pool_rate(specs, rounds=3)
+    books = len(range(0, users, 5))  # the users that share the workbook
+    rates = await pool_rates(specs, book, reads=books, rounds=3)
+    pool = rates["render"]
     p95 = pct(load.latencies, 0.95)
     ack99 = pct(load.acks, 0.99)
-    print(f"load: {users} threads × {per_user} requests ({users // 5} with a {rows}-row workbook), "
+    print(f"load: {users} threads × {per_user} requests ({books} with a {rows}-row workbook), "
           f"{charts} charts in {wall:.1f} s; latency p50 {ms(statistics.median(load.latencies))} "
           f"ms, p95 {ms(p95)} ms, max {ms(max(load.latencies))} ms")  # fmt: skip
     print(f"  acks: {len(load.acks)} POSTs, p50 {statistics.median(load.acks) * 1000:.1f} ms, "
           f"p99 {ack99 * 1000:.1f} ms, max {max(load.acks) * 1000:.1f} ms")  # fmt: skip
-    print(f"  pool bare render of the same {len(specs)} specs: {pool:.2f} charts/s; "
-          f"unanswered within {ANSWER_TIMEOUT:.0f} s: {load.timeouts}")  # fmt: skip
+    print(
+        f"  pool bare render of the same {len(specs)} specs: {pool:.2f} charts/s; "
+        f"unanswered within {ANSWER_TIMEOUT:.0f} s: {load.timeouts}"
+    )
+    print(f"  one workbook read in a worker: {rates['read_s']:.2f} s; pool rate with the load's "
+          f"{books} reads added: {rates['with_reads']:.2f} charts/s "
+          f"(e2e is {rate / rates['with_reads']:.2f} of that)")  # fmt: skip
     print(f"e2e: idle p50 {ms(p50)} ms (ratio {p50 / floor:.2f} vs floor), "
           f"loaded p95 {ms(p95)} ms, ack p99 {ms(ack99)} ms, "
           f"{rate:.1f} charts/s ({rate / pool:.2f} of pool), "

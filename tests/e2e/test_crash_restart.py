@@ -82,7 +82,7 @@ async def test_sigkill_mid_burst_then_restart_loses_and_duplicates_nothing(
         never_answered = [t for t in titles if not before[t]]
         await wait_until(
             lambda: all(uploaded_titles(fake_slack)[t] for t in never_answered),
-            timeout=30,
+            timeout=20,
             what=f"answers to the messages unanswered before the crash: {never_answered}",
         )
         await fake_slack.quiet(0.5)
