@@ -121,7 +121,8 @@ def _is_new_request(parsed: Parsed, mods: Modifiers) -> bool:
         return True
     if parsed.measures and mods.chart_type is not None and parsed.connector:
         return True
-    if parsed.connector and (parsed.measures or (parsed.dims and (mods.aggregation or mods.share))):
+    counting = mods.aggregation or mods.share or parsed.entity
+    if parsed.connector and (parsed.measures or (parsed.dims and counting)):
         return bool(parsed.dims or (parsed.measures and parsed.time_asked)) or parsed.versus
     return False
 
@@ -267,7 +268,7 @@ def _unknown_blocks(parsed: Parsed, mods: Modifiers) -> str | None:
     if not parsed.unknown:
         return None
     words = ", ".join(f"“{w}”" for w in parsed.unknown[:4])
-    counting = mods.aggregation is Aggregation.COUNT and not parsed.measures
+    counting = (mods.aggregation is Aggregation.COUNT or parsed.entity) and not parsed.measures
     if (
         not parsed.measures
         and not counting

@@ -440,6 +440,10 @@ def _filter_suffix(q: Query, skip: Filter | None = None) -> str:
     for f in q.filters:
         if f is skip:
             continue
+        if isinstance(f.value, bool):
+            yes = f.value == (f.op == "eq")
+            parts.append(f.column if yes else f"not {f.column}")
+            continue
         vals = f.value if isinstance(f.value, list) else [f.value]
         shown = ", ".join(str(v) for v in vals)
         if f.op in ("eq", "in"):

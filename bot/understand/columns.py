@@ -221,6 +221,9 @@ def _score(gram: list[str], key: list[str]) -> float:
     return 0.0
 
 
+_LINKS = {"of", "the", "per", "in", "and", "a"}
+
+
 class ColumnIndex:
     """Loose lookup of a table's column names in a token stream."""
 
@@ -249,6 +252,8 @@ class ColumnIndex:
                 if any(t.kind != "word" or (i + k) in taken for k, t in enumerate(span)):
                     continue
                 gram = [t.norm for t in span]
+                if n > 2:  # 'years of experience' names 'Years Experience'
+                    gram = [gram[0]] + [g for g in gram[1:-1] if g not in _LINKS] + [gram[-1]]
                 if (gram[0] in STOPWORDS or gram[-1] in STOPWORDS) and not (
                     n == 1 and self._exact_name(gram)
                 ):

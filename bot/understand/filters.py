@@ -10,11 +10,11 @@ import re
 
 from bot.spec import Filter
 from bot.table import Column, ColumnType
-from bot.understand.columns import Mention, ValueMention
+from bot.understand.columns import Mention, ValueMention, norm_words
 from bot.understand.inline import month_index
 from bot.understand.numbers import parse_number
 from bot.understand.query import period
-from bot.understand.state import State, date_columns, year_column
+from bot.understand.state import ENTITIES, State, date_columns, year_column
 
 _NEG = {
     "excluding", "exclude", "except", "without", "not", "no", "ignoring", "ignore", "omit",
@@ -138,6 +138,21 @@ def _window_start(newest: dt.date, unit: str, n: int) -> str:
 # ------------------------------------------------------------------------------- filters
 
 
+def ages(st: State) -> None:
+    """'older than 40', 'younger than 30': a comparison on the table's age column."""
+    age = next((c for c in st.table.columns if "age" in norm_words(c.name)), None)
+    for i, t in enumerate(st.tokens):
+        if t.norm not in ("older", "younger") or st.word(i + 1) != "than" or i in st.taken:
+            continue
+        num = parse_number(st.tokens[i + 2].text) if i + 2 < len(st.tokens) else None
+        if age is None or num is None or age.type is not ColumnType.NUMBER:
+            continue
+        op = "gt" if t.norm == "older" else "lt"
+        st.out.filters.append(Filter(age.name, op, num.value))
+        st.out.understood.append(f"{age.name} {_OP_TEXT[op]} {num.value}")
+        st.take(i, i + 3)
+
+
 def comparisons(st: State, mentions: list[Mention]) -> list[Mention]:
     """'revenue over 1000', 'where units >= 10': numeric filters; their mentions are consumed."""
     keep = []
@@ -196,7 +211,7 @@ def bool_filters(st: State, mentions: list[Mention]) -> list[Mention]:
             before == "-" and st.word(m.start - 2) == "non"
         ):
             value = False
-        elif before in ("only", "just") or st.word(m.end) == "only":
+        elif before in ("only", "just") or st.word(m.end) in ENTITIES | {"only"}:
             value = True
         if value is None:
             keep.append(m)

@@ -14,8 +14,9 @@ from bot.understand.columns import (
     ColumnIndex,
     Mention,
     ValueIndex,
+    norm_words,
 )
-from bot.understand.state import Parsed, State, date_columns, year_column
+from bot.understand.state import ENTITIES, Parsed, State, date_columns, year_column
 
 _BUCKET_WORDS = {
     "year": "year",
@@ -56,6 +57,7 @@ def parse_columns(text: str, table: Table) -> Parsed:
         st.take(m.start, m.end)
     mentions = sorted(exact + loose, key=lambda m: m.start)
     mentions = filters.comparisons(st, mentions)
+    filters.ages(st)
     mentions = filters.bool_filters(st, mentions)
     filters.value_filters(st, vals, mentions)
     filters.year_filters(st)
@@ -69,6 +71,7 @@ def parse_columns(text: str, table: Table) -> Parsed:
 
 def _time_words(st: State, exact: list[Mention]) -> None:
     dates = date_columns(st.table)
+    date_words = {w for d in dates for w in norm_words(d.name)}  # 'start year', 'order month'
     exact_at = {i for m in exact for i in range(m.start, m.end)}
     toks = st.tokens
     for i, t in enumerate(toks):
@@ -81,6 +84,7 @@ def _time_words(st: State, exact: list[Mention]) -> None:
                 continue
         elif t.norm in ("year", "quarter", "month", "week", "day", "date"):
             grouping = prev in ("by", "per", "each", "every", "a", "over", "across", "the", "of")
+            grouping = grouping or (prev in date_words and prev != t.norm)
             alone = prev == "" and st.word(i + 1) in ("", "by", "and")
             if not grouping and not alone:
                 continue
@@ -202,6 +206,15 @@ def _unknown(st: State, mentions: list[Mention]) -> None:
     """Words that look like they meant a column or a value but match nothing."""
     out = st.out
     for i, t in enumerate(st.tokens):
+        if i not in st.taken and t.kind == "num":
+            # A number nobody claimed ('older than 40'): never drop it silently.
+            out.unknown.append(t.text)
+            out.unmatched.append(t.text)
+            continue
+        after_by = st.word(i - 1) in ("by", "per", "each", "across", "vs", "versus")
+        if i not in st.taken and t.kind == "word" and t.norm in ENTITIES and not after_by:
+            out.entity = t.text  # the user's word reads better than a column name
+            continue
         if i in st.taken or t.kind != "word":
             continue
         if _after_filter(st, i) and t.norm not in STOPWORDS:

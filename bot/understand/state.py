@@ -59,3 +59,11 @@ def year_column(table: Table) -> Column | None:
         ):
             return c
     return None
+
+
+# Things a table's rows often are: 'employees by department' counts rows.
+ENTITIES = set(
+    """employee staff worker people person member user customer client order record row entry
+    item transaction deal ticket hire headcount student patient account case sale purchase
+    visit visitor event incident request issue project task job applicant candidate""".split()  # noqa: SIM905
+)

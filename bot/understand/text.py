@@ -79,8 +79,12 @@ def _drop_char(ch: str) -> bool:
     return cat[0] == "C" or (cat in ("So", "Sk", "Mn", "Me") and not ch.isalnum())
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]{0,20}[A-Za-z]")  # terminal colour codes pasted along
+
+
 def clean(text: str) -> str:
     """Plain text with Slack markup, emoji and typographic oddities removed; lines kept."""
+    text = _ANSI.sub("", text)
     text = _ANGLE.sub(_angle, text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     text = unicodedata.normalize("NFKC", text.translate(_TRANSLATE)).translate(_TRANSLATE)

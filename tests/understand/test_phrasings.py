@@ -804,6 +804,60 @@ add(
 )
 
 
+# --- rows counted by what they are; people's words for columns ------------------------------
+add(
+    want_group(PEOPLE, DEPT, None, "count"),
+    "people",
+    "headcount by department",
+    "employees per dept",
+    "staff by department",
+    "how many people in each department",
+)
+add(
+    want_group(PEOPLE, DEPT, None, "count", where=lambda r: r["Age"] > 40),
+    "people",
+    "count of people older than 40 by department",
+    "employees older than 40 per department",
+)
+add(
+    want_group(PEOPLE, DEPT, None, "count", where=lambda r: r["Remote"]),
+    "people",
+    "remote employees by department",
+    "remote staff per dept",
+    "count by department, remote only",
+)
+add(
+    want_group(
+        PEOPLE, lambda r: str(r["Start Date"].year), None, "count", chart_type="line", ordered=True
+    ),
+    "people",
+    "hires per year",
+    "new hires by start year",
+)
+add(
+    want_group(PEOPLE, DEPT, None, "count", where=lambda r: r["Start Date"].year > 2020),
+    "people",
+    "people who started after 2020 by department",
+)
+add(
+    want_group(
+        PEOPLE,
+        lambda r: str(r["Start Date"].year),
+        ["Salary"],
+        "mean",
+        chart_type="line",
+        ordered=True,
+    ),
+    "people",
+    "average salary by start year",
+)
+add(
+    want_group(PEOPLE, lambda r: str(r["Years Experience"]), ["Rating"], "mean", ordered=False),
+    "people",
+    "avg rating by years of experience",
+)
+
+
 # --- year over year: one series per year ----------------------------------------------------
 def _yoy(key, where=lambda r: True, labels=None):
     years = ["2023", "2024"]

@@ -22,7 +22,7 @@ WITH_FILE = [
     ("revenue by region where status is pending", SALES, "pending"),
     ("revenue by region only for pending", SALES, "pending"),
     ("margin per product", SALES, "margin"),
-    ("headcount by region", SALES, "headcount"),
+    ("bonus by region", SALES, "bonus"),
     ("revenue by weekday", SALES, "weekday"),
     ("scatter of revenue", SALES, "scatter"),
     ("revenue by region from budget.xlsx", SALES, "budget.xlsx"),
@@ -35,6 +35,8 @@ WITH_FILE = [
     ("average salary by department where remote is maybe", PEOPLE, "maybe"),
     ("salary by quarter for 2031", PEOPLE, "rows"),
     ("xyzzy", SALES, "Revenue"),
+    ("count by region for 40", SALES, "40"),
+    ("revenue by region times 3", SALES, "3"),
     ("asdf qwer", PEOPLE, "Salary"),
     ("make it a pie", SALES, "pie"),
 ]
