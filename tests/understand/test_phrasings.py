@@ -852,7 +852,7 @@ add(
     "average salary by start year",
 )
 add(
-    want_group(PEOPLE, lambda r: str(r["Years Experience"]), ["Rating"], "mean", ordered=False),
+    want_group(PEOPLE, lambda r: r["Years Experience"], ["Rating"], "mean", ordered=True),
     "people",
     "avg rating by years of experience",
 )
