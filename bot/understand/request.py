@@ -319,6 +319,16 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
+            r"\b" + _N + r"\s+(?:biggest|largest|highest|best|top|greatest|most)\b", re.I
+        ),
+        "top",
+    ),
+    (
+        re.compile(r"\b" + _N + r"\s+(?:smallest|lowest|worst|least|bottom)\b", re.I),
+        "bottom",
+    ),
+    (
+        re.compile(
             r"\b(?:top|first|best|highest|largest|biggest|leading|greatest)[- ]?"
             + _N
             + r"\b(?![.,]\d)(?!\s*(?:%|percent))",
