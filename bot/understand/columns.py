@@ -249,8 +249,11 @@ class ColumnIndex:
             found = None
             for n in range(min(self.longest + 1, len(tokens) - i), 0, -1):
                 span = tokens[i : i + n]
-                if any(t.kind != "word" or (i + k) in taken for k, t in enumerate(span)):
+                if any(
+                    t.kind not in ("word", "num") or (i + k) in taken for k, t in enumerate(span)
+                ):
                     continue
+                numeric = any(t.kind == "num" for t in span)  # a column named '2024'
                 gram = [t.norm for t in span]
                 if n > 2:  # 'years of experience' names 'Years Experience'
                     gram = [gram[0]] + [g for g in gram[1:-1] if g not in _LINKS] + [gram[-1]]
@@ -264,6 +267,8 @@ class ColumnIndex:
                 if hit is None:
                     continue
                 column, score, rivals = hit
+                if numeric and score < 1.0:
+                    continue
                 if score == 1.0 and any(singular(t.text.lower()) != t.norm for t in span):
                     score = 0.9  # an abbreviation ('rev', 'qty'): exact enough, but say so
                 if found is None or score > found.score + 0.2:

@@ -318,9 +318,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         "color",
     ),
     (
-        re.compile(
-            r"\b" + _N + r"\s+(?:biggest|largest|highest|best|top|greatest|most)\b", re.I
-        ),
+        re.compile(r"\b" + _N + r"\s+(?:biggest|largest|highest|best|top|greatest|most)\b", re.I),
         "top",
     ),
     (

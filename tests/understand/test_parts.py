@@ -175,3 +175,22 @@ def test_query_buckets_and_missing_values() -> None:
         table, Query(measures=["Amount"], dimension="When", bucket="month", aggregation="count")
     )
     assert r.labels == ["2024-01", "2024-04"]
+
+
+def test_columns_named_by_years_are_columns_not_year_filters() -> None:
+    from bot.table import Dataset
+
+    wide = Table(
+        "S",
+        [
+            Column("Region", ColumnType.TEXT, ["N", "S", "E"]),
+            Column("2023", ColumnType.NUMBER, [1, 2, 3]),
+            Column("2024", ColumnType.NUMBER, [2, 3, 4]),
+        ],
+    )
+    ds = Dataset("F", "wide.xlsx", 1, {"S": wide}, "S", ["S"])
+    spec = understand("2023 and 2024 by region", Context(dataset=ds)).spec
+    assert [s.name for s in spec.series] == ["2023", "2024"]
+    assert spec.y_values == [1, 2, 3] and spec.filters == []
+    spec = understand("top 2 regions by 2024", Context(dataset=ds)).spec
+    assert spec.x_labels == ["E", "S"] and spec.y_values == [4, 3]
