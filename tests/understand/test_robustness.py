@@ -12,25 +12,15 @@ SALES = sales_dataset()
 
 LONG = {
     "repeated request": "revenue by region " * 2300,
-    "digits": "1" * 40000,
     "commas": "1," * 20000,
     "pairs": ", ".join(f"item{i} {i}" for i in range(5000)),
-    "colons": ":" * 40000,
     "emoji codes": ":tada:" * 6000,
-    "angle brackets": "<" * 40000,
     "mentions": "<@U" * 13000,
-    "markup": "*_~" * 13000,
     "tabs": "\t".join(["x"] * 20000),
     "pasted rows": "a\t1\n" * 10000,
-    "pipes": "|" * 40000,
-    "double spaces": "a  " * 13000,
-    "title": "title: " + "x" * 40000,
-    "formulas": "=cmd|' /C calc'!A0 " * 2000,
     "unicode": "\u202e\u200b\U0001f600é" * 10000,
     "dots": "1." * 20000,
-    "quotes": '"' * 40000,
     "top": "top 5 " * 6000,
-    "where": "where status is " * 2500,
 }
 
 
