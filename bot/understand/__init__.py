@@ -16,6 +16,7 @@ existing chart are an edit of that chart (``spec.style``).
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -42,6 +43,9 @@ __all__ = [
     "wanted_file",
     "wanted_sheet",
 ]
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -143,7 +147,17 @@ def _has_edit(parsed: Parsed | None, mods: Modifiers, text: str) -> bool:
 
 
 def understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstood:
-    """Resolve one message into a chart, a command, or a helpful refusal."""
+    """Resolve one message into a chart, a command, or a helpful refusal (never an exception)."""
+    try:
+        return _understand(text, ctx)
+    except Exception:  # a bug here must not cost the user an answer
+        log.exception("understanding failed")
+        return _refuse(
+            "something in that request tripped me up.", [], "a simpler wording", ctx, None
+        )
+
+
+def _understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstood:
     cleaned = clean(text)
     if not cleaned.strip():
         return _refuse("the message is empty.", [], "a request", ctx, None)

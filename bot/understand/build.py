@@ -272,7 +272,9 @@ def _year_over_year(
     table: Table,
 ) -> Query:
     """'2023 vs 2024 by region', 'monthly revenue 2023 vs 2024': one series per year."""
-    year_filter = next(f for f in q.filters if f.op == "in" and f.value == parsed.compare_years)
+    year_filter = next(
+        f for f in q.filters if f.op == "in" and sorted(f.value) == parsed.compare_years
+    )
     date = table.column(year_filter.column)
     categories = [d for d in dims if d is not date]
     if categories:
