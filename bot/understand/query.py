@@ -18,6 +18,7 @@ from bot.spec import Filter, Series
 from bot.table import Column, ColumnType, Table
 from bot.understand.numbers import tidy
 
+MAX_GROUPS = 12
 BUCKETS = ("year", "quarter", "month", "week", "day", "quarter_of_year", "month_of_year")
 MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()  # noqa: SIM905
 
@@ -322,6 +323,7 @@ def run(table: Table, q: Query) -> Result:
         raise QueryError(f"No rows have a value for “{q.dimension}” after the filters.")
     order = _ordered(seen_set, seen, dim_col, time_axis)
     series: list[Series] = []
+    notes_out: list[str] = []
     if gkeys is not None:
         gcol = _column(table, q.group or "")
         for g in _ordered(gseen_set, gseen, gcol, gcol.type is ColumnType.DATE):
@@ -333,6 +335,16 @@ def run(table: Table, q: Query) -> Result:
                 else:
                     vals.append(_agg(cell[0], how if measures else "count"))
             series.append(Series(_label(g), vals))
+        if len(series) > MAX_GROUPS:
+            # A readable chart has a dozen series at most: keep the biggest groups.
+            def size(s: Series) -> float:
+                return math.fsum(abs(v) for v in s.values if v is not None)
+
+            keep = sorted(series, key=size, reverse=True)[:MAX_GROUPS]
+            notes_out.append(
+                f"“{q.group}” has {len(series)} values; showing the {MAX_GROUPS} largest."
+            )
+            series = [s for s in series if any(s is k for k in keep)]
     else:
         for j in range(nmeasures):
             name = measures[j].name if measures and how != "count" else "Count"
@@ -342,7 +354,7 @@ def run(table: Table, q: Query) -> Result:
     if q.bucket == "month_of_year":
         labels = [MONTH_NAMES[int(k) - 1] for k in order]
     labels, series = sort_limit(labels, series, q.sort, q.limit)
-    return Result(labels, series, counted, time_axis=time_axis)
+    return Result(labels, series, counted, time_axis=time_axis, notes=notes_out)
 
 
 def _simple_groups(
