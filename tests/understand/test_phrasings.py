@@ -11,6 +11,7 @@ import math
 
 import pytest
 
+from bot.render.validate import validate
 from bot.understand import ChartResult, Context, understand
 from tests.understand.data import orders_dataset, people_dataset, sales_dataset
 from tests.understand.expect import (
@@ -971,6 +972,7 @@ def test_phrasing_gives_expected_chart(text: str, dataset: str | None, want: Wan
     result = understand(text, ctx)
     assert isinstance(result, ChartResult), getattr(result, "message", result)
     spec = result.spec
+    validate(spec)  # the renderer accepts it as it is
     assert str(spec.chart_type) == want.chart_type
     if want.chart_type == "histogram":
         _check_histogram(spec, want.series[0])
