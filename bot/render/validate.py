@@ -69,9 +69,6 @@ def validate(spec: ChartSpec | dict[str, Any]) -> ChartSpec:
     labels = list(spec.x_labels or [])
     if chart_type is ChartType.SCATTER and not labels:
         raise SpecError("A scatter chart needs x values: one number per point.")
-    longest = max(len(s.values) for s in series)
-    if not labels and chart_type is not ChartType.SCATTER:
-        labels = [str(i + 1) for i in range(longest)]
     for s in series:
         if len(s.values) != len(labels):
             raise SpecError(

@@ -110,8 +110,9 @@ def test_line_charts_keep_their_time_order_even_when_sorted() -> None:
     assert validate(raw).x_labels == ["2024-01", "2024-02", "2024-03"]
 
 
-def test_missing_labels_are_numbered() -> None:
-    assert validate(spec("bar", [], Series("v", [4.0, 5.0]))).x_labels == ["1", "2"]
+def test_missing_labels_are_not_made_up() -> None:
+    with pytest.raises(SpecError, match="2 values but there are 0 labels"):
+        validate(spec("bar", [], Series("v", [4.0, 5.0])))
 
 
 def test_a_dict_from_json_is_accepted() -> None:
