@@ -116,7 +116,11 @@ def table_from_rows(rows: list[list[str]]) -> InlineData | None:
     rows = rows[: MAX_ROWS + 1]
     width = len(rows[0])
     parsed = [[_as_number(c) for c in row] for row in rows]
-    if len(rows) == 2 and all(p is None for p in parsed[0]) and all(parsed[1]):
+    header_years = [p.value for p in parsed[0] if p is not None]
+    years_row = len(header_years) == width and all(
+        isinstance(y, int) and 1900 <= y <= 2100 for y in header_years
+    )
+    if len(rows) == 2 and (all(p is None for p in parsed[0]) or years_row) and all(parsed[1]):
         # One header row of labels over one row of values ('Q1  Q2  Q3' / '10  20  30').
         numbers = [p for p in parsed[1] if p is not None]
         return InlineData(
@@ -400,7 +404,7 @@ def _split_intro(text: str) -> tuple[str, str] | None:
     if m is None or _KEY_MARK.match(text):
         return None
     rest = text[m.end() :]
-    if not rest or _NUM_TOKEN.match(rest):
+    if not rest:
         return None
     return m["head"].strip(), rest
 

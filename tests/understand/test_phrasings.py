@@ -945,6 +945,39 @@ add(
 )
 
 
+add(
+    Want("line", ["2020", "2021", "2022"], [[100, 120, 150]]),
+    None,
+    "2020\t2021\t2022\n100\t120\t150",
+)
+add(
+    Want(
+        "line",
+        ["2022", "2023", "2024"],
+        [[1_200_000, 1_800_000, 2_300_000]],
+        title="Revenue",
+        prefix="$",
+    ),
+    None,
+    "revenue: 2022 = $1.2M, 2023 = $1.8M, 2024 = $2.3M",
+)
+add(
+    Want("bar", ["Product A", "Product B", "Product C"], [[120, 95, 143]]),
+    None,
+    "bar chart showing Product A 120, Product B 95, Product C 143",
+)
+add(
+    Want("donut", ["cats", "dogs", "birds"], [[12, 9, 3]]),
+    None,
+    "can you make a donut with cats 12 dogs 9 birds 3 pls",
+)
+add(
+    Want("bar", ["North", "South", "East", "West"], [[1200, 950, 1100, 870]], title="Sales (in $)"),
+    None,
+    "Sales (in $): North=1200, South=950, East=1100, West=870",
+)
+
+
 def _check_histogram(spec, values: list[float]) -> None:
     labels = spec.x_labels
     edges = []
