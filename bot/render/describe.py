@@ -56,10 +56,13 @@ def kind_name(spec: ChartSpec) -> str:
 
 
 def measure_name(spec: ChartSpec) -> str:
-    """What is measured: the y label, else the series names ("Revenue and Cost")."""
-    if spec.y_label and spec.chart_type is not ChartType.HISTOGRAM:
-        return spec.y_label
+    """What is measured: the y label ("Sales"), or the series names ("Revenue and Cost") when the
+    y label is only a unit such as "USD" or "%"."""
     names = [s.name for s in spec.series if s.name.strip().lower() not in _GENERIC]
+    unit = len(spec.y_label) <= 4 and (spec.y_label.isupper() or not spec.y_label.isalpha())
+    label = spec.y_label if not (unit and names) else ""
+    if label and spec.chart_type is not ChartType.HISTOGRAM:
+        return label
     if not names or (spec.chart_type in (ChartType.PIE, ChartType.DONUT) and len(names) > 1):
         names = names[:1]
     if not names:
@@ -116,7 +119,11 @@ def _comment(spec: ChartSpec) -> str:
 
 
 def _num(value: float, fmt: NumberFormat) -> str:
-    return format_number(value, fmt, compact=abs(value) >= 10_000)
+    """Numbers as a person would say them: "$1.2M", "$2,919", "3.5%"."""
+    if abs(value) >= 10_000:
+        return format_number(value, fmt, compact=True)
+    decimals = fmt.decimals if fmt.decimals is not None or abs(value) < 100 else 0
+    return format_number(value, fmt, decimals=decimals)
 
 
 def _alt_text(spec: ChartSpec, title: str) -> str:
@@ -157,7 +164,7 @@ def _category_alt(spec: ChartSpec) -> list[str]:
     fmt = spec.number_format
     dim = spec.x_label or "label"
     span = f"from {labels[0]} to {labels[-1]}" if date_kind([str(s) for s in spec.x_labels]) else ""
-    out = [f"{measure_name(spec)} by {dim}, {n} point{'s' if n != 1 else ''}"
+    out = [f"{measure_name(spec)} by {dim}, {n:,} point{'s' if n != 1 else ''}"
            + (f" {span}" if span else "") + "."]  # fmt: skip
     if len(spec.series) == 1:
         out.append(_cap(_extremes(labels, spec.y_values, fmt)) + ".")

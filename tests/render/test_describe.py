@@ -28,7 +28,9 @@ def test_inline_data_reads_naturally() -> None:
 
 def test_type_names_follow_the_options(specs) -> None:
     assert describe(specs["bar_stacked"]).comment.startswith("Stacked bar chart of Sales by Region")
-    assert describe(specs["bar_grouped"]).comment.startswith("Grouped bar chart of USD by Quarter")
+    assert describe(specs["bar_grouped"]).comment.startswith(
+        "Grouped bar chart of Revenue and Cost by Quarter"
+    )
     assert describe(specs["area_stacked"]).comment.startswith(
         "Stacked area chart of Orders by Quarter (count of 26,210 rows)"
     )
@@ -76,3 +78,9 @@ def test_mean_without_row_count_and_negative_values() -> None:
     assert text.comment == "Bar chart of Profit by Store (average) from the previous chart"
     assert "1 value is negative." in text.alt_text
     assert "lowest a -5" in text.alt_text
+
+
+def test_alt_text_numbers_are_rounded_like_speech(specs) -> None:
+    alt = describe(specs["bar_40_products"]).alt_text
+    assert "Revenue by Product, 40 points." in alt
+    assert "lowest Product Nova 107 $2,919." in alt
