@@ -209,9 +209,14 @@ def _keyed_lists(text: str) -> InlineData | None:
             cuts = [m.start() for m in marks] + [len(text)]
             segments = [text[a:b] for a, b in itertools.pairwise(cuts)]
     keyed = []
-    for seg in segments:
+    for k, seg in enumerate(segments):
         m = _KEYED.fullmatch(seg)
         if m is None:
+            items = _list_items(seg)
+            # 'Jan, Feb, Mar; 2023: 1, 2, 3; 2024: 2, 3, 4': unnamed labels come first.
+            if k == 0 and len(items) >= 2 and all(parse_number(i) is None for i in items):
+                keyed.append(("labels", items))
+                continue
             return None
         keyed.append((m["key"].strip(), _list_items(m["list"])))
     if not any(len(items) >= 2 for _, items in keyed):
@@ -376,7 +381,8 @@ def parse_inline(text: str) -> InlineData | None:
     found = table_rows(lines)
     if found is not None:
         rows, start, end = found
-        if not all(_KEYED.fullmatch(",".join(r)) and len(r) > 2 for r in rows):
+        # 'sales: 10, 20, 30' lines are named lists, not the rows of a CSV table.
+        if not all(_KEYED.fullmatch(",".join(r)) and len(r) > 2 for r in rows[1:]):
             data = table_from_rows(rows)
             if data is not None:
                 data.leftover = " ".join(lines[:start] + lines[end:])

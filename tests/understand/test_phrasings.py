@@ -978,6 +978,18 @@ add(
 )
 
 
+add(
+    Want("line", ["Jan", "Feb", "Mar"], [[1, 2, 3], [2, 3, 4]], names=["2023", "2024"]),
+    None,
+    "Jan, Feb, Mar; 2023: 1, 2, 3; 2024: 2, 3, 4",
+)
+add(
+    Want("bar", ["north", "south", "east"], [[10, 20, 30], [5, 8, 12]], names=["sales", "costs"]),
+    None,
+    "north, south, east\nsales: 10, 20, 30\ncosts: 5, 8, 12",
+)
+
+
 def _check_histogram(spec, values: list[float]) -> None:
     labels = spec.x_labels
     edges = []
