@@ -333,6 +333,8 @@ def query_chart(
             ctype = ChartType.LINE
         else:
             ctype = ChartType.BAR
+    if q.limit and ctype in (ChartType.LINE, ChartType.AREA) and mods.chart_type is None:
+        ctype = ChartType.BAR  # 'top 3 months' are ranked, no longer a time line
     if ctype in (ChartType.PIE, ChartType.DONUT) and len(series) > 1:
         notes.append(f"A pie shows one series; using “{series[0].name}”.")
         series = series[:1]

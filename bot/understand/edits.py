@@ -94,6 +94,9 @@ def _change_query(
     elif len(numeric) >= 2 and q.kind == "scatter":
         q.measures = _names(numeric[:2])
         changed = True
+    elif numeric and q.kind == "scatter" and numeric[0].name not in q.measures:
+        q.measures = [q.measures[0], numeric[0].name]  # 'cost instead': a new y for the same x
+        changed = True
     dims = [c for c in parsed.dims if not (c.type is ColumnType.NUMBER and c in parsed.measures)]
     if dims and q.kind in ("aggregate", "total"):
         q.kind = "aggregate"
@@ -148,9 +151,16 @@ def _restyle(prev: ChartSpec, mods: Modifiers, text: str) -> Built:
     notes: list[str] = []
     spec.source = "previous"
     if mods.chart_type is not None:
-        if mods.chart_type in (ChartType.SCATTER, ChartType.HISTOGRAM) and (
-            spec.chart_type is not mods.chart_type
+        if mods.chart_type is not spec.chart_type and ChartType.SCATTER in (
+            mods.chart_type,
+            spec.chart_type,
         ):
+            raise Refusal(
+                "A scatter's points are pairs of numbers, not categories, so I can't redraw "
+                f"it as a {mods.chart_type} chart.",
+                "a new request such as “revenue by region”",
+            )
+        if mods.chart_type is ChartType.HISTOGRAM and spec.chart_type is not ChartType.HISTOGRAM:
             raise Refusal(
                 f"I can't turn this {spec.chart_type} chart into a {mods.chart_type} "
                 "without new data.",

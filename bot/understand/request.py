@@ -262,7 +262,9 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:scatter(?:plot|ed)?|xy|x-y|dot)" + _CHART + r"\b", re.I), "scatter"),
     (re.compile(r"\b(?:histogram|histo|hist)s?" + _CHART + r"\b", re.I), "histogram"),
     (
-        re.compile(r"\barea" + r"(?:\s*(?:chart|graph|plot)s?)" + r"\b|\bas\s+an?\s+area\b", re.I),
+        re.compile(
+            r"\barea(?:\s*(?:chart|graph|plot)s?)\b|\b(?:as|into|to)\s+(?:an?\s+)?area\b", re.I
+        ),
         "area",
     ),
     (

@@ -274,3 +274,39 @@ def test_columns_of_another_sheet_are_found_with_a_note() -> None:
     assert isinstance(result, ChartResult)
     assert result.spec.sheet == "Q3" and result.spec.x_labels == ["Red", "Blue", "Green"]
     assert any("Q3" in n for n in result.notes)
+
+
+def test_scatter_edits() -> None:
+    prev = stored(chart("units vs revenue"))
+    spec = chart("cost instead", prev)
+    assert str(spec.chart_type) == "scatter"
+    assert spec.x_labels == [r["Units"] for r in SALES]
+    assert spec.y_values == [r["Cost"] for r in SALES]
+    spec = chart("for 2024", prev)
+    assert spec.x_labels == [r["Units"] for r in SALES if r["Date"].year == 2024]
+    result = understand("make it a pie", Context(dataset=DS, previous=prev))
+    assert isinstance(result, NotUnderstood) and "scatter" in result.message
+
+
+def test_histogram_edits() -> None:
+    prev = stored(chart("distribution of revenue"))
+    spec = chart("20 bins", prev)
+    assert str(spec.chart_type) == "histogram" and len(spec.x_labels) > len(prev.x_labels)
+    assert sum(spec.y_values) == len(SALES)
+    spec = chart("only west", prev)
+    assert sum(spec.y_values) == sum(1 for r in SALES if r["Region"] == "West")
+
+
+def test_top_months_become_ranked_bars() -> None:
+    prev = stored(chart("revenue by month"))
+    labels, (vals,) = grouped(SALES, month, ["Revenue"], sort="desc", limit=3)
+    spec = chart("top 3", prev)
+    assert str(spec.chart_type) == "bar"
+    assert spec.x_labels == labels and spec.y_values == vals
+
+
+def test_stacked_lines_become_stacked_area() -> None:
+    prev = stored(chart("revenue and cost by month"))
+    spec = chart("stacked", prev)
+    assert str(spec.chart_type) == "area" and spec.options.stacked
+    assert str(chart("as area", prev).chart_type) == "area"
