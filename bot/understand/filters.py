@@ -19,7 +19,7 @@ from bot.understand.state import ENTITIES, State, date_columns, year_column
 _NEG = {
     "excluding", "exclude", "except", "without", "not", "no", "ignoring", "ignore", "omit",
     "omitting", "skip", "skipping", "minus", "besides", "isn't", "aren't", "other", "non",
-    "remove", "drop", "hide", "filter",
+    "remove", "drop", "hide", "filter", "excl", "exc", "ex", "apart", "sans", "less",
 }  # fmt: skip
 
 
@@ -270,9 +270,11 @@ def value_filters(st: State, vals: list[ValueMention], mentions: list[Mention]) 
                     negative = w != "filter" or st.word(i + 1) == "out"
                     break
                 if (
-                    w in ("where", "for", "only", "in", "with", "just")
+                    w in ("where", "for", "only", "in", "with", "just", "from", "than")
                     or st.tokens[i].kind == "num"
                 ):
+                    # 'except for the north', 'apart from', 'other than': still a negation
+                    negative = w in ("for", "from", "than") and st.word(i - 1) in _NEG
                     break
                 i -= 1
                 steps += 1
