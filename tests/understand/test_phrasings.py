@@ -486,6 +486,22 @@ add(
     "revenue by product excluding north and south",
 )
 add(
+    want_group(SALES, REGION, ["Revenue"], where=lambda r: r["Region"] != "North"),
+    "sales",
+    "revenue by region excl. north",
+    "revenue by region except for the north",
+    "revenue by region other than north",
+    "revenue by region apart from north",
+)
+add(
+    want_group(SALES, REGION, ["Revenue"], where=lambda r: r["Status"] == "Closed"),
+    "sales",
+    "revenue by region if status is closed",
+    "revenue by region with status closed",
+    "closed deals revenue per region",
+    "revenue by region (closed only)",
+)
+add(
     want_group(SALES, REGION, None, "count", where=lambda r: r["Units"] > 30),
     "sales",
     "count by region where units > 30",
