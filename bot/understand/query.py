@@ -270,7 +270,8 @@ def run(table: Table, q: Query) -> Result:
         ]
         labels = [m.name for m in measures]
         values = [s.values[0] for s in series]
-        return Result(labels, [Series(how, values)], len(rows))
+        name = {"sum": "Total", "mean": "Average", "count": "Count"}.get(how, how.capitalize())
+        return Result(labels, [Series(name, values)], len(rows))
     if q.dimension is None:
         raise QueryError("I need something to group by.")
     dim_col = _column(table, q.dimension)
