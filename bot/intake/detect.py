@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from bot.intake.types import looks_numeric_text
@@ -184,8 +185,8 @@ def detect(rows: list[tuple]) -> Detected | None:
     h = find_header(rows)
     notes: list[str] = []
     if h is None:
-        nonempty = [r for r in rows if _filled(r)]
-        if all(kind(v) in (EMPTY, TEXT) for r in nonempty[:BLOCK_SAMPLE] for v in r):
+        nonempty = list(islice((r for r in rows if _filled(r)), BLOCK_SAMPLE))
+        if all(kind(v) in (EMPTY, TEXT) for r in nonempty for v in r):
             # Only text: a lone header row (no data yet) or prose, not a table.
             return Detected(first + 1, [], [], [], first + 2) if len(nonempty) == 1 else None
     start = first if h is None else h + 1
