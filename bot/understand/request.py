@@ -531,12 +531,26 @@ def _apply(mods: Modifiers, kind: str, m: re.Match[str]) -> None:
         mods.share = True
 
 
+HEAD, TAIL = 2000, 1000  # in a very long message the request is at its start or end
+
+
 def read_modifiers(text: str, *, protected: list[str] | None = None) -> tuple[Modifiers, str]:
     """The modifiers in ``text`` and the text without them.
 
     ``protected`` holds phrases (column names such as "Product Line") that must survive intact
-    even though they contain chart words.
+    even though they contain chart words. In a message longer than a few thousand characters
+    only its first and last lines are searched; the middle is data and passes through.
     """
+    if len(text) > 2 * (HEAD + TAIL):
+        start = text.rfind("\n", 0, HEAD) + 1 or HEAD
+        end = text.find("\n", len(text) - TAIL)
+        end = len(text) - TAIL if end < 0 else end
+        head_mods, head = read_modifiers(text[:start], protected=protected)
+        tail_mods, tail = read_modifiers(text[end:], protected=protected)
+        for name, value in vars(tail_mods).items():
+            if value not in (None, False, []) and getattr(head_mods, name) in (None, False, []):
+                setattr(head_mods, name, value)
+        return head_mods, head + text[start:end] + tail
     mods = Modifiers()
     holders: dict[str, str] = {}
     for i, phrase in enumerate(sorted(protected or [], key=len, reverse=True)):

@@ -92,3 +92,12 @@ def test_large_table_query() -> None:
     result = understand("average revenue by region and product for 2024", Context(dataset=ds))
     assert isinstance(result, ChartResult)
     assert result.spec.rows == sum(1 for d in ds.table.column("Date").values if d.year == 2024)
+
+
+def test_long_message_reads_chart_words_at_its_ends() -> None:
+    rows = "\n".join(f"item {i}: {i % 7}" for i in range(600))
+    result = understand(f"donut chart please\n{rows}\nsorted descending", Context())
+    assert isinstance(result, ChartResult)
+    spec = result.spec
+    assert str(spec.chart_type) == "donut" and spec.sort == "desc"
+    assert len(spec.x_labels) == 600 and spec.y_values[0] == 6
