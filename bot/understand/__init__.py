@@ -20,7 +20,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from bot.spec import Aggregation, ChartSpec
+from bot.spec import STYLES, Aggregation, ChartSpec
 from bot.table import Dataset, Table
 from bot.understand.answers import not_understood_text
 from bot.understand.build import Refusal, inline_chart, make_query, query_chart
@@ -70,6 +70,11 @@ class NotUnderstood:
 # ------------------------------------------------------------------------------------ main
 
 
+# A style request whose style is not one we have ('set my default style to neon').
+_STYLE_ASK = re.compile(
+    r"(?:please\s+)?(?:set|use|switch|change|make|apply)\b[^\n]{0,40}\b(?:style|theme)\b[^\n]{0,30}",
+    re.I,
+)
 _THANKS = re.compile(
     r"(?:(?:ok(?:ay)?|cool|great|nice|perfect|awesome|thanks?|thank you|thx|ty|cheers|got it|"
     r"lgtm|looks good|good|sweet|excellent|amazing|love it|yes|yep|no|nope)[\s,.!]*){1,4}",
@@ -164,6 +169,11 @@ def _understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstoo
     cmd = command(cleaned, has_previous=ctx.previous is not None)
     if cmd is not None:
         return cmd
+    if _STYLE_ASK.fullmatch(cleaned.strip()):
+        return NotUnderstood(
+            "I know these styles: " + ", ".join(f"`{s}`" for s in STYLES) + ". Try "
+            "`set my default style to dark` or `use pastel style`."
+        )
     if _THANKS.fullmatch(cleaned.strip()):
         return NotUnderstood(
             "Glad to help! Ask for another chart or change this one (`make it a pie`, "
@@ -199,7 +209,8 @@ def _understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstoo
             built = edit(ctx.previous, mods, parsed, rest, ctx.dataset, ctx.style)
             return ChartResult(built.spec, built.notes)
         if table is None or ctx.dataset is None:
-            if mods.any_presentation() and ctx.previous is None:
+            leftover = re.search(r"[^\W\d_]{3,}", _without_polite_edges(rest))
+            if mods.any_presentation() and ctx.previous is None and not leftover:
                 return _refuse(
                     "there's no chart yet to change, and no data in the message.",
                     understood,

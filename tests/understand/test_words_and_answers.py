@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.understand import ChartResult, Command, Context, understand, wanted_file, wanted_sheet
+from bot.understand import (
+    ChartResult,
+    Command,
+    Context,
+    NotUnderstood,
+    understand,
+    wanted_file,
+    wanted_sheet,
+)
 from bot.understand.answers import (
     columns_text,
     data_text,
@@ -152,3 +160,19 @@ def test_new_charts_take_the_session_style() -> None:
     spec = understand("revenue by region", Context(dataset=SALES, style="pastel")).spec
     assert spec.style == "pastel"
     assert understand("apples 3, pears 5", Context(style="mono")).spec.style == "mono"
+
+
+@pytest.mark.parametrize("text", ["set my default style to neon", "use the fancy theme"])
+def test_unknown_style_lists_the_styles(text) -> None:
+    result = understand(text, Context())
+    assert isinstance(result, NotUnderstood)
+    assert all(
+        f"`{s}`" in result.message for s in ("default", "dark", "colorblind", "mono", "pastel")
+    )
+
+
+def test_request_without_a_file_asks_for_data() -> None:
+    result = understand("revenue by region in dark style", Context())
+    assert isinstance(result, NotUnderstood) and "file" in result.message
+    result = understand("make it a pie", Context())
+    assert isinstance(result, NotUnderstood) and "no chart yet" in result.message
