@@ -15,7 +15,7 @@ from aiohttp import web
 from openpyxl import Workbook
 
 from tests.conftest import RunningBot
-from tests.fake_slack import BOT_TOKEN, FakeSlack
+from tests.fake_slack import BOT_TOKEN, Call, FakeSlack
 from tests.signed import mention, message
 
 # What must never reach a user: stack traces, exception names, paths, tokens.
@@ -136,11 +136,15 @@ class StreamingFakeSlack(FakeSlack):
     """The fake Slack, except that downloads are streamed in chunks without a Content-Length,
     so only the bot's own count of received bytes can stop an oversized body."""
 
-    sent: int = 0
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent = 0  # bytes the bot accepted before hanging up
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
         file_id = request.match_info["file_id"]
-        call = self._download_call(request, file_id)
+        call = Call("download", {"file_id": file_id}, dict(request.headers))
+        self.downloads.append(call)
+        self.calls.append(call)
         if request.headers.get("Authorization") != f"Bearer {self.token}":
             return web.Response(
                 text="<!DOCTYPE html><html>Sign in</html>", content_type="text/html"
@@ -149,20 +153,12 @@ class StreamingFakeSlack(FakeSlack):
         response = web.StreamResponse(headers={"Content-Type": ctype})
         response.enable_chunked_encoding()
         await response.prepare(request)
+        chunk = 64 * 1024
         try:
-            for start in range(0, len(data), 64 * 1024):
-                await response.write(data[start : start + 64 * 1024])
-                self.sent += len(data[start : start + 64 * 1024])
+            for start in range(0, len(data), chunk):
+                await response.write(data[start : start + chunk])
+                self.sent += len(data[start : start + chunk])
             await response.write_eof()
-        except (ConnectionResetError, RuntimeError):
+        except (ConnectionError, RuntimeError):
             pass  # the bot hung up: what it should do once the limit is passed
-        del call
         return response
-
-    def _download_call(self, request: web.Request, file_id: str):
-        from tests.fake_slack import Call
-
-        call = Call("download", {"file_id": file_id}, dict(request.headers))
-        self.downloads.append(call)
-        self.calls.append(call)
-        return call
