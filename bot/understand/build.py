@@ -138,8 +138,10 @@ def inline_chart(data: InlineData, mods: Modifiers, style: str) -> Built:
         title = f"{' and '.join(s.name for s in series)} by {data.label_name}"
     elif len(series) > 1:
         title = " vs ".join(s.name for s in series)
-    else:
+    elif ctype in (ChartType.SCATTER, ChartType.HISTOGRAM):
         title = "Values"
+    else:
+        title = _labels_title(labels, ordered=ctype in (ChartType.LINE, ChartType.AREA))
     y_label = (
         series[0].name if len(series) == 1 and series[0].name not in ("value", "Count") else ""
     )
@@ -397,6 +399,21 @@ def _format(measures: list[Column], q: Query) -> NumberFormat:
         return NumberFormat()
     nf = measures[0].number_format if q.kind != "scatter" else measures[1].number_format
     return NumberFormat(prefix=nf.prefix, suffix=nf.suffix, decimals=nf.decimals)
+
+
+def _labels_title(labels: list, *, ordered: bool) -> str:
+    """A title from the labels themselves when the message named nothing: "Apples, pears and
+    plums", or "Jan to Jun" for a sequence."""
+    names = [str(x) for x in labels]
+    if not names or len(names) == 1 and not names[0].strip():
+        return "Values"
+    if ordered and len(names) > 2:
+        text = f"{names[0]} to {names[-1]}"
+    elif len(names) <= 4:
+        text = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+    else:
+        text = f"{', '.join(names[:3])} and {len(names) - 3} more"
+    return text[:1].upper() + text[1:] if len(text) <= 80 else "Values"
 
 
 def _title(q: Query, measures: list[Column], entity: str | None, table: Table) -> str:
