@@ -405,7 +405,7 @@ def _labels_title(labels: list, *, ordered: bool) -> str:
     """A title from the labels themselves when the message named nothing: "Apples, pears and
     plums", or "Jan to Jun" for a sequence."""
     names = [str(x) for x in labels]
-    if not names or len(names) == 1 and not names[0].strip():
+    if not names or (len(names) == 1 and not names[0].strip()):
         return "Values"
     if ordered and len(names) > 2:
         text = f"{names[0]} to {names[-1]}"
