@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from tests.conftest import RunningBot
 from tests.fake_slack import BOT_TOKEN, Call, FakeSlack
-from tests.signed import mention, message
+from tests.signed import message
 
 # What must never reach a user: stack traces, exception names, paths, tokens.
 _INTERNALS = re.compile(
@@ -44,19 +44,9 @@ def texts_sent(fake: FakeSlack) -> list[str]:
 
 
 def assert_token_only_to_slack(fake: FakeSlack) -> None:
+    """The token travels only in the Authorization header, never in what the bot sends."""
     for call in fake.calls:
         assert BOT_TOKEN not in str(call.params), f"token leaked into {call.method} params"
-
-
-async def start_thread(bot: RunningBot, fake: FakeSlack, text: str, *, user: str = "U1") -> str:
-    """A mention that is answered with a chart; the thread's root ts."""
-    event = mention(text, user=user)
-    answers = len(fake.finals())
-    uploads = len(fake.calls_of("files.completeUploadExternal"))
-    await bot.sender.event(event)
-    await fake.answered(answers + 1)
-    await fake.wait_for("files.completeUploadExternal", uploads + 1)
-    return event["ts"]
 
 
 async def next_request_works(bot: RunningBot, fake: FakeSlack, channel: str, root: str) -> None:
@@ -91,15 +81,14 @@ def workbook(rows: list[list[Any]], title: str = "Data") -> bytes:
     return out.getvalue()
 
 
-def rezip(data: bytes, edit: Callable[[str, bytes], bytes], extra: dict[str, bytes] | None = None):
-    """Copy a zip package, passing each member through ``edit``; ``extra`` members are added."""
-    src = zipfile.ZipFile(io.BytesIO(data))
+def edit_member(package: bytes, name: str, edit: Callable[[bytes], bytes]) -> bytes:
+    """A copy of a zip package with one member passed through ``edit``."""
+    src = zipfile.ZipFile(io.BytesIO(package))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            dst.writestr(info.filename, edit(info.filename, src.read(info)))
-        for name, content in (extra or {}).items():
-            dst.writestr(name, content)
+            content = src.read(info)
+            dst.writestr(info.filename, edit(content) if info.filename == name else content)
     return out.getvalue()
 
 

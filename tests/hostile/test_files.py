@@ -10,6 +10,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
+
 from bot.table import ColumnType, Dataset
 from bot.workers import WorkerPool
 from tests.conftest import RunningBot, running_bot
@@ -18,8 +20,9 @@ from tests.hostile.conftest import (
     ForeignServer,
     StreamingFakeSlack,
     assert_plain,
+    assert_token_only_to_slack,
+    edit_member,
     next_request_works,
-    rezip,
     texts_sent,
     workbook,
 )
@@ -27,6 +30,7 @@ from tests.hostile.packages import build_zip, members_of
 from tests.signed import message
 
 SALES = [["Region", "Revenue"], ["North", 310], ["South", 450], ["East", 520], ["West", 1200]]
+SHEET = "xl/worksheets/sheet1.xml"
 FORMULAS = ["=cmd|' /C calc'!A0", "@SUM(1+1)", "+1+1", '=HYPERLINK("http://evil.example")']
 
 
@@ -52,6 +56,7 @@ async def assert_refused(bot: RunningBot, fake: FakeSlack, root: str, *phrases: 
         assert phrase in reply, reply
     for said in texts_sent(fake):
         assert_plain(said)
+    assert_token_only_to_slack(fake)
     assert fake.finals()[-1].params["name"] == "warning"
     assert fake.calls_of("files.completeUploadExternal") == []
     session = await bot.storage.get(key)
@@ -62,13 +67,6 @@ async def assert_refused(bot: RunningBot, fake: FakeSlack, root: str, *phrases: 
     assert answer["metadata"]["type"] == "error" and answer["content"] == reply
     await next_request_works(bot, fake, "D1", root)
     return reply
-
-
-def sheet_xml_edit(edit):
-    def apply(name: str, content: bytes) -> bytes:
-        return edit(content) if name == "xl/worksheets/sheet1.xml" else content
-
-    return apply
 
 
 # --- bombs and absurd sizes -----------------------------------------------------------------
@@ -88,10 +86,10 @@ def zip_bomb() -> bytes:
 def many_cells() -> bytes:
     """14 million real cells (1,024 per row) in one sheet: about 215 MB of sheet XML."""
     members = members_of(workbook(SALES))
-    [(sheet, _)] = members["xl/worksheets/sheet1.xml"]
+    [(sheet, _)] = members[SHEET]
     head, rest = sheet.split(b"<sheetData>", 1)
     tail = rest.split(b"</sheetData>", 1)[1]
-    members["xl/worksheets/sheet1.xml"] = [
+    members[SHEET] = [
         (head + b"<sheetData>", 1),
         ((b"<row>" + b"<c><v>1</v></c>" * 1024 + b"</row>") * 100, 140),
         (b"</sheetData>" + tail, 1),
@@ -102,11 +100,10 @@ def many_cells() -> bytes:
 def lying_zip_bomb() -> bytes:
     """The sheet inflates to 100 MB, but the zip headers declare 4 KB."""
     members = members_of(workbook(SALES))
-    name = "xl/worksheets/sheet1.xml"
-    [(sheet, _)] = members[name]
+    [(sheet, _)] = members[SHEET]
     head, rest = sheet.split(b"<sheetData>", 1)
-    members[name] = [(head, 1), (b"<!--" + b"x" * 1024 * 1024 + b"-->", 100), (rest, 1)]
-    return build_zip(members, declared={name: 4096})
+    members[SHEET] = [(head, 1), (b"<!--" + b"x" * 1024 * 1024 + b"-->", 100), (rest, 1)]
+    return build_zip(members, declared={SHEET: 4096})
 
 
 def test_bombs_are_small_on_the_wire() -> None:
@@ -135,7 +132,7 @@ async def test_xml_entity_expansion(bot: RunningBot, fake_slack: FakeSlack) -> N
         content = re.sub(rb"^<\?xml[^>]*\?>", b"", content)
         return dtd + content.replace(b"<v>310</v>", b"<v>&lol3;</v>")
 
-    data = rezip(workbook(SALES), sheet_xml_edit(inject))
+    data = edit_member(workbook(SALES), SHEET, inject)
     root, _ = await share(bot, fake_slack, fake_slack.add_file("lol.xlsx", data))
     await assert_refused(bot, fake_slack, root, "refuse to read for safety")
 
@@ -149,7 +146,7 @@ async def test_dimension_claiming_a_million_rows_and_columns_is_read_by_its_cell
             b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>'
         )
 
-    data = rezip(workbook(SALES), sheet_xml_edit(huge))
+    data = edit_member(workbook(SALES), SHEET, huge)
     file = fake_slack.add_file("claims.xlsx", data)
     _, key = await share(bot, fake_slack, file, "revenue by region")
     [summary] = fake_slack.calls_of("chat.postMessage")
@@ -184,18 +181,14 @@ async def stored_dataset(bot: RunningBot, key: str, file_id: str) -> Dataset:
 async def test_formula_text_in_workbook_cells_is_kept_as_text(
     bot: RunningBot, fake_slack: FakeSlack
 ) -> None:
-    rows = [["Name", "Note", "Value"]]
-    rows += [[f"row{i}", text, i + 1] for i, text in enumerate(FORMULAS)]
-    book = workbook([])
-    from openpyxl import load_workbook
-
-    wb = load_workbook(io.BytesIO(book))
-    for row in rows:
-        wb.active.append(row)
-    for r in range(2, len(rows) + 1):
-        wb.active.cell(r, 2).data_type = "s"  # typed in Excel as text, as a CSV import leaves it
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Name", "Note", "Value"])
+    for i, text in enumerate(FORMULAS):
+        sheet.append([f"row{i}", text, i + 1])
+        sheet.cell(i + 2, 2).data_type = "s"  # typed in Excel as text, not a formula
     buf = io.BytesIO()
-    wb.save(buf)
+    book.save(buf)
     file = fake_slack.add_file("notes.xlsx", buf.getvalue())
     _, key = await share(bot, fake_slack, file, "bar chart of value by name")
     assert fake_slack.finals()[-1].params["name"] == "white_check_mark"
@@ -293,6 +286,15 @@ async def test_word_document_renamed_xlsx(bot: RunningBot, fake_slack: FakeSlack
 async def test_legacy_xls_bytes_renamed_xlsx(bot: RunningBot, fake_slack: FakeSlack) -> None:
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1016 + "Workbook".encode("utf-16-le")
     root, _ = await share(bot, fake_slack, fake_slack.add_file("old.xlsx", ole + b"\0" * 3000))
+    await assert_refused(bot, fake_slack, root, "Excel 97", "Save As")
+
+
+async def test_legacy_xls_by_its_name_is_not_downloaded(
+    bot: RunningBot, fake_slack: FakeSlack
+) -> None:
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1016 + "Workbook".encode("utf-16-le")
+    root, _ = await share(bot, fake_slack, fake_slack.add_file("old.xls", ole))
+    assert fake_slack.downloads == []
     await assert_refused(bot, fake_slack, root, "Excel 97", "Save As")
 
 

@@ -135,8 +135,7 @@ async def test_formula_text_is_answered_like_any_request(
     assert fake_slack.finals()[-1].params["name"] in ("white_check_mark", "warning")
     user, answer = history
     assert user["content"] == text and user["metadata"]["type"] == "chart_request"
-    assert answer["content"] == reply
-    assert "calc" not in reply.lower() or "=cmd" in reply  # never a result of running it
+    assert answer["content"] == reply and answer["metadata"]["type"] in ("text", "error")
 
 
 async def test_formula_looking_label_stays_text(bot: RunningBot, fake_slack: FakeSlack) -> None:
