@@ -75,6 +75,7 @@ async def seed_json(root: Path, count: int) -> None:
     setup = JsonStorage(root, session_ttl=TTL, max_sessions_per_user=10**9, exclusive=False)
     for key, user in keys_for(count):
         lines = b"".join(orjson.dumps(m) + b"\n" for m in history(key))
+        setup._history_path(key).parent.mkdir(exist_ok=True)
         setup._history_path(key).write_bytes(lines)
         header = {"v": 1, "doc": document(key, user), "history_bytes": len(lines)}
         header |= {"history_count": HISTORY, "first_words": "bar chart"}
@@ -157,7 +158,7 @@ async def interleaved(
     """Median append latency per store size. The sizes take turns append by append (in a
     shuffled order each turn), so the disk's and the machine's moods hit all sizes alike."""
     samples: dict[int, list[float]] = {size: [] for size in stores}
-    keys = {size: [key for key, _ in rng.sample(keys_for(size), appends)] for size in stores}
+    keys = {size: [key for key, _ in rng.choices(keys_for(size), k=appends)] for size in stores}
     for n in range(appends):
         for size in rng.sample(sorted(stores), len(stores)):
             start = time.perf_counter()

@@ -11,10 +11,21 @@ import os
 import secrets
 from contextlib import suppress
 from pathlib import Path
+from typing import BinaryIO
 
 import aiofiles.os
 
 CHUNK = 64 * 1024
+
+
+def _create(path: Path, mode: str) -> BinaryIO:
+    """Open a new file for writing, making its directory on first use (directories are made
+    lazily: a fresh store costs no up-front work)."""
+    try:
+        return open(path, mode)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open(path, mode)
 
 
 def _read_bytes(path: Path) -> bytes | None:
@@ -29,7 +40,7 @@ def _write_atomic(path: Path, data: bytes, fsync: bool) -> None:
     torn one, even if the process dies mid-write."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        with open(tmp, "wb") as f:
+        with _create(tmp, "wb") as f:
             f.write(data)
             if fsync:
                 f.flush()
@@ -44,7 +55,7 @@ def _write_atomic(path: Path, data: bytes, fsync: bool) -> None:
 def _create_exclusive(path: Path, data: bytes) -> bool:
     """Create ``path`` holding ``data``; False if it already exists (the first creator wins)."""
     try:
-        with open(path, "xb") as f:
+        with _create(path, "xb") as f:
             f.write(data)
     except FileExistsError:
         return False

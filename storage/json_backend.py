@@ -84,13 +84,9 @@ class JsonStorage(Storage):
         self._index: SessionIndex | None = None
         self._index_task: asyncio.Future[SessionIndex] | None = None
         self._dirty: set[str] = set()
-        try:
-            if not (self.root / "datasets" / "ff").is_dir():  # the last one made: all are there
-                for part in ("preferences", "claims"):
-                    (self.root / part).mkdir(parents=True, exist_ok=True)
-                for part in ("sessions", "locks", "datasets"):
-                    for i in range(256):
-                        (self.root / part / f"{i:02x}").mkdir(parents=True, exist_ok=True)
+        try:  # shard directories are made when first written to
+            for part in ("sessions", "locks", "datasets", "preferences", "claims"):
+                (self.root / part).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StorageError(f"cannot use {self.root} for storage: {exc.strerror}") from exc
         self._dir_lock = self._lock_directory() if exclusive else None
@@ -498,7 +494,11 @@ async def _flock(path: Path) -> int:
     unlinked by a holder deleting the session: then it is not the lock any more, so retry."""
     delay = 0.0005
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except FileNotFoundError:  # the shard directory's first use
+            path.parent.mkdir(parents=True, exist_ok=True)
+            continue
         try:
             while True:
                 try:

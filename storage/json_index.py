@@ -94,7 +94,7 @@ def scan_sessions(sessions_dir: Path) -> SessionIndex:
     """Read every header once (in a worker thread); leftovers of crashed writes go."""
     index = SessionIndex()
     stale_tmp = time.time() - 3600
-    for shard_dir in sorted(sessions_dir.iterdir()):
+    for shard_dir in sorted(path for path in sessions_dir.iterdir() if path.is_dir()):
         for entry in os.scandir(shard_dir):
             if entry.name.startswith("."):
                 if entry.name.endswith(".tmp") and entry.stat().st_mtime < stale_tmp:

@@ -96,9 +96,9 @@ async def test_delete_removes_the_session_from_under_the_bot(
 async def test_purge_prints_what_it_deleted(
     bot: Storage, storage_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.8)
     await bot.append("T1:C2:2.0", {"role": "user", "content": "still busy"})
-    assert await admin(storage_url, "purge", "--older-than", "0.2") == 0
+    assert await admin(storage_url, "purge", "--older-than", "0.4") == 0
     captured = capsys.readouterr()
     assert [json.loads(x) for x in captured.out.splitlines()] == [{"deleted": "T1:C1:1.0"}]
     assert "purged 1 session" in captured.err

@@ -179,15 +179,15 @@ async def test_list_filters_and_orders_by_last_used(storage: Storage) -> None:
 
 
 async def test_sessions_past_ttl_disappear_with_their_datasets(make_storage: MakeStorage) -> None:
-    storage = await make_storage(session_ttl=dt.timedelta(seconds=1))
+    storage = await make_storage(session_ttl=dt.timedelta(seconds=1.5))
     await storage.set_preferences("T1", "U1", style="dark")
     await storage.get_or_create(KEY, user_id="U1")
     await storage.put_dataset(KEY, "F1", b"data")
     await storage.get_or_create("T1:C1:2.0", user_id="U1")
-    await asyncio.sleep(0.6)
+    await asyncio.sleep(0.8)
     await storage.append("T1:C1:2.0", user_msg("still here"))  # refreshes its TTL
-    await asyncio.sleep(0.6)
-    await storage.purge(dt.timedelta(seconds=1))
+    await asyncio.sleep(0.8)
+    await storage.purge(dt.timedelta(seconds=1.5))
     assert await storage.get(KEY) is None
     assert await storage.get_dataset(KEY, "F1") is None
     assert await storage.append(KEY, user_msg("too late")) is False
@@ -202,9 +202,9 @@ async def test_purge_deletes_only_sessions_unused_for_longer(storage: Storage) -
     await storage.set_preferences("T1", "U1", theme="x")
     await storage.get_or_create("T1:C1:old.0", user_id="U1")
     await storage.put_dataset("T1:C1:old.0", "F1", b"data")
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(1.0)
     await storage.get_or_create("T1:C1:new.0", user_id="U1")
-    assert await storage.purge(dt.timedelta(seconds=0.3)) == ["T1:C1:old.0"]
+    assert await storage.purge(dt.timedelta(seconds=0.5)) == ["T1:C1:old.0"]
     assert await storage.get("T1:C1:old.0") is None
     assert await storage.get_dataset("T1:C1:old.0", "F1") is None
     assert await storage.get("T1:C1:new.0") is not None

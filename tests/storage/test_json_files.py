@@ -162,6 +162,7 @@ async def test_claims_survive_a_restart_and_expired_ones_are_pruned(tmp_path: Pa
     await first.close()
     second = await open_json(tmp_path)
     assert not await second.claim("Ev1", 600)
+    await asyncio.sleep(0.05)  # Ev2 has expired by now
     await second.purge(dt.timedelta(days=1))
     assert len(files(tmp_path, "claims/*")) == 1
     assert await second.claim("Ev2", 600)

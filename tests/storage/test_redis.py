@@ -71,12 +71,12 @@ async def test_lock_of_a_crashed_holder_expires(pair: tuple[RedisStorage, RedisS
 async def test_a_held_lock_is_renewed_and_not_stolen(
     pair: tuple[RedisStorage, RedisStorage], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(redis_backend, "LOCK_LEASE_MS", 300)
-    monkeypatch.setattr(redis_backend, "LOCK_REFRESH_S", 0.05)
+    monkeypatch.setattr(redis_backend, "LOCK_LEASE_MS", 600)
+    monkeypatch.setattr(redis_backend, "LOCK_REFRESH_S", 0.1)
     one, two = pair
     async with one.thread_lock(KEY):
         with pytest.raises(TimeoutError):  # three leases long: only renewal keeps it
-            await asyncio.wait_for(_hold(two, KEY), timeout=0.9)
+            await asyncio.wait_for(_hold(two, KEY), timeout=1.8)
     await asyncio.wait_for(_hold(two, KEY), timeout=10)
 
 
