@@ -121,6 +121,16 @@ async def throughput(batch: list[ChartSpec], rounds: int) -> tuple[float, float]
     return rate_many, rate_many / rate_one
 
 
+def cpu_pressure() -> str:
+    """Linux PSI: the share of time runnable tasks waited for a CPU (other load on the machine)."""
+    try:
+        with open("/proc/pressure/cpu") as f:
+            some = f.readline().split()
+    except OSError:
+        return "n/a"
+    return some[2].removeprefix("avg60=") + " %"
+
+
 def rss_mb() -> float:
     with open("/proc/self/statm") as f:
         pages = int(f.read().split()[1])
@@ -164,9 +174,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test)")
     args = parser.parse_args()
     runs, batch, rounds, renders = (5, 16, 1, 100) if args.quick else (15, 24, 3, 1000)
-    print(f"{os.cpu_count()} cores, {int(FIG_W * DPI)}×{int(FIG_H * DPI)} px at dpi {DPI}")
+    print(f"{os.cpu_count()} cores, {int(FIG_W * DPI)}×{int(FIG_H * DPI)} px at dpi {DPI}, "
+          f"CPU pressure (60 s) {cpu_pressure()}")  # fmt: skip
     ratios = {name: compare(name, runs) for name in SPECS}
     rate, speedup, growth = asyncio.run(pool_part(batch, rounds, renders))
+    print(f"CPU pressure (60 s) at the end {cpu_pressure()}: above ~10 % other work was competing")
     print(
         f"render: bar10 ratio {ratios['bar10']:.2f}, line4k ratio {ratios['line4k']:.2f}, "
         f"scatter10k ratio {ratios['scatter10k']:.2f}, pool throughput {rate:.1f} charts/s "
