@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import itertools
+import json
 import math
 
 import pytest
 
-from bot.render import SpecError, validate
+from bot.render import SpecError, render_png, validate
 from bot.spec import ChartOptions, ChartSpec, ChartType, NumberFormat, Series
 
 
@@ -133,3 +134,11 @@ def test_odd_input_never_crashes_with_anything_but_spec_error() -> None:
             assert str(exc)
         else:
             assert len(clean.x_labels) == len(clean.y_values) == 2
+
+
+def test_a_validated_spec_survives_json_and_draws_the_same(specs) -> None:
+
+    clean = validate(specs["line_gaps"])
+    again = validate(ChartSpec.from_dict(json.loads(clean.to_json())))
+    assert again == clean
+    assert render_png(again) == render_png(clean)
