@@ -66,7 +66,8 @@ class Chartbot:
     async def begin(self, msg: Message) -> None:
         """Open the thread's session as soon as a message is accepted, so follow-ups sent while
         it is being answered already count as part of the conversation."""
-        await self.storage.get_or_create(msg.key, user_id=msg.user_id)
+        if await self.storage.get(msg.key, history_limit=0) is None:
+            await self.storage.get_or_create(msg.key, user_id=msg.user_id)
 
     async def handle(self, msg: Message, outbox: Outbox) -> list[Reply]:
         """Answer one message in its thread; the caller serialises messages of one thread."""

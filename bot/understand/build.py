@@ -87,7 +87,10 @@ def _tidy_label(label: str, first: bool) -> str:
         while i < len(words) - 1 and words[i].lower().strip(":,") in _INTRO_WORDS:
             i += 1
         words = words[i:]
-    return " ".join(words).strip(" :=,;-") or label
+    joined = " ".join(words)
+    if re.match(r"=[A-Za-z]", joined):  # a formula-looking label is kept as typed
+        return joined.rstrip(" :=,;-")
+    return joined.strip(" :=,;-") or label
 
 
 def inline_chart(data: InlineData, mods: Modifiers, style: str) -> Built:

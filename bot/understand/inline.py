@@ -33,7 +33,7 @@ class InlineData:
 
 # A number as typed: optional sign/bracket/currency, digits with separators, scale or percent.
 _NUM_TOKEN = re.compile(
-    r"\(?[-+]?(?:[$€£¥₹]\s?)?[-+]?(?:\d[\d.,']{0,24}\d|\d|[.,]\d{1,12})"
+    r"\(?[-+]?(?:[$€£¥₹]\s?)?[-+]?(?:\d[\d.,']{0,24}\d{1,40}|\d|[.,]\d{1,12})"
     r"(?:\s?(?:k|mn|mio|m|bn|b|%|pct|thousand|million|billion)(?![a-z]))?(?:\s?[€£$])?\)?",
     re.I,
 )
@@ -265,7 +265,8 @@ def _keyed_lists(text: str) -> InlineData | None:
 # --------------------------------------------------------------------------------------- pairs
 
 _ITEM_SPLIT = re.compile(r"[;\n]|,(?=\s|[^\d\s])|\s+and\s+|\s*\|\s*", re.I)
-_LABEL_CLEAN = re.compile(r"^[\s:=\-–,.(]+|[\s:=\-–,.(]+$")
+# Leading "=" goes ("a: 1", "= 5") unless a formula-looking label starts with it ("=A1*2").
+_LABEL_CLEAN = re.compile(r"^(?:[\s:\-–,.(]|=(?![A-Za-z]))+|[\s:=\-–,.(]+$")
 
 
 def _pair(item: str) -> tuple[str, Number] | None:

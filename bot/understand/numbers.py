@@ -30,7 +30,7 @@ _PERCENT = {"%", "pct", "percent"}
 
 _NUMBER = re.compile(
     r"(?P<open>\()?\s?(?P<sign1>[-+])?\s?(?P<cur>[$€£¥₹]|usd|eur|gbp)?\s?(?P<sign2>[-+])?"
-    r"(?P<num>\d[\d.,' ]{0,30}\d|\d|[.,]\d{1,15})"
+    r"(?P<num>\d[\d.,' ]{0,30}\d{1,40}|\d|[.,]\d{1,15})"
     r"\s?(?P<suf>k|mn|mm|mio|m|bn|b|thousand|million|billion|%|pct|percent)?"
     r"\s?(?P<cur2>[$€£¥₹]|usd|eur|gbp|dollars)?\s?(?P<close>\))?",
     re.I,

@@ -553,7 +553,8 @@ def read_modifiers(text: str, *, protected: list[str] | None = None) -> tuple[Mo
         return head_mods, head + text[start:end] + tail
     mods = Modifiers()
     holders: dict[str, str] = {}
-    for i, phrase in enumerate(sorted(protected or [], key=len, reverse=True)):
+    formulas = {m.group(0) for m in _FORMULA.finditer(text)}  # text as typed, never read as words
+    for i, phrase in enumerate(sorted([*(protected or []), *formulas], key=len, reverse=True)):
         pattern = re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", re.I)
         key = f"\x00{i}\x00"
         text, n = pattern.subn(lambda _m, k=key: f" {k} ", text)
@@ -569,3 +570,4 @@ def read_modifiers(text: str, *, protected: list[str] | None = None) -> tuple[Mo
 
 
 _RUNS = re.compile(r" {3,}")
+_FORMULA = re.compile(r"(?<![^\s,;])[=@][A-Za-z][^\s,;]{0,60}")

@@ -60,7 +60,7 @@ def _angle(match: re.Match[str]) -> str:
     if head.startswith(("@", "!")):
         return " "  # a mention or a broadcast: not part of the request
     if head.startswith("#"):
-        return " " + (label or head[1:]) + " "
+        return " "  # a channel reference: where the message was said, not what it asks
     if label:
         return label
     if head.startswith("mailto:"):
@@ -79,6 +79,34 @@ def _drop_char(ch: str) -> bool:
     return cat[0] == "C" or (cat in ("So", "Sk", "Mn", "Me") and not ch.isalnum())
 
 
+def _drop_odd_characters(text: str) -> str:
+    """Invisible format characters vanish (a zero-width joiner inside a word joins it); other odd
+    characters become a gap. Emoji go too, unless they label a number ("🍎 3"): then they are
+    the label."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if not _drop_char(ch):
+            out.append(ch)
+            i += 1
+            continue
+        if unicodedata.category(ch) == "Cf":
+            i += 1
+            continue
+        j = i
+        while j < n and _drop_char(text[j]) and not text[j].isspace():
+            j += 1
+        emoji = text[i:j]
+        if unicodedata.category(ch) == "So" and _LABELS_A_NUMBER.match(text, j):
+            out.append(emoji)
+        else:
+            out.append("\x01")
+        i = j
+    return "".join(out)
+
+
+_LABELS_A_NUMBER = re.compile(r"\s{0,3}[:=]?\s{0,3}[-+(]?[$€£¥₹]?\d")
 _ANSI = re.compile(r"\x1b\[[0-9;]{0,20}[A-Za-z]")  # terminal colour codes pasted along
 
 
@@ -89,7 +117,7 @@ def clean(text: str) -> str:
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     text = unicodedata.normalize("NFKC", text.translate(_TRANSLATE)).translate(_TRANSLATE)
     if not (text.isascii() and text.isprintable()):
-        text = "".join("\x01" if _drop_char(ch) else ch for ch in text)
+        text = _drop_odd_characters(text)
     text = _EMOJI_CODE.sub("\x01", text)
     text = _GONE.sub(" ", text)
     text = _BOLD_STRIKE.sub("", text)
