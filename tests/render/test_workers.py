@@ -99,3 +99,24 @@ async def test_close_stops_the_processes_and_refuses_work() -> None:
         assert await gone(pid)
     with pytest.raises(WorkerError):
         await pool.run(divmod, 1, 1)
+
+
+async def test_a_cancelled_call_does_not_leave_its_worker_busy(tmp_path: Path) -> None:
+    async with WorkerPool(1) as pool:
+        pid_file = tmp_path / "pid"
+        task = asyncio.create_task(pool.run(pid_and_sleep, str(pid_file), 30))
+        pid = await wait_for_file(pid_file)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert await pool.render(SPEC, timeout=20) == render_png(SPEC)
+        assert await gone(pid)
+
+
+async def test_unpicklable_work_is_refused_without_harm() -> None:
+    async with WorkerPool(1) as pool:
+        before = pool.pids
+        with pytest.raises(TypeError, match="cannot send"):
+            await pool.run(lambda: 1)
+        assert await pool.run(divmod, 7, 2) == (3, 1)
+        assert pool.pids == before
