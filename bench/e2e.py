@@ -1,7 +1,9 @@
 """End-to-end benchmark: the real bot in HTTP mode (a subprocess, as deployed, JSON storage)
 against the fake Slack Web API served from this process.
 
-    .venv/bin/python bench/e2e.py [--quick]
+    .venv/bin/python bench/e2e.py [--quick] [--nice-workers N] [--py-spy OUT]
+
+(``--nice-workers`` and ``--py-spy`` are for diagnosis; py-spy must be on PATH.)
 
 Latency of a request = from sending its signed POST to the ``files.completeUploadExternal`` call
 that answers it (the fake stamps every call on arrival; same clock as this process).
@@ -28,6 +30,7 @@ import io
 import json
 import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -117,11 +120,16 @@ class Watch:
         return False
 
 
-async def timed_event(sender: SlackSender, event: dict, acks: list[float], **kw) -> float:
-    """Send one signed event; returns when it was sent. Its HTTP response time goes to acks."""
+async def timed_event(
+    sender: SlackSender, event: dict, acks: list[float], starts: list[float] | None = None, **kw
+) -> float:
+    """Send one signed event; returns when it was sent. Its HTTP response time goes to acks
+    (and when it was sent to ``starts``)."""
     sent = time.monotonic()
     status, _ = await sender.event(event, **kw)
     acks.append(time.monotonic() - sent)
+    if starts is not None:
+        starts.append(sent)
     if status != 200:
         raise RuntimeError(f"the bot answered {status}")
     return sent
@@ -221,6 +229,9 @@ BOOK_REQUESTS = [
 class Load:
     latencies: list[float] = field(default_factory=list)
     acks: list[float] = field(default_factory=list)
+    ack_starts: list[float] = field(default_factory=list)  # when each POST was sent
+    began: float = 0.0
+    lags: list[float] = field(default_factory=list)  # this process's own event-loop delays
     titles: list[str] = field(default_factory=list)
     timeouts: int = 0
     uploads: dict[str, int] = field(default_factory=dict)  # title → charts that reached Slack
@@ -244,16 +255,25 @@ async def user(
             twin = message(f"<@{BOT_USER_ID}> {text}", channel=channel, ts=ts, **extra)
             first = mention(text, channel=channel, ts=ts, **({"files": [book]} if book else {}))
             sent, _ = await asyncio.gather(
-                timed_event(sender, first, load.acks), timed_event(sender, twin, load.acks)
+                timed_event(sender, first, load.acks, load.ack_starts),
+                timed_event(sender, twin, load.acks, load.ack_starts),
             )
         else:
             event = message(text, channel=channel, ts=ts, thread_ts=root)
-            sent = await timed_event(sender, event, load.acks)
+            sent = await timed_event(sender, event, load.acks, load.ack_starts)
         if not await watch.answered(ts):
             load.timeouts += 1
             return
         if title in watch.completed:
             load.latencies.append(watch.completed[title][0] - sent)
+
+
+async def loop_lag(lags: list[float], every: float = 0.005) -> None:
+    """How late this process's loop wakes up: ack times measured here include that delay."""
+    while True:
+        planned = time.monotonic() + every
+        await asyncio.sleep(every)
+        lags.append(time.monotonic() - planned)
 
 
 async def under_load(
@@ -262,7 +282,8 @@ async def under_load(
     file_obj = fake.add_file("sales-10k.xlsx", book)
     sender, watch = SlackSender(bot.events_url), Watch(fake)
     load = Load()
-    began = time.monotonic()
+    lag = asyncio.create_task(loop_lag(load.lags))
+    began = load.began = time.monotonic()
     try:
         await asyncio.gather(
             *(
@@ -271,6 +292,7 @@ async def under_load(
             )
         )
     finally:
+        lag.cancel()
         await sender.close()
     watch.scan()
     done = [watch.completed[t][0] for t in load.titles if t in watch.completed]
@@ -321,6 +343,16 @@ async def pool_rates(specs: list[ChartSpec], book: bytes, reads: int, rounds: in
             "read_s": read_s}  # fmt: skip
 
 
+async def start_py_spy(bot: BotProcess, out: str) -> asyncio.subprocess.Process:
+    """Diagnosis: sample the bot and its workers (collapsed stacks, idle time included)."""
+    spy = await asyncio.create_subprocess_exec(
+        "py-spy", "record", "--pid", str(bot.pid), "--rate", "200", "--idle", "--subprocesses",
+        "--format", "raw", "--output", out, "--nonblocking", stdout=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    await asyncio.sleep(1.0)  # attached
+    return spy
+
+
 def nice_workers(bot: BotProcess, niceness: int) -> int:
     """Diagnosis only: lower the CPU priority of the bot's worker processes (its descendants)."""
     children: dict[int, list[int]] = {}
@@ -344,6 +376,11 @@ async def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     args.add_argument("--quick", action="store_true", help="fewer requests (a smoke run)")
     args.add_argument(
+        "--py-spy",
+        metavar="OUT",
+        help="diagnosis: py-spy record the bot and its workers under load",
+    )
+    args.add_argument(
         "--nice-workers", type=int, metavar="N", help="diagnosis: renice the bot's workers to N"
     )
     opts = args.parse_args()
@@ -365,7 +402,11 @@ async def main() -> None:
                   + " ms, 👀→getUploadURL (understand+render) "
                   + ms(detail["understand+render"]) + " ms")  # fmt: skip
             book = workbook(rows)
+            spy = await start_py_spy(bot, opts.py_spy) if opts.py_spy else None
             load, wall = await under_load(bot, fake, users, per_user, book)
+            if spy is not None:
+                spy.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
+                await spy.wait()
         finally:
             await bot.stop()
             await fake.stop()
@@ -384,7 +425,16 @@ async def main() -> None:
           f"{charts} charts in {wall:.1f} s; latency p50 {ms(statistics.median(load.latencies))} "
           f"ms, p95 {ms(p95)} ms, max {ms(max(load.latencies))} ms")  # fmt: skip
     print(f"  acks: {len(load.acks)} POSTs, p50 {statistics.median(load.acks) * 1000:.1f} ms, "
-          f"p99 {ack99 * 1000:.1f} ms, max {max(load.acks) * 1000:.1f} ms")  # fmt: skip
+          f"p99 {ack99 * 1000:.1f} ms, max {max(load.acks) * 1000:.1f} ms; slowest sent at "
+          + ", ".join(f"+{at - load.began:.2f} s ({ack * 1000:.0f} ms)" for ack, at in
+                      sorted(zip(load.acks, load.ack_starts, strict=True))[-4:]))  # fmt: skip
+    later = [ack for ack, at in zip(load.acks, load.ack_starts, strict=True) if at > load.began + 1]
+    if later:
+        print(f"  acks after the opening burst ({len(load.acks) - len(later)} POSTs in the first "
+              f"second): p99 {pct(later, 0.99) * 1000:.1f} ms of {len(later)}")  # fmt: skip
+    print(f"  this process's own loop lag under load (it hosts the fake Slack and the clients): "
+          f"p50 {statistics.median(load.lags) * 1000:.1f} ms, p99 {pct(load.lags, 0.99) * 1000:.1f}"
+          f" ms, max {max(load.lags) * 1000:.1f} ms")  # fmt: skip
     print(
         f"  pool bare render of the same {len(specs)} specs: {pool:.2f} charts/s; "
         f"unanswered within {ANSWER_TIMEOUT:.0f} s: {load.timeouts}"
