@@ -95,15 +95,12 @@ async def test_follow_ups_sent_to_both_processes_at_once_keep_thread_order(
     await wait_until(lambda: _reacted(fake, root, "eyes"), what="work on the root message")
     follow_ups = [next_ts() for _ in range(4)]
     texts = ["title: Order 1", "make it a pie", "title: Order 3", "title: Order 4"]
-    arrival = [3, 0, 2, 1]  # not in ts order, alternating processes
-    await asyncio.gather(
-        *(
-            (a if n % 2 else b).event(
-                message(texts[i], channel=channel, thread_ts=root, ts=follow_ups[i])
-            )
-            for n, i in enumerate(arrival)
-        )
-    )
+    # Delivered out of ts order (Slack gives no order guarantee), alternating processes; each
+    # is accepted (👀) before the next is sent, so both processes hold waiting messages.
+    for n, i in enumerate([3, 0, 2, 1]):
+        event = message(texts[i], channel=channel, thread_ts=root, ts=follow_ups[i])
+        await (a if n % 2 else b).event(event)
+        await wait_until(lambda i=i: _reacted(fake, follow_ups[i], "eyes"), what="acceptance")
     await wait_until(
         lambda: all(final_reactions(fake, ts) for ts in [root, *follow_ups]),
         what="the root and four follow-ups answered",
