@@ -232,6 +232,7 @@ class Load:
     ack_starts: list[float] = field(default_factory=list)  # when each POST was sent
     began: float = 0.0
     lags: list[float] = field(default_factory=list)  # this process's own event-loop delays
+    done_at: list[float] = field(default_factory=list)  # when each chart completed (from start)
     titles: list[str] = field(default_factory=list)
     timeouts: int = 0
     uploads: dict[str, int] = field(default_factory=dict)  # title → charts that reached Slack
@@ -297,6 +298,7 @@ async def under_load(
     watch.scan()
     done = [watch.completed[t][0] for t in load.titles if t in watch.completed]
     wall = (max(done) if done else time.monotonic()) - began
+    load.done_at = sorted(at - began for at in done)
     await fake.quiet(1.0)  # late duplicates would show up here
     watch.scan()
     load.uploads = {t: len(watch.completed.get(t, [])) for t in load.titles}
@@ -432,6 +434,12 @@ async def main() -> None:
     if later:
         print(f"  acks after the opening burst ({len(load.acks) - len(later)} POSTs in the first "
               f"second): p99 {pct(later, 0.99) * 1000:.1f} ms of {len(later)}")  # fmt: skip
+    if len(load.done_at) >= 10:
+        d = load.done_at
+        tenth, ninth = d[len(d) // 10], d[(len(d) * 9) // 10]
+        steady = (len(d) * 8 // 10) / (ninth - tenth)
+        print(f"  charts done: half at {d[len(d) // 2]:.1f} s, 90 % at {ninth:.1f} s, all at "
+              f"{d[-1]:.1f} s; rate between 10 % and 90 %: {steady:.1f} charts/s")  # fmt: skip
     print(f"  this process's own loop lag under load (it hosts the fake Slack and the clients): "
           f"p50 {statistics.median(load.lags) * 1000:.1f} ms, p99 {pct(load.lags, 0.99) * 1000:.1f}"
           f" ms, max {max(load.lags) * 1000:.1f} ms")  # fmt: skip
