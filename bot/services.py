@@ -6,12 +6,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.conversation import Chartbot
 from bot.intake import Limits
-from bot.ordering import ThreadTurns
 from bot.workers import WorkerPool
 from storage import open_storage
 from storage.base import Storage
@@ -27,7 +26,6 @@ class Services:
     storage: Storage
     pool: WorkerPool
     chartbot: Chartbot
-    turns: ThreadTurns = field(default_factory=ThreadTurns)
     _purger: asyncio.Task[None] | None = None
     _owns_pool: bool = True
 

@@ -65,9 +65,10 @@ async def answer(
     try:
         await services.chartbot.begin(message)  # first: follow-ups now see the session
         await _react(client, "add", channel, ts, WORKING)
-        async with services.turns.turn(message.key, ts), storage.thread_lock(message.key):
+        async with storage.thread_lock(message.key, order=ts):
             replies = await services.chartbot.handle(message, outbox)
         failed = any(r.failed for r in replies)
+        await storage.finish(claim)
     except Exception:
         log.exception("could not answer message %s event=%s", ts, event_id)
         if not await _apologise(client, channel, thread_ts, event_id):

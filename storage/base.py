@@ -150,15 +150,22 @@ class Storage(ABC):
     @abstractmethod
     async def claim(self, token: str, ttl_seconds: float) -> bool:
         """True the first time ``token`` is claimed within ``ttl_seconds`` (across processes
-        sharing this storage); False afterwards."""
+        sharing this storage); False afterwards, while the claim's work is in progress in a
+        live process or finished. A claim left unfinished by a process that died (a crash or
+        a restart) may be taken over, so a retry of that work is still answered."""
+
+    @abstractmethod
+    async def finish(self, token: str) -> None:
+        """Mark a claim's work as done: it is never taken over, even after a restart."""
 
     @abstractmethod
     async def release(self, token: str) -> None:
         """Forget a claim (work that never started may be claimed again by a retry)."""
 
     @abstractmethod
-    def thread_lock(self, key: str) -> AbstractAsyncContextManager[None]:
-        """Mutual exclusion per thread (across processes on Redis)."""
+    def thread_lock(self, key: str, order: str | None = None) -> AbstractAsyncContextManager[None]:
+        """Mutual exclusion per thread (across processes on Redis). Waiters that give an
+        ``order`` (a Slack ts) get their turns lowest first among those waiting."""
 
     async def close(self) -> None:  # noqa: B027 - backends override when they hold resources
         """Release files, locks and connections."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import heapq
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -40,6 +41,40 @@ class KeyedLocks:
             entry[1] -= 1
             if entry[1] == 0:
                 del self._locks[key]
+
+
+class OrderedTurns:
+    """Per-key turns in this process: one holder at a time, lowest ``order`` first among the
+    waiters (Slack ts strings order correctly once their integer part is padded)."""
+
+    def __init__(self) -> None:
+        self._waiting: dict[str, list[str]] = {}
+        self._busy: set[str] = set()
+        self._changed = asyncio.Condition()
+
+    @asynccontextmanager
+    async def turn(self, key: str, order: str) -> AsyncIterator[None]:
+        rank = sortable_ts(order)
+        async with self._changed:
+            heapq.heappush(self._waiting.setdefault(key, []), rank)
+            await self._changed.wait_for(
+                lambda: key not in self._busy and self._waiting[key][0] == rank
+            )
+            heapq.heappop(self._waiting[key])
+            self._busy.add(key)
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self._busy.discard(key)
+                if not self._waiting[key]:
+                    del self._waiting[key]
+                self._changed.notify_all()
+
+
+def sortable_ts(ts: str) -> str:
+    seconds, _, fraction = ts.partition(".")
+    return f"{seconds:>012}.{fraction:<06}"
 
 
 def safe_name(key: str) -> str:

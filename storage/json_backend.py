@@ -28,6 +28,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import secrets
 import shutil
 import time
 import urllib.parse
@@ -44,6 +45,7 @@ from storage import files
 from storage.base import Session, SessionSummary, Storage, StorageError, split_key
 from storage.common import (
     KeyedLocks,
+    OrderedTurns,
     check_updates,
     first_words,
     now_iso,
@@ -81,6 +83,8 @@ class JsonStorage(Storage):
         self.fsync = fsync
         self._locks = KeyedLocks()  # guards files, in this process
         self._thread_locks = KeyedLocks()  # thread_lock(): one process, so asyncio is enough
+        self._turns = OrderedTurns()  # thread_lock(order=ts): the same, lowest ts first
+        self._owner = secrets.token_hex(8)  # this process's claims, told apart after a restart
         self._index: SessionIndex | None = None
         self._index_task: asyncio.Future[SessionIndex] | None = None
         self._dirty: set[str] = set()
@@ -453,14 +457,23 @@ class JsonStorage(Storage):
         return self.root / "claims" / hashlib.sha256(token.encode()).hexdigest()[:40]
 
     async def claim(self, token: str, ttl_seconds: float) -> bool:
+        """Claim files hold ``EXPIRES OWNER STATE``. One bot process owns the directory, so a
+        ``working`` claim of another owner was left by a process that is gone: take it over."""
         path = self._claim_path(token)
-        expires = f"{time.time() + ttl_seconds:.3f}".encode()
-        if await files.create_exclusive(path, expires):
+        mine = f"{time.time() + ttl_seconds:.3f} {self._owner} working".encode()
+        if await files.create_exclusive(path, mine):
             return True
-        if await _claim_expiry(path) > time.time():
+        expires, owner, state = await _read_claim(path)
+        if expires > time.time() and (state == "done" or owner in ("", self._owner)):
             return False
-        await self._write_atomic(path, expires)  # an expired claim: take it over
+        await self._write_atomic(path, mine)
         return True
+
+    async def finish(self, token: str) -> None:
+        path = self._claim_path(token)
+        expires, _, _ = await _read_claim(path)
+        if expires:
+            await self._write_atomic(path, f"{expires:.3f} {self._owner} done".encode())
 
     async def release(self, token: str) -> None:
         with suppress(FileNotFoundError):
@@ -478,7 +491,9 @@ class JsonStorage(Storage):
                 if expired:
                     await aiofiles.os.remove(path)
 
-    def thread_lock(self, key: str) -> AbstractAsyncContextManager[None]:
+    def thread_lock(self, key: str, order: str | None = None) -> AbstractAsyncContextManager[None]:
+        if order is not None:
+            return self._turns.turn(key, order)
         return self._thread_locks.hold(key)
 
     async def close(self) -> None:
@@ -520,14 +535,23 @@ async def _flock(path: Path) -> int:
 
 
 async def _claim_expiry(path: Path) -> float:
-    """When a claim file expires; one being written right now (empty) counts as fresh."""
+    return (await _read_claim(path))[0]
+
+
+async def _read_claim(path: Path) -> tuple[float, str, str]:
+    """(expires, owner, state) of a claim file; one being written right now (empty) counts as
+    fresh and in progress here; a missing one as expired."""
     raw = await files.read_bytes(path)
     if raw is None:
-        return 0.0
+        return 0.0, "", ""
+    parts = raw.decode(errors="replace").split()
     try:
-        return float(raw) if raw else time.time() + 600
+        expires = float(parts[0]) if parts else time.time() + 600
     except ValueError:
         try:
-            return (await aiofiles.os.stat(path)).st_mtime + 600
+            expires = (await aiofiles.os.stat(path)).st_mtime + 600
         except FileNotFoundError:
-            return 0.0
+            return 0.0, "", ""
+    owner = parts[1] if len(parts) > 1 else ""
+    state = parts[2] if len(parts) > 2 else "working"
+    return expires, owner, state

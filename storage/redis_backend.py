@@ -28,7 +28,7 @@ import logging
 import secrets
 import time
 import urllib.parse
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 PREFIX = "chartbot:"
 LOCK_LEASE_MS = 30_000  # a crashed holder blocks its thread at most this long
 LOCK_REFRESH_S = 10.0
+HEARTBEAT_MS = 15_000  # a dead process's claims and queued turns are taken over after this
 
 _CREATE = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -113,6 +114,52 @@ return 0
 """
 
 
+# Claims hold "OWNER STATE". A "working" claim whose owner's heartbeat key is gone was left by a
+# process that died: it is taken over, so Slack's retry of that message is still answered.
+_CLAIM = """
+local current = redis.call('GET', KEYS[1])
+if current then
+  local owner, state = string.match(current, '^(%S+) (%S+)$')
+  if state ~= 'working' or owner == ARGV[1] or redis.call('EXISTS', ARGV[3] .. owner) == 1 then
+    return 0
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1] .. ' working', 'PX', ARGV[2])
+return 1
+"""
+
+_FINISH = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('SET', KEYS[1], ARGV[1] .. ' done', 'KEEPTTL')
+end
+return 0
+"""
+
+# Ordered turns across processes: waiters sit in a sorted set by Slack ts; the lowest live one
+# may take the lock. A waiter whose process died (its heartbeat key gone) is dropped.
+_TAKE_TURN = """
+local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+while head and head ~= ARGV[1]
+    and redis.call('EXISTS', ARGV[4] .. string.match(head, '^([^:]+):')) == 0 do
+  redis.call('ZREM', KEYS[1], head)
+  head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+end
+if head ~= ARGV[1] then return 0 end
+if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  return 1
+end
+return 0
+"""
+
+
+def _ts_score(ts: str) -> float:
+    try:
+        return float(ts)
+    except ValueError:
+        return 0.0
+
+
 def _redacted(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     if parts.password is None:
@@ -145,6 +192,11 @@ class RedisStorage(Storage):
         self._put_dataset = client.register_script(_PUT_DATASET)
         self._unlock = client.register_script(_UNLOCK)
         self._refresh = client.register_script(_REFRESH)
+        self._claim = client.register_script(_CLAIM)
+        self._finish = client.register_script(_FINISH)
+        self._take_turn = client.register_script(_TAKE_TURN)
+        self._owner = secrets.token_hex(8)
+        self._heartbeat: asyncio.Task[None] | None = None
 
     @classmethod
     async def connect(
@@ -356,30 +408,78 @@ class RedisStorage(Storage):
 
     # --- claims and thread locks ----------------------------------------------------------
     async def claim(self, token: str, ttl_seconds: float) -> bool:
+        await self._beat()
         ttl_ms = max(1, int(ttl_seconds * 1000))
-        return bool(await self.client.set(f"{self.prefix}claim:{token}", 1, nx=True, px=ttl_ms))
+        keys, args = [f"{self.prefix}claim:{token}"], [self._owner, ttl_ms, self._alive_prefix]
+        return bool(await self._claim(keys=keys, args=args))
+
+    async def finish(self, token: str) -> None:
+        await self._finish(keys=[f"{self.prefix}claim:{token}"], args=[self._owner])
+
+    @property
+    def _alive_prefix(self) -> str:
+        return f"{self.prefix}alive:"
+
+    async def _beat(self) -> None:
+        """Keep this process's heartbeat key alive: others take over its claims and turns
+        only once it is gone."""
+        if self._heartbeat is None or self._heartbeat.done():
+            await self.client.set(self._alive_prefix + self._owner, 1, px=HEARTBEAT_MS)
+            self._heartbeat = asyncio.create_task(self._beat_forever())
+
+    async def _beat_forever(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_MS / 3000)
+            try:
+                await self.client.set(self._alive_prefix + self._owner, 1, px=HEARTBEAT_MS)
+            except (RedisError, OSError):
+                log.warning("Redis heartbeat failed; retrying")
 
     async def release(self, token: str) -> None:
         await self.client.delete(f"{self.prefix}claim:{token}")
 
     @asynccontextmanager
-    async def thread_lock(self, key: str) -> AsyncIterator[None]:
-        """A lease (SET NX PX) renewed while held and released only by its owner; waiters in
-        this process queue in order, other processes poll with a small backoff."""
+    async def thread_lock(self, key: str, order: str | None = None) -> AsyncIterator[None]:
+        """A lease (SET NX PX) renewed while held and released only by its owner. Without
+        ``order``, waiters in this process queue in call order and other processes poll; with
+        it, every waiter (any process) joins one queue by Slack ts and the lowest goes first."""
         name, token = f"{self.prefix}lock:{key}", secrets.token_hex(16)
-        async with self._thread_local.hold(key):
-            delay = 0.002
-            while not await self.client.set(name, token, nx=True, px=LOCK_LEASE_MS):
-                await asyncio.sleep(delay)
-                delay = min(delay * 1.5, 0.05)
-            keeper = asyncio.create_task(self._keep_lock(name, token))
-            try:
-                yield
-            finally:
-                keeper.cancel()
-                with suppress(asyncio.CancelledError):
-                    await keeper
-                await self._unlock(keys=[name], args=[token])
+        if order is None:
+            async with self._thread_local.hold(key):
+                await self._wait(lambda: self.client.set(name, token, nx=True, px=LOCK_LEASE_MS))
+                async with self._holding(name, token):
+                    yield
+            return
+        await self._beat()
+        queue, member = f"{self.prefix}q:{key}", f"{self._owner}:{order}:{token}"
+        await self.client.zadd(queue, {member: _ts_score(order)})
+        await self.client.pexpire(queue, LOCK_LEASE_MS * 10)
+        keys, args = [queue, name], [member, token, LOCK_LEASE_MS, self._alive_prefix]
+        try:
+            await self._wait(lambda: self._take_turn(keys=keys, args=args))
+        except BaseException:
+            await self.client.zrem(queue, member)
+            raise
+        async with self._holding(name, token):
+            yield
+
+    @staticmethod
+    async def _wait(attempt: Callable[[], Awaitable[Any]]) -> None:
+        delay = 0.002
+        while not await attempt():
+            await asyncio.sleep(delay)
+            delay = min(delay * 1.5, 0.05)
+
+    @asynccontextmanager
+    async def _holding(self, name: str, token: str) -> AsyncIterator[None]:
+        keeper = asyncio.create_task(self._keep_lock(name, token))
+        try:
+            yield
+        finally:
+            keeper.cancel()
+            with suppress(asyncio.CancelledError):
+                await keeper
+            await self._unlock(keys=[name], args=[token])
 
     async def _keep_lock(self, name: str, token: str) -> None:
         while True:
@@ -389,4 +489,10 @@ class RedisStorage(Storage):
                 return
 
     async def close(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._heartbeat
+            with suppress(RedisError, OSError):
+                await self.client.delete(self._alive_prefix + self._owner)
         await self.client.aclose()

@@ -272,6 +272,46 @@ async def test_claim_is_granted_once_until_released_or_expired(storage: Storage)
     assert not await storage.claim("short", 600)
 
 
+async def test_unfinished_claim_of_a_closed_process_is_taken_over_once(
+    make_storage: MakeStorage,
+) -> None:
+    first = await make_storage()
+    assert await first.claim("answered", 600)
+    await first.finish("answered")
+    assert await first.claim("interrupted", 600)  # work started, never finished
+    await first.close()  # the process goes away (a crash leaves the same state, see e2e tests)
+    second = await make_storage()
+    assert not await second.claim("answered", 600)
+    assert await second.claim("interrupted", 600)
+    assert not await second.claim("interrupted", 600)
+
+
+async def test_ordered_thread_lock_serves_waiters_lowest_ts_first(storage: Storage) -> None:
+    served: list[str] = []
+    holding = asyncio.Event()
+
+    async def first() -> None:
+        async with storage.thread_lock(KEY, order="1700000000.000100"):
+            holding.set()
+            await asyncio.sleep(0.2)  # the others queue meanwhile, out of order
+            served.append("1700000000.000100")
+
+    async def later(ts: str) -> None:
+        async with storage.thread_lock(KEY, order=ts):
+            served.append(ts)
+
+    holder = asyncio.create_task(first())
+    await holding.wait()
+    waiting = []
+    for ts in ("1700000009.000100", "1700000002.000100", "1700000005.000100"):
+        waiting.append(asyncio.create_task(later(ts)))
+        await asyncio.sleep(0.02)
+    await asyncio.gather(holder, *waiting)
+    assert served == [
+        "1700000000.000100", "1700000002.000100", "1700000005.000100", "1700000009.000100",
+    ]  # fmt: skip
+
+
 async def test_concurrent_claims_have_one_winner(storage: Storage) -> None:
     results = await asyncio.gather(*(storage.claim("Ev1", 600) for _ in range(20)))
     assert results.count(True) == 1

@@ -158,13 +158,17 @@ async def test_fields_written_by_a_newer_version_survive(bot: JsonStorage, tmp_p
 async def test_claims_survive_a_restart_and_expired_ones_are_pruned(tmp_path: Path) -> None:
     first = await open_json(tmp_path)
     assert await first.claim("Ev1", 600)
+    await first.finish("Ev1")
     assert await first.claim("Ev2", 0.001)
+    assert await first.claim("Ev3", 600)  # left unfinished: the process dies mid-work
     await first.close()
     second = await open_json(tmp_path)
-    assert not await second.claim("Ev1", 600)
+    assert not await second.claim("Ev1", 600)  # answered before the restart: never again
+    assert await second.claim("Ev3", 600)  # never answered: a retry may take it over
+    assert not await second.claim("Ev3", 600)  # ...once
     await asyncio.sleep(0.05)  # Ev2 has expired by now
     await second.purge(dt.timedelta(days=1))
-    assert len(files(tmp_path, "claims/*")) == 1
+    assert len(files(tmp_path, "claims/*")) == 2
     assert await second.claim("Ev2", 600)
     await second.close()
 
