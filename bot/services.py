@@ -39,7 +39,7 @@ class Services:
         )
         owns_pool = pool is None
         if pool is None:
-            pool = WorkerPool()
+            pool = WorkerPool(preload=("bot.jobs",))  # workers start with the core imported
             await pool.start()
         limits = Limits(max_bytes=settings.max_upload_mb * 1024 * 1024)
         services = cls(settings, storage, pool, Chartbot(storage, pool, limits))
