@@ -94,7 +94,7 @@ class _Turn:
     async def take_file(self, ref: FileRef) -> None:
         user_entry = _entry(
             "user",
-            f"Uploaded file: {ref.name}",
+            f"Uploaded {_kind_of_file(ref.name)} file: {ref.name}",
             "file_upload",
             filename=ref.name,
             file_size=ref.size,
@@ -234,6 +234,10 @@ class _Turn:
             self.msg.key, user_entry, entry, user_id=self.msg.user_id, **updates
         )
         self.session.chat_history += [user_entry, entry]
+
+
+def _kind_of_file(name: str) -> str:
+    return "CSV" if name.lower().endswith(".csv") else "Excel"
 
 
 def _entry(role: str, content: str, kind: str, **metadata: Any) -> dict[str, Any]:

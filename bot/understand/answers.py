@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from bot.spec import ChartSpec
@@ -36,8 +37,22 @@ def _categories(table: Table) -> list[Column]:
     return out
 
 
+# Numbers that name things rather than measure them: summing order ids helps nobody.
+_ID_LIKE = re.compile(
+    r"(?:^|[\s_])(?:id|no|nr|num|number|code|zip|postcode|phone|account|acct|order|sku|ean|isbn"
+    r"|year|yr|quarter|month|week|day|period)"
+    r"(?:$|[\s_#])|#",
+    re.I,
+)
+
+
 def _measures(table: Table) -> list[Column]:
-    nums = [c for c in table.columns if c.type is ColumnType.NUMBER]
+    nums = [
+        c
+        for c in table.columns
+        if c.type is ColumnType.NUMBER
+        and (not _ID_LIKE.search(c.name) or any(h in c.name.lower() for h in _MEASURE_HINTS))
+    ]
 
     def rank(c: Column) -> tuple[int, int]:
         hits = [i for i, h in enumerate(_MEASURE_HINTS) if h in c.name.lower()]
@@ -67,7 +82,7 @@ def example_requests(table: Table) -> list[str]:
         out.append(f"distribution of {low(nums[0])}")
     elif cats:
         out += [f"count by {low(c)}" for c in cats[:2]]
-        out.append(f"share of rows by {low(cats[0])}")
+        out.append("count by month" if dates else f"share of rows by {low(cats[0])}")
     return list(dict.fromkeys(out))[:3]
 
 

@@ -346,6 +346,7 @@ def query_chart(
     measures = [table.column(m) for m in q.measures]
     fmt = _format(measures, q)
     title = _title(q, measures, entity, table)
+    title = title[:1].upper() + title[1:]
     if base is not None and base.query and not base.query.get("auto_title", True):
         title = base.title
     if mods.title is not None:
