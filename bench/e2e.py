@@ -30,6 +30,7 @@ import io
 import json
 import os
 import random
+import re
 import signal
 import statistics
 import sys
@@ -185,6 +186,33 @@ async def idle(bot: BotProcess, fake: FakeSlack, runs: int) -> tuple[float, floa
     return statistics.median(latencies), floor, detail
 
 
+def load_phases(fake: FakeSlack, load: Load) -> dict[str, float]:
+    """Median time each answered load request spent in each step, from the fake's call log
+    (the upload's filename is the chart title's slug)."""
+    eyes, first_upload, finals = {}, {}, {}
+    for call in fake.calls:
+        if call.method == "reactions.add":
+            name, ts = call.params.get("name"), call.params.get("timestamp")
+            (finals if name in FINAL else eyes).setdefault(ts, call.at)
+        elif call.method == "files.getUploadURLExternal":
+            first_upload.setdefault(call.params.get("filename", ""), call.at)
+    watch = Watch(fake)
+    watch.scan()
+    steps: dict[str, list[float]] = {
+        "POST→👀": [], "👀→upload starts (turn, storage, worker queue, render)": [],
+        "upload": [], "upload done→✅ (log, reactions)": [],
+    }  # fmt: skip
+    for sent, ts, title in load.requests:
+        slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") + ".png"
+        if ts not in eyes or slug not in first_upload or ts not in finals:
+            continue
+        done = watch.completed[title][0]
+        marks = [sent, eyes[ts], first_upload[slug], done, finals[ts]]
+        for name, start, end in zip(steps, marks, marks[1:], strict=False):
+            steps[name].append(end - start)
+    return {name: statistics.median(values) for name, values in steps.items() if values}
+
+
 def _marks(fake: FakeSlack, ts: str) -> dict[str, float]:
     """When the bot reached each step for the thread ``ts`` (from the fake's call log)."""
     marks: dict[str, float] = {}
@@ -233,6 +261,7 @@ class Load:
     began: float = 0.0
     lags: list[float] = field(default_factory=list)  # this process's own event-loop delays
     done_at: list[float] = field(default_factory=list)  # when each chart completed (from start)
+    requests: list[tuple[float, str, str]] = field(default_factory=list)  # sent, ts, title
     titles: list[str] = field(default_factory=list)
     timeouts: int = 0
     uploads: dict[str, int] = field(default_factory=dict)  # title → charts that reached Slack
@@ -242,7 +271,7 @@ async def user(
     n: int, sender: SlackSender, watch: Watch, load: Load, book: dict | None, per_user: int
 ) -> None:
     """One person: a new thread, then follow-ups, each sent once the previous was answered."""
-    channel, root = f"CLOAD{n % 4}", next_ts()
+    channel, root, who = f"CLOAD{n % 4}", next_ts(), f"UL{n:02d}"
     for k in range(per_user):
         title = f"Load {n}.{k}"
         load.titles.append(title)
@@ -253,20 +282,22 @@ async def user(
             text = bar_text(title) if k == 0 else f"{INLINE_FOLLOW_UPS[k - 1]} title: {title}"
         if k == 0:  # a channel mention: Slack sends an app_mention and a message event
             extra = {"files": [book], "subtype": "file_share"} if book else {}
-            twin = message(f"<@{BOT_USER_ID}> {text}", channel=channel, ts=ts, **extra)
-            first = mention(text, channel=channel, ts=ts, **({"files": [book]} if book else {}))
+            twin = message(f"<@{BOT_USER_ID}> {text}", channel=channel, ts=ts, user=who, **extra)
+            files = {"files": [book]} if book else {}
+            first = mention(text, channel=channel, ts=ts, user=who, **files)
             sent, _ = await asyncio.gather(
                 timed_event(sender, first, load.acks, load.ack_starts),
                 timed_event(sender, twin, load.acks, load.ack_starts),
             )
         else:
-            event = message(text, channel=channel, ts=ts, thread_ts=root)
+            event = message(text, channel=channel, ts=ts, thread_ts=root, user=who)
             sent = await timed_event(sender, event, load.acks, load.ack_starts)
         if not await watch.answered(ts):
             load.timeouts += 1
             return
         if title in watch.completed:
             load.latencies.append(watch.completed[title][0] - sent)
+            load.requests.append((sent, ts, title))
 
 
 async def loop_lag(lags: list[float], every: float = 0.005) -> None:
@@ -332,17 +363,19 @@ async def pool_rates(specs: list[ChartSpec], book: bytes, reads: int, rounds: in
         began = time.perf_counter()
         await pool.run(read_file, "F1", "sales-10k.xlsx", book, limits)
         read_s = time.perf_counter() - began
-        bare, with_reads = [], []
+        bare, with_reads, cpu = [], [], 0.0
         for _ in range(rounds):
+            cpu -= sum(cpu_seconds(pid) for pid in pool.pids)
             began = time.perf_counter()
             await asyncio.gather(*(pool.render(s) for s in specs))
             bare.append(len(specs) / (time.perf_counter() - began))
+            cpu += sum(cpu_seconds(pid) for pid in pool.pids)
             began = time.perf_counter()
             jobs = [pool.run(read_file, "F1", "sales-10k.xlsx", book, limits) for _ in range(reads)]
             await asyncio.gather(*jobs, *(pool.render(s) for s in specs))
             with_reads.append(len(specs) / (time.perf_counter() - began))
     return {"render": statistics.median(bare), "with_reads": statistics.median(with_reads),
-            "read_s": read_s}  # fmt: skip
+            "read_s": read_s, "cpu_per_chart": cpu / (rounds * len(specs))}  # fmt: skip
 
 
 async def start_py_spy(bot: BotProcess, out: str) -> asyncio.subprocess.Process:
@@ -355,8 +388,8 @@ async def start_py_spy(bot: BotProcess, out: str) -> asyncio.subprocess.Process:
     return spy
 
 
-def nice_workers(bot: BotProcess, niceness: int) -> int:
-    """Diagnosis only: lower the CPU priority of the bot's worker processes (its descendants)."""
+def descendants(pid: int) -> list[int]:
+    """Process ids below ``pid`` (the bot's forkserver and workers), from /proc."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -365,13 +398,37 @@ def nice_workers(bot: BotProcess, niceness: int) -> int:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry.name))
-    todo, done = list(children.get(bot.pid, [])), 0
+    found, todo = [], list(children.get(pid, []))
     while todo:
-        pid = todo.pop()
+        found.append(todo.pop())
+        todo += children.get(found[-1], [])
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(bot: BotProcess) -> dict[str, float]:
+    workers = descendants(bot.pid)
+    return {
+        "bot main": cpu_seconds(bot.pid),
+        "bot workers": sum(cpu_seconds(pid) for pid in workers),
+        "this process": cpu_seconds(os.getpid()),
+    }
+
+
+def nice_workers(bot: BotProcess, niceness: int) -> int:
+    """Diagnosis only: lower the CPU priority of the bot's worker processes (its descendants)."""
+    pids = descendants(bot.pid)
+    for pid in pids:
         os.setpriority(os.PRIO_PROCESS, pid, niceness)
-        todo += children.get(pid, [])
-        done += 1
-    return done
+    return len(pids)
 
 
 async def main() -> None:
@@ -405,7 +462,10 @@ async def main() -> None:
                   + ms(detail["understand+render"]) + " ms")  # fmt: skip
             book = workbook(rows)
             spy = await start_py_spy(bot, opts.py_spy) if opts.py_spy else None
+            cpu_before = cpu_snapshot(bot)
             load, wall = await under_load(bot, fake, users, per_user, book)
+            cpu = {k: v - cpu_before[k] for k, v in cpu_snapshot(bot).items()}
+            phases = load_phases(fake, load)
             if spy is not None:
                 spy.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
                 await spy.wait()
@@ -440,6 +500,10 @@ async def main() -> None:
         steady = (len(d) * 8 // 10) / (ninth - tenth)
         print(f"  charts done: half at {d[len(d) // 2]:.1f} s, 90 % at {ninth:.1f} s, all at "
               f"{d[-1]:.1f} s; rate between 10 % and 90 %: {steady:.1f} charts/s")  # fmt: skip
+    print("  load request steps (p50): "
+          + ", ".join(f"{name} {ms(sec)} ms" for name, sec in phases.items()))  # fmt: skip
+    print(f"  CPU during the load ({os.cpu_count()} cores × {wall:.1f} s): "
+          + ", ".join(f"{name} {sec:.1f} s" for name, sec in cpu.items()))  # fmt: skip
     print(f"  this process's own loop lag under load (it hosts the fake Slack and the clients): "
           f"p50 {statistics.median(load.lags) * 1000:.1f} ms, p99 {pct(load.lags, 0.99) * 1000:.1f}"
           f" ms, max {max(load.lags) * 1000:.1f} ms")  # fmt: skip
@@ -450,6 +514,11 @@ async def main() -> None:
     print(f"  one workbook read in a worker: {rates['read_s']:.2f} s; pool rate with the load's "
           f"{books} reads added: {rates['with_reads']:.2f} charts/s "
           f"(e2e is {rate / rates['with_reads']:.2f} of that)")  # fmt: skip
+    e2e_cpu = (cpu["bot workers"] - books * rates["read_s"]) / max(charts, 1)
+    print(
+        f"  worker CPU per chart: {e2e_cpu * 1000:.0f} ms in the bot (workbook reads taken out, "
+        f"at the read time above), {rates['cpu_per_chart'] * 1000:.0f} ms in the bare pool"
+    )
     print(f"e2e: idle p50 {ms(p50)} ms (ratio {p50 / floor:.2f} vs floor), "
           f"loaded p95 {ms(p95)} ms, ack p99 {ms(ack99)} ms, "
           f"{rate:.1f} charts/s ({rate / pool:.2f} of pool), "
