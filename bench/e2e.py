@@ -18,7 +18,10 @@ that answers it (the fake stamps every call on arrival; same clock as this proce
    arrive twice (``app_mention`` + ``message``), as Slack sends them. Reported: p95 latency,
    charts/s vs a ``WorkerPool`` rendering the same specs (measured afterwards in the same run,
    bot stopped), ack latency p99 (HTTP response time of every signed POST), lost and duplicated
-   replies.
+   replies. To explain the numbers it also prints: the median time of each step of a loaded
+   request (from the fake's call log), the CPU seconds the bot's main process, its workers and
+   this process used during the load, worker CPU per chart in the bot vs the bare pool, the
+   pool's rate with the load's workbook reads added, and acks after the opening burst.
 """
 
 from __future__ import annotations
