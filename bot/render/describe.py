@@ -98,6 +98,8 @@ def _comment(spec: ChartSpec) -> str:
         what = f"{measure_name(spec)} vs {spec.x_label or 'x'}"
     elif spec.chart_type is ChartType.HISTOGRAM:
         what = spec.x_label or measure_name(spec)
+    elif measure_name(spec) == "values" and not spec.x_label and spec.title:
+        what = spec.title[:1].lower() + spec.title[1:]  # "Bar chart of apples, pears and plums"
     else:
         what = f"{measure_name(spec)} by {dimension_name(spec)}"
     parts = [f"{kind} of {what}"]
@@ -115,7 +117,10 @@ def _comment(spec: ChartSpec) -> str:
         parts.append("from your message")
     elif spec.source == "previous":
         parts.append("from the previous chart")
-    return _clip(" ".join(parts), MAX_COMMENT)
+    text = " ".join(parts)
+    if spec.chart_type not in (ChartType.SCATTER, ChartType.HISTOGRAM) and len(spec.series) == 1:
+        text += "; " + _extremes(_labels(spec), spec.y_values, spec.number_format)
+    return _clip(text, MAX_COMMENT)
 
 
 def _num(value: float, fmt: NumberFormat) -> str:

@@ -8,7 +8,10 @@ from bot.spec import Aggregation, ChartSpec, ChartType, Series
 
 def test_comment_names_type_measure_dimension_aggregation_and_source(specs) -> None:
     text = describe(specs["bar"])
-    assert text.comment == "Bar chart of Revenue by Region (sum of 120 rows) from sales.xlsx › 2024"
+    assert text.comment == (
+        "Bar chart of Revenue by Region (sum of 120 rows) from sales.xlsx › 2024; "
+        "highest West $1.2M, lowest North $310k"
+    )
     assert text.title == "Revenue by Region"
 
 
@@ -21,7 +24,9 @@ def test_alt_text_gives_extremes_in_the_number_format(specs) -> None:
 def test_inline_data_reads_naturally() -> None:
     spec = ChartSpec(ChartType.BAR, "", ["apples", "pears"], [Series("value", [3.0, 5.0])])
     text = describe(spec)
-    assert text.comment == "Bar chart of values by label from your message"
+    assert text.comment == (
+        "Bar chart of values by label from your message; highest pears 5, lowest apples 3"
+    )
     assert "Highest pears 5, lowest apples 3." in text.alt_text
     assert text.title == "Values"
 
@@ -75,7 +80,9 @@ def test_mean_without_row_count_and_negative_values() -> None:
     spec = ChartSpec(ChartType.BAR, "P", ["a", "b"], [Series("Profit", [-5.0, 10.0])],
                      x_label="Store", aggregation=Aggregation.MEAN, source="previous")  # fmt: skip
     text = describe(spec)
-    assert text.comment == "Bar chart of Profit by Store (average) from the previous chart"
+    assert text.comment == (
+        "Bar chart of Profit by Store (average) from the previous chart; highest b 10, lowest a -5"
+    )
     assert "1 value is negative." in text.alt_text
     assert "lowest a -5" in text.alt_text
 
