@@ -7,6 +7,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
@@ -21,23 +22,26 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
+from bot import services as services_module
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-API_TIMEOUT_SECONDS = 30.0  # a Web API call slower than this fails (and the user is told)
 _TIMESTAMP = re.compile(r"^\d{1,12}$")
 _SIGNATURE = re.compile(r"^v0=[0-9a-f]{64}$")
 
 
-def build_client(token: str | None, api_url: str) -> AsyncWebClient:
+def build_client(
+    token: str | None, api_url: str, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
     """The Web API client: rate limits (429 + Retry-After), 5xx answers and dropped
-    connections are retried."""
+    connections are retried; a shared ``session`` keeps connections open between calls."""
     return AsyncWebClient(
         token=token,
         base_url=api_url,
-        timeout=int(API_TIMEOUT_SECONDS),
+        session=session,
+        timeout=int(services_module.API_TIMEOUT_SECONDS),
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
@@ -49,7 +53,7 @@ def build_client(token: str | None, api_url: str) -> AsyncWebClient:
 def build_app(services: Services) -> AsyncApp:
     settings = services.settings
     app = AsyncApp(
-        client=build_client(settings.bot_token, settings.api_url),
+        client=build_client(settings.bot_token, settings.api_url, services.http),
         signing_secret=settings.signing_secret or "",
         # An unsigned `ssl_check=1` body must get 401 like any other unsigned request.
         ssl_check_enabled=False,

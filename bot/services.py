@@ -8,6 +8,8 @@ import contextlib
 import logging
 from dataclasses import dataclass
 
+import aiohttp
+
 from bot.config import Settings
 from bot.conversation import Chartbot
 from bot.intake import Limits
@@ -18,6 +20,7 @@ from storage.base import Storage
 log = logging.getLogger(__name__)
 
 PURGE_EVERY_SECONDS = 30.0  # sessions past SESSION_TTL go within a minute of expiring
+API_TIMEOUT_SECONDS = 30.0  # a Web API call slower than this fails (and the user is told)
 
 
 @dataclass
@@ -26,6 +29,7 @@ class Services:
     storage: Storage
     pool: WorkerPool
     chartbot: Chartbot
+    http: aiohttp.ClientSession | None = None  # shared by the Slack client and downloads
     _purger: asyncio.Task[None] | None = None
     _owns_pool: bool = True
 
@@ -43,6 +47,9 @@ class Services:
             await pool.start()
         limits = Limits(max_bytes=settings.max_upload_mb * 1024 * 1024)
         services = cls(settings, storage, pool, Chartbot(storage, pool, limits))
+        services.http = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=API_TIMEOUT_SECONDS)
+        )
         services._owns_pool = owns_pool
         services._purger = asyncio.create_task(services._purge_forever())
         return services
@@ -63,6 +70,8 @@ class Services:
             self._purger.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._purger
+        if self.http is not None:
+            await self.http.close()
         if self._owns_pool:
             await self.pool.close()
         await self.storage.close()

@@ -61,16 +61,25 @@ def chart_filename(title: str) -> str:
 
 class SlackOutbox:
     def __init__(
-        self, client: AsyncWebClient, *, channel: str, thread_ts: str, token: str, api_url: str
+        self,
+        client: AsyncWebClient,
+        *,
+        channel: str,
+        thread_ts: str,
+        token: str,
+        api_url: str,
+        http: aiohttp.ClientSession | None = None,
     ) -> None:
         self.client, self.channel, self.thread_ts = client, channel, thread_ts
-        self.token, self.api_url = token, api_url
+        self.token, self.api_url, self.http = token, api_url, http
 
     async def fetch(self, ref: FileRef, limits: Limits) -> bytes:
         if not ref.url:  # a partial file object (e.g. Slack Connect): ask for the full one
             info = await self.client.files_info(file=ref.id)
             ref = file_ref(info["file"])
-        return await download(ref, token=self.token, api_url=self.api_url, limits=limits)
+        return await download(
+            ref, token=self.token, api_url=self.api_url, limits=limits, session=self.http
+        )
 
     async def post(self, reply: Reply) -> str | None:
         try:

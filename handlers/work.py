@@ -60,6 +60,7 @@ async def answer(
         thread_ts=thread_ts,
         token=services.settings.bot_token or "",
         api_url=services.settings.api_url,
+        http=services.http,
     )
     failed = True
     try:

@@ -79,7 +79,9 @@ async def _fetch(
 ) -> bytes:
     headers = {"Authorization": f"Bearer {token}"}
     for _ in range(MAX_REDIRECTS + 1):
-        async with session.get(url, headers=headers, allow_redirects=False) as resp:
+        async with session.get(
+            url, headers=headers, allow_redirects=False, timeout=TIMEOUT
+        ) as resp:
             if resp.status in (301, 302, 303, 307, 308):
                 target = urljoin(url, resp.headers.get("Location", ""))
                 if origin(target) != origin(url):

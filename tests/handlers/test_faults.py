@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import bot.app
+import bot.services
 from bot import texts
 from bot.workers import WorkerPool
 from tests.conftest import RunningBot, running_bot
@@ -71,7 +71,7 @@ async def test_failing_upload_is_explained_and_logged_as_an_error(
 async def test_slack_slower_than_the_client_timeout(
     fake_slack: FakeSlack, pool: WorkerPool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bot.app, "API_TIMEOUT_SECONDS", 1.0)
+    monkeypatch.setattr(bot.services, "API_TIMEOUT_SECONDS", 1.0)
     async with running_bot(fake_slack, pool, tmp_path / "data") as running:
         fake_slack.fail("files.completeUploadExternal", delay=2.5)
         event = mention("bar chart of a 1, b 2")
