@@ -103,7 +103,8 @@ def _comment(spec: ChartSpec) -> str:
     else:
         what = f"{measure_name(spec)} by {dimension_name(spec)}"
     parts = [f"{kind} of {what}"]
-    rows = f"{spec.rows:,} row{'s' if spec.rows != 1 else ''}" if spec.rows is not None else ""
+    unit = "value" if spec.source == "inline" else "row"  # typed data has values, not rows
+    rows = f"{spec.rows:,} {unit}{'s' if spec.rows != 1 else ''}" if spec.rows is not None else ""
     agg = _AGGREGATION.get(spec.aggregation)
     if agg and rows:
         parts.append(f"({agg} of {rows})")
