@@ -135,3 +135,27 @@ async def test_http_mode_serves_healthz_and_answers_a_signed_mention(
     finally:
         proc.terminate()
         await proc.wait()
+
+
+def test_one_shot_top_regions_from_a_workbook(tmp_path: Path) -> None:
+    import openpyxl
+
+    rows = [("West", 120.0), ("North", 150.5), ("East", 60), ("West", 200), ("South", 30),
+            ("East", 60), ("North", 10)]  # fmt: skip
+    book = openpyxl.Workbook()
+    book.active.append(["Region", "Revenue"])
+    for row in rows:
+        book.active.append(row)
+    book.save(tmp_path / "sales.xlsx")
+    totals: dict[str, float] = {}
+    for region, revenue in rows:
+        totals[region] = totals.get(region, 0) + revenue
+    top3 = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)[:3]
+
+    result = run_bot(
+        ["chart", "top 3 regions by revenue", "--file", "sales.xlsx", "--spec"], tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    spec = json.loads(result.stdout)
+    assert list(zip(spec["x_labels"], spec["y_values"], strict=True)) == top3
+    assert spec["aggregation"] == "sum" and spec["limit"] == 3
