@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -69,9 +70,11 @@ class SlackOutbox:
         token: str,
         api_url: str,
         http: aiohttp.ClientSession | None = None,
+        on_delivered: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.client, self.channel, self.thread_ts = client, channel, thread_ts
         self.token, self.api_url, self.http = token, api_url, http
+        self.on_delivered = on_delivered
 
     async def fetch(self, ref: FileRef, limits: Limits) -> bytes:
         if not ref.url:  # a partial file object (e.g. Slack Connect): ask for the full one
@@ -83,9 +86,15 @@ class SlackOutbox:
 
     async def post(self, reply: Reply) -> str | None:
         try:
-            return await self._post(reply)
+            file_id = await self._post(reply)
         except SLACK_ERRORS as exc:
             raise DeliveryError(type(exc).__name__) from exc
+        if self.on_delivered is not None:
+            # Said as soon as Slack has the reply: the narrowest window for a crash to leave
+            # a delivered answer looking unanswered (and answered again after a restart).
+            callback, self.on_delivered = self.on_delivered, None
+            await callback()
+        return file_id
 
     async def _post(self, reply: Reply) -> str | None:
         if reply.chart is not None:

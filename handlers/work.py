@@ -61,6 +61,7 @@ async def answer(
         token=services.settings.bot_token or "",
         api_url=services.settings.api_url,
         http=services.http,
+        on_delivered=lambda: storage.finish(claim),
     )
     failed = True
     try:
@@ -69,7 +70,6 @@ async def answer(
         async with storage.thread_lock(message.key, order=ts):
             replies = await services.chartbot.handle(message, outbox)
         failed = any(r.failed for r in replies)
-        await storage.finish(claim)
     except Exception:
         log.exception("could not answer message %s event=%s", ts, event_id)
         if not await _apologise(client, channel, thread_ts, event_id):

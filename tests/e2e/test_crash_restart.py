@@ -92,8 +92,11 @@ async def test_sigkill_mid_burst_then_restart_loses_and_duplicates_nothing(
 
     after = uploaded_titles(fake_slack)
     assert {t: after[t] for t in titles} == {t: 1 for t in titles}
-    for _, event, _ in burst:
-        assert final_reactions(fake_slack, event["ts"]), event["ts"]
+    # Answers given after the restart end with ✅. (One delivered in the instant before the kill
+    # may keep its 👀: its re-delivery is rightly not answered again.)
+    for _, event, title in burst:
+        if not before[title]:
+            assert final_reactions(fake_slack, event["ts"]), event["ts"]
     async with reading(data) as storage:
         logged: dict[str, int] = {}
         for summary in await storage.list(channel=channel):
