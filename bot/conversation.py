@@ -177,7 +177,8 @@ class _Turn:
             await self._chart(drawn, user_entry, undo=True)
         elif cmd.name == "new_chat":
             if self.msg.user_id not in self.session.participants:
-                await self._reply(Reply(texts.NOT_A_PARTICIPANT), user_entry, "text")
+                # Logged, but asking does not make them a participant who could then reset.
+                await self._reply(Reply(texts.NOT_A_PARTICIPANT), user_entry, "text", join=False)
                 return
             await self.bot.storage.delete(self.msg.key)
             self.replies.append(Reply(texts.NEW_CHAT_DONE))
@@ -206,7 +207,7 @@ class _Turn:
 
     # --- logging -------------------------------------------------------------------------
     async def _reply(
-        self, reply: Reply, user_entry: dict[str, Any], kind: str, **updates: Any
+        self, reply: Reply, user_entry: dict[str, Any], kind: str, join: bool = True, **updates: Any
     ) -> None:
         """Post a reply, then log the request and its one answer together."""
         try:
@@ -231,7 +232,7 @@ class _Turn:
                 meta["undo"] = True
         entry = _entry("assistant", reply.text, kind, **meta)
         await self.bot.storage.append(
-            self.msg.key, user_entry, entry, user_id=self.msg.user_id, **updates
+            self.msg.key, user_entry, entry, user_id=self.msg.user_id if join else None, **updates
         )
         self.session.chat_history += [user_entry, entry]
 

@@ -138,4 +138,7 @@ async def test_typed_reset_by_a_non_participant_is_refused(
     await fake_slack.answered(2)
     [post] = fake_slack.calls_of("chat.postMessage")
     assert "Only people who took part" in post.params["text"]
-    assert await bot.storage.get(f"T1:C1:{root}") is not None
+    await bot.sender.event(message("reset", thread_ts=root, user="U9"))  # asking twice
+    await fake_slack.answered(3)
+    session = await bot.storage.get(f"T1:C1:{root}")
+    assert session is not None and session.participants == ["U1"]
