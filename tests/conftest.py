@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.services import Services
 from bot.workers import WorkerPool
 from tests.fake_slack import BOT_TOKEN, FakeSlack
-from tests.signed import SIGNING_SECRET, SlackSender
+from tests.signed import SIGNING_SECRET, SlackSender, mention
 
 # Proxy variables would route loopback calls elsewhere (slack_sdk ignores NO_PROXY).
 for _name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
@@ -91,3 +91,17 @@ async def bot(fake_slack: FakeSlack, pool: WorkerPool, tmp_path: Path) -> AsyncI
     """The real app in HTTP mode, JSON storage in a temporary directory."""
     async with running_bot(fake_slack, pool, tmp_path / "data") as running:
         yield running
+
+
+async def start_thread(
+    bot: RunningBot, fake: FakeSlack, text: str = "bar chart of a 1, b 2", **event: object
+) -> str:
+    """Mention the bot at top level and wait until the chart is posted and logged; the thread's
+    root ts."""
+    answers, uploads = len(fake.finals()), len(fake.calls_of("files.completeUploadExternal"))
+    first = mention(text, **event)
+    await bot.sender.event(first)
+    await fake.answered(answers + 1)
+    await fake.wait_for("files.completeUploadExternal", uploads + 1)
+    assert fake.finals()[-1].params["name"] == "white_check_mark"
+    return first["ts"]

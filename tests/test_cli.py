@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,27 +13,10 @@ import aiohttp
 from PIL import Image
 
 from tests.fake_slack import BOT_TOKEN, FakeSlack
+from tests.processes import bot_env, free_port, run_bot
 from tests.signed import SIGNING_SECRET, SlackSender, mention
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def bot_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "STORAGE_"))}
-    env = {k: v for k, v in env.items() if "proxy" not in k.lower()}
-    return {**env, "PYTHONPATH": str(ROOT), **extra}
-
-
-def run_bot(args: list[str], cwd: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        env=bot_env(**env),
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_console_from_a_pipe_writes_a_chart_and_prints_its_path(tmp_path: Path) -> None:
@@ -93,16 +74,10 @@ def test_one_shot_chart_that_is_not_understood_exits_2(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 async def test_http_mode_serves_healthz_and_answers_a_signed_mention(
     fake_slack: FakeSlack, tmp_path: Path
 ) -> None:
-    port = _free_port()
+    port = free_port()
     env = bot_env(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,

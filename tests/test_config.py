@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.config import ConfigError, load_settings
+from tests.processes import run_bot
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,18 +72,6 @@ def test_dotenv_is_read_and_the_environment_wins(tmp_path: Path) -> None:
     assert s.max_upload_mb == 7
 
 
-def _run_bot(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "STORAGE_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env={**clean, "PYTHONPATH": str(ROOT), **env},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 @pytest.mark.parametrize(
     ("args", "env", "variable"),
     [
@@ -99,7 +85,7 @@ def _run_bot(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Comp
 def test_start_up_stops_with_one_line_and_exit_2(
     args: list[str], env: dict[str, str], variable: str, tmp_path: Path
 ) -> None:
-    result = _run_bot(args, env, tmp_path)
+    result = run_bot(args, tmp_path, **env)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr

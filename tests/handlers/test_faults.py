@@ -16,7 +16,7 @@ import pytest
 import bot.services
 from bot import texts
 from bot.workers import WorkerPool
-from tests.conftest import RunningBot, running_bot
+from tests.conftest import RunningBot, running_bot, start_thread
 from tests.fake_slack import FakeSlack
 from tests.redis_server import RedisServer, _ping, redis_server_binary
 from tests.signed import mention, message
@@ -28,19 +28,9 @@ def assert_consistent(history: list[dict]) -> None:
     assert roles == ["user", "assistant"] * (len(roles) // 2), roles
 
 
-async def ask_for_chart(bot: RunningBot, fake: FakeSlack, answers: int, **extra: object) -> str:
-    event = mention("bar chart of a 1, b 2", **extra)
-    uploads = len(fake.calls_of("files.completeUploadExternal"))
-    await bot.sender.event(event)
-    await fake.answered(answers)
-    await fake.wait_for("files.completeUploadExternal", uploads + 1)
-    assert fake.finals()[-1].params["name"] == "white_check_mark"
-    return event["ts"]
-
-
 async def test_server_errors_from_slack_are_retried(bot: RunningBot, fake_slack: FakeSlack) -> None:
     fake_slack.fail("chat.postMessage", status=500)
-    root = await ask_for_chart(bot, fake_slack, 1)
+    root = await start_thread(bot, fake_slack)
     await bot.sender.event(message("help", thread_ts=root))
     await fake_slack.answered(2)
     posts = fake_slack.calls_of("chat.postMessage")
@@ -81,7 +71,7 @@ async def test_slack_slower_than_the_client_timeout(
         assert texts.DELIVERY_FAILED in fake_slack.posted_texts()
         session = await running.storage.get(f"T1:C1:{event['ts']}")
         assert_consistent(session.chat_history)
-        await ask_for_chart(running, fake_slack, 2)
+        await start_thread(running, fake_slack)
 
 
 async def test_a_killed_render_worker_is_replaced(fake_slack: FakeSlack, tmp_path: Path) -> None:
@@ -95,7 +85,7 @@ async def test_a_killed_render_worker_is_replaced(fake_slack: FakeSlack, tmp_pat
         assert_consistent(session.chat_history)
         reply = session.chat_history[-1]
         assert reply["metadata"]["type"] == "chart" or reply["content"] == texts.CHART_FAILED
-        await ask_for_chart(bot_, fake_slack, 2)
+        await start_thread(bot_, fake_slack)
 
 
 def _mount_tmpfs(path: Path, size: str) -> None:
@@ -126,7 +116,7 @@ async def test_storage_full(fake_slack: FakeSlack, pool: WorkerPool, tmp_path: P
     _mount_tmpfs(disk, "4m")
     try:
         async with running_bot(fake_slack, pool, disk / "data") as running:
-            root = await ask_for_chart(running, fake_slack, 1)
+            root = await start_thread(running, fake_slack)
             await asyncio.to_thread(_fill, disk)
             await running.sender.event(message("make it a pie", thread_ts=root))
             [_, final] = await fake_slack.answered(2)
@@ -151,7 +141,7 @@ async def test_redis_restarted_mid_run(
     port, replacement = server.port, None
     try:
         async with running_bot(fake_slack, pool, server.url) as running:
-            await ask_for_chart(running, fake_slack, 1)
+            await start_thread(running, fake_slack)
             server._kill()  # the server goes away (its data with it: no persistence)
             await running.sender.event(mention("bar chart of c 1, d 2"))
             [_, final] = await fake_slack.answered(2)
@@ -159,7 +149,7 @@ async def test_redis_restarted_mid_run(
             assert fake_slack.posted_texts()[-1] == texts.BUSY
 
             replacement = await asyncio.to_thread(_start_redis, port)
-            root = await ask_for_chart(running, fake_slack, 3)
+            root = await start_thread(running, fake_slack)
             session = await running.storage.get(f"T1:C1:{root}")
             assert_consistent(session.chat_history)
     finally:

@@ -3,18 +3,9 @@ only for people who took part, and preferences survive."""
 
 from __future__ import annotations
 
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, start_thread
 from tests.fake_slack import FakeSlack
-from tests.signed import mention, message
-
-
-async def _thread(bot: RunningBot, fake: FakeSlack, text: str, *, user: str = "U1") -> str:
-    event = mention(text, user=user)
-    answers, uploads = len(fake.finals()), len(fake.calls_of("files.completeUploadExternal"))
-    await bot.sender.event(event)
-    await fake.answered(answers + 1)
-    await fake.wait_for("files.completeUploadExternal", uploads + 1)
-    return event["ts"]
+from tests.signed import message
 
 
 async def _newchat(bot: RunningBot, fake: FakeSlack, text: str, *, user: str = "U1") -> str:
@@ -32,8 +23,8 @@ async def _newchat(bot: RunningBot, fake: FakeSlack, text: str, *, user: str = "
 async def test_newchat_deletes_the_latest_session_of_the_user_here(
     bot: RunningBot, fake_slack: FakeSlack
 ) -> None:
-    older = await _thread(bot, fake_slack, "bar chart of a 1, b 2")
-    newer = await _thread(bot, fake_slack, "pie chart of cats 3, dogs 4")
+    older = await start_thread(bot, fake_slack, "bar chart of a 1, b 2")
+    newer = await start_thread(bot, fake_slack, "pie chart of cats 3, dogs 4")
     text = await _newchat(bot, fake_slack, "")
     assert "Deleted 1 conversation" in text and "pie chart of cats" in text
     assert await bot.storage.get(f"T1:C1:{newer}") is None
@@ -43,8 +34,8 @@ async def test_newchat_deletes_the_latest_session_of_the_user_here(
 async def test_newchat_with_a_permalink_deletes_that_thread(
     bot: RunningBot, fake_slack: FakeSlack
 ) -> None:
-    first = await _thread(bot, fake_slack, "bar chart of a 1, b 2")
-    await _thread(bot, fake_slack, "bar chart of c 1, d 2")
+    first = await start_thread(bot, fake_slack, "bar chart of a 1, b 2")
+    await start_thread(bot, fake_slack, "bar chart of c 1, d 2")
     reply_ts = "1700009999.000200"
     digits = reply_ts.replace(".", "")
     link = f"<https://acme.slack.com/archives/C1/p{digits}?thread_ts={first}&cid=C1>"
@@ -57,9 +48,9 @@ async def test_newchat_with_a_permalink_deletes_that_thread(
 async def test_newchat_all_deletes_every_session_of_the_user_here_only(
     bot: RunningBot, fake_slack: FakeSlack
 ) -> None:
-    await _thread(bot, fake_slack, "bar chart of a 1, b 2")
-    await _thread(bot, fake_slack, "bar chart of c 1, d 2")
-    others = await _thread(bot, fake_slack, "bar chart of e 1, f 2", user="U2")
+    await start_thread(bot, fake_slack, "bar chart of a 1, b 2")
+    await start_thread(bot, fake_slack, "bar chart of c 1, d 2")
+    others = await start_thread(bot, fake_slack, "bar chart of e 1, f 2", user="U2")
     text = await _newchat(bot, fake_slack, "all")
     assert "Deleted 2 conversations" in text
     assert [s.key for s in await bot.storage.list()] == [f"T1:C1:{others}"]
@@ -68,7 +59,7 @@ async def test_newchat_all_deletes_every_session_of_the_user_here_only(
 async def test_newchat_for_someone_elses_thread_deletes_and_reveals_nothing(
     bot: RunningBot, fake_slack: FakeSlack
 ) -> None:
-    theirs = await _thread(bot, fake_slack, "secret plans 1, more plans 2", user="U2")
+    theirs = await start_thread(bot, fake_slack, "secret plans 1, more plans 2", user="U2")
     digits = theirs.replace(".", "")
     text = await _newchat(
         bot, fake_slack, f"https://acme.slack.com/archives/C1/p{digits}", user="U1"
@@ -91,7 +82,7 @@ async def test_command_text_with_the_word_payload_still_works(
 
 
 async def test_message_shortcut_deletes_the_thread(bot: RunningBot, fake_slack: FakeSlack) -> None:
-    root = await _thread(bot, fake_slack, "bar chart of a 1, b 2")
+    root = await start_thread(bot, fake_slack, "bar chart of a 1, b 2")
     status, _ = await bot.sender.interaction(
         {
             "type": "message_action",
@@ -115,7 +106,7 @@ async def test_message_shortcut_deletes_the_thread(bot: RunningBot, fake_slack: 
 async def test_typing_new_chat_in_the_thread_deletes_it_and_style_survives(
     bot: RunningBot, fake_slack: FakeSlack
 ) -> None:
-    root = await _thread(bot, fake_slack, "bar chart of a 1, b 2")
+    root = await start_thread(bot, fake_slack, "bar chart of a 1, b 2")
     await bot.sender.event(message("set my default style to dark", thread_ts=root))
     await fake_slack.answered(2)
     await bot.sender.event(message("new chat", thread_ts=root))
@@ -124,7 +115,7 @@ async def test_typing_new_chat_in_the_thread_deletes_it_and_style_survives(
     assert await bot.storage.get(f"T1:C1:{root}") is None
     assert (await bot.storage.get_preferences("T1", "U1"))["style"] == "dark"
 
-    fresh = await _thread(bot, fake_slack, "bar chart of c 1, d 2")
+    fresh = await start_thread(bot, fake_slack, "bar chart of c 1, d 2")
     session = await bot.storage.get(f"T1:C1:{fresh}")
     assert session.style == "dark"
     assert session.chat_history[-1]["metadata"]["spec"]["style"] == "dark"
@@ -133,7 +124,7 @@ async def test_typing_new_chat_in_the_thread_deletes_it_and_style_survives(
 async def test_typed_reset_by_a_non_participant_is_refused(
     bot: RunningBot, fake_slack: FakeSlack
 ) -> None:
-    root = await _thread(bot, fake_slack, "bar chart of a 1, b 2")
+    root = await start_thread(bot, fake_slack, "bar chart of a 1, b 2")
     await bot.sender.event(message("reset", thread_ts=root, user="U9"))
     await fake_slack.answered(2)
     [post] = fake_slack.calls_of("chat.postMessage")

@@ -3,23 +3,15 @@ thread — and nothing else."""
 
 from __future__ import annotations
 
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, start_thread
 from tests.fake_slack import BOT_ID, BOT_USER_ID, FakeSlack
-from tests.signed import mention, message, next_ts
-
-
-async def _start_thread(bot: RunningBot, fake: FakeSlack, text: str = "bar chart of a 1, b 2"):
-    event = mention(text)
-    await bot.sender.event(event)
-    await fake.answered()
-    await fake.wait_for("files.completeUploadExternal")
-    return event["ts"]
+from tests.signed import message, next_ts
 
 
 async def test_thread_reply_without_mention_continues_the_session(
     bot: RunningBot, fake_slack: FakeSlack
 ) -> None:
-    root = await _start_thread(bot, fake_slack, "bar chart of apples 3, pears 5")
+    root = await start_thread(bot, fake_slack, "bar chart of apples 3, pears 5")
     await bot.sender.event(message("make it a pie", thread_ts=root))
 
     await fake_slack.answered(2)
@@ -80,7 +72,7 @@ async def test_dm_reply_in_a_new_thread_starts_a_session(
 async def test_edits_deletions_and_bot_messages_are_ignored(
     bot: RunningBot, fake_slack: FakeSlack
 ) -> None:
-    root = await _start_thread(bot, fake_slack)
+    root = await start_thread(bot, fake_slack)
     before = len(fake_slack.calls)
     edited = message("bar chart of a 5", thread_ts=root, subtype="message_changed")
     edited["message"] = {"text": "bar chart of a 5", "user": "U1", "ts": root}
@@ -100,7 +92,7 @@ async def test_edits_deletions_and_bot_messages_are_ignored(
 async def test_thread_broadcast_counts_as_a_thread_reply(
     bot: RunningBot, fake_slack: FakeSlack
 ) -> None:
-    root = await _start_thread(bot, fake_slack)
+    root = await start_thread(bot, fake_slack)
     await bot.sender.event(message("as a line", thread_ts=root, subtype="thread_broadcast"))
     await fake_slack.answered(2)
     completes = await fake_slack.wait_for("files.completeUploadExternal", 2)
@@ -110,7 +102,7 @@ async def test_thread_broadcast_counts_as_a_thread_reply(
 async def test_plain_text_replies_stay_in_the_thread(
     bot: RunningBot, fake_slack: FakeSlack
 ) -> None:
-    root = await _start_thread(bot, fake_slack)
+    root = await start_thread(bot, fake_slack)
     await bot.sender.event(message("help", thread_ts=root))
     [post] = await fake_slack.wait_for("chat.postMessage")
     assert post.params["thread_ts"] == root and post.params["channel"] == "C1"
