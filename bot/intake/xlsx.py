@@ -12,16 +12,18 @@ import re
 import warnings
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from bot.intake import errors as msg
 from bot.intake.errors import IntakeError
 from bot.intake.limits import Limits
+from bot.intake.sheet_xml import Unusual, iter_values
 from bot.intake.sniff import check_zip_limits
 
 MAX_EMPTY_RUN = 1000  # this many empty rows in a row end a sheet (absurd dimension records)
@@ -72,36 +74,15 @@ class XlsxBook:
         return list(self.sheets)
 
     def rows(self, name: str, budget: CellBudget) -> list[tuple]:
+        """The sheet's rows, trailing empty cells and rows dropped; counted against budget."""
         ws = self.sheets[name]
         ws.reset_dimensions()  # never trust the declared <dimension>
-        rows: list[tuple] = []
-        append = rows.append
-        used, limit = budget.used, budget.limit
-        empty_run = 0
         with warnings.catch_warnings(), _reading_errors():
             warnings.simplefilter("ignore")
-            for row in ws.iter_rows(values_only=True):
-                n = len(row)
-                while n and row[n - 1] is None:
-                    n -= 1
-                if not n:
-                    empty_run += 1
-                    if empty_run > MAX_EMPTY_RUN:
-                        break
-                    append(())
-                    continue
-                empty_run = 0
-                if n > MAX_COLUMNS:
-                    n = MAX_COLUMNS
-                used += n
-                if used > limit:
-                    budget.used = used
-                    raise budget.refuse()
-                append(row if n == len(row) else row[:n])
-        budget.used = used
-        while rows and not rows[-1]:
-            rows.pop()
-        return rows
+            try:
+                return _collect(iter_values(ws), budget)
+            except Unusual:
+                return _collect(ws.iter_rows(values_only=True), budget)
 
     def formats(self, name: str, first_row: int, columns: list[int]) -> dict[int, str]:
         """The most common number format of numeric cells per column, from a sample of rows."""
@@ -122,6 +103,35 @@ class XlsxBook:
 
     def close(self) -> None:
         self.wb.close()
+
+
+def _collect(values: Iterable, budget: CellBudget) -> list[tuple]:
+    rows: list[tuple] = []
+    append = rows.append
+    used, limit = budget.used, budget.limit
+    empty_run = 0
+    for row in values:
+        n = len(row)
+        while n and row[n - 1] is None:
+            n -= 1
+        if not n:
+            empty_run += 1
+            if empty_run > MAX_EMPTY_RUN:
+                break
+            append(())
+            continue
+        empty_run = 0
+        if n > MAX_COLUMNS:
+            n = MAX_COLUMNS
+        used += n
+        if used > limit:
+            budget.used = used
+            raise budget.refuse()
+        append(row if n == len(row) else row[:n])
+    budget.used = used
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
 
 
 @contextmanager
@@ -174,7 +184,30 @@ def _open(data: bytes, limits: Limits, notes: list[str]) -> Workbook:
 def _load(data: bytes) -> Workbook:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        reader = _Reader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        reader.read()
+        return reader.wb
+
+
+class _Sheet(ReadOnlyWorksheet):
+    def _get_size(self) -> None:
+        """openpyxl reads a sheet up to its <dimension> on opening (the whole sheet when there
+        is none); rows() ignores the record anyway, so skip it."""
+
+
+class _Reader(ExcelReader):
+    """openpyxl's read-only ``load_workbook``, with sheets that open without a scan."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                self.read_chartsheet(sheet, rel)
+                continue
+            ws = _Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            ws.sheet_state = sheet.state
+            self.wb._sheets.append(ws)
 
 
 def _unsafe(exc: BaseException | None) -> bool:
