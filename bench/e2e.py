@@ -96,12 +96,15 @@ def ms(seconds: float) -> str:
 @dataclass
 class Watch:
     """Indexes the fake's call log as it grows: upload completions by chart title, final
-    reactions by message ts (one poller, so waiting users cost nothing)."""
+    reactions by message ts. One poller scans for all waiting users, so they cost nothing:
+    this process shares the two cores with the bot."""
 
     fake: FakeSlack
     completed: dict[str, list[float]] = field(default_factory=dict)  # title → call times
     finals: dict[str, list[float]] = field(default_factory=dict)  # message ts → call times
     seen: int = 0
+    waiting: dict[str, asyncio.Future] = field(default_factory=dict)  # ts → its answer
+    poller: asyncio.Task | None = None
 
     def scan(self) -> None:
         calls = self.fake.calls
@@ -111,17 +114,32 @@ class Watch:
                 for item in json.loads(files) if isinstance(files, str) else files or []:
                     self.completed.setdefault(item.get("title", ""), []).append(call.at)
             elif call.method == "reactions.add" and call.params.get("name") in FINAL:
-                self.finals.setdefault(call.params.get("timestamp", ""), []).append(call.at)
+                ts = call.params.get("timestamp", "")
+                self.finals.setdefault(ts, []).append(call.at)
+                if ts in self.waiting and not self.waiting[ts].done():
+                    self.waiting[ts].set_result(None)
         self.seen = len(calls)
 
-    async def answered(self, ts: str, timeout: float = ANSWER_TIMEOUT) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            self.scan()
-            if ts in self.finals:
-                return True
+    async def _poll(self) -> None:
+        while self.waiting:
             await asyncio.sleep(0.005)
-        return False
+            self.scan()
+        self.poller = None
+
+    async def answered(self, ts: str, timeout: float = ANSWER_TIMEOUT) -> bool:
+        self.scan()
+        if ts in self.finals:
+            return True
+        done = self.waiting[ts] = asyncio.get_running_loop().create_future()
+        if self.poller is None:
+            self.poller = asyncio.create_task(self._poll())
+        try:
+            await asyncio.wait_for(done, timeout)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            del self.waiting[ts]
 
 
 async def timed_event(

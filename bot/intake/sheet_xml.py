@@ -27,6 +27,7 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 
 CHUNK = 1 << 16
 MAX_CACHED_WIDTH = 256
+MAX_CACHED_DATES = 4096
 _ROW = SHEET_MAIN_NS + "}row"  # expat's names: "uri}local" with this separator
 _V = SHEET_MAIN_NS + "}v"
 _IS = SHEET_MAIN_NS + "}is"
@@ -61,6 +62,7 @@ def _rows(
     parser.CharacterDataHandler = text.append
     done: list[tuple[int, list[int], list]] = []  # finished rows: (number, columns, values)
     columns: dict[str, int] = {}  # "AB" → 28, learnt from openpyxl's own parser
+    dates: dict[tuple[float, bool], Any] = {}  # a date column repeats its days
 
     in_row = False
     level = 0  # depth below the open row: 1 for its cells, 2 for their children
@@ -173,10 +175,17 @@ def _rows(
         if kind == "n":
             number = _cast_number(raw)
             if style in date_styles:
-                try:
-                    return from_excel(number, epoch, timedelta=style in delta_styles)
-                except (OverflowError, ValueError):
-                    return "#VALUE!"
+                key = (number, style in delta_styles)
+                when = dates.get(key)
+                if when is None:
+                    try:
+                        when = from_excel(number, epoch, timedelta=key[1])
+                    except (OverflowError, ValueError):
+                        return "#VALUE!"
+                    if len(dates) >= MAX_CACHED_DATES:
+                        dates.clear()
+                    dates[key] = when
+                return when
             return number
         if kind == "s":
             return strings[int(raw)]
