@@ -1,7 +1,7 @@
 """End-to-end benchmark: the real bot in HTTP mode (a subprocess, as deployed, JSON storage)
 against the fake Slack Web API served from this process.
 
-    .venv/bin/python bench/e2e.py [--quick] [--nice-workers N] [--py-spy OUT]
+    .venv/bin/python bench/e2e.py [--quick] [--rounds N] [--nice-workers N] [--py-spy OUT]
 
 (``--nice-workers`` and ``--py-spy`` are for diagnosis; py-spy must be on PATH.)
 
@@ -16,9 +16,12 @@ that answers it (the fake stamps every call on arrival; same clock as this proce
    previous answer arrived), all users at once. Every 5th thread shares a 10k-row workbook
    (``fake.add_file`` + a ``file_share`` message); the others use inline data. Channel mentions
    arrive twice (``app_mention`` + ``message``), as Slack sends them. Reported: p95 latency,
-   charts/s vs a ``WorkerPool`` rendering the same specs (measured afterwards in the same run,
-   bot stopped), ack latency p99 (HTTP response time of every signed POST), lost and duplicated
-   replies. To explain the numbers it also prints: the median time of each step of a loaded
+   charts/s vs a ``WorkerPool`` of the bot's size rendering the same specs, ack latency p99
+   (HTTP response time of every signed POST), lost and duplicated replies. The load runs in
+   3 rounds (fresh threads each), each followed at once by its pool run with the bot idle: this
+   machine's speed drifts by ±15 % between minutes, so the share of pool is the median of the
+   paired ratios, charts/s the median round, and latencies are pooled over the rounds.
+   To explain the numbers each round also prints: the median time of each step of a loaded
    request (from the fake's call log), the CPU seconds the bot's main process, its workers and
    this process used during the load, worker CPU per chart in the bot vs the bare pool, the
    pool's rate with the load's workbook reads added, and acks after the opening burst.
@@ -289,12 +292,18 @@ class Load:
 
 
 async def user(
-    n: int, sender: SlackSender, watch: Watch, load: Load, book: dict | None, per_user: int
+    n: int,
+    sender: SlackSender,
+    watch: Watch,
+    load: Load,
+    book: dict | None,
+    per_user: int,
+    tag: str,
 ) -> None:
     """One person: a new thread, then follow-ups, each sent once the previous was answered."""
     channel, root, who = f"CLOAD{n % 4}", next_ts(), f"UL{n:02d}"
     for k in range(per_user):
-        title = f"Load {n}.{k}"
+        title = f"{tag}{n}.{k}"
         load.titles.append(title)
         ts = root if k == 0 else next_ts()
         if book is not None:
@@ -330,7 +339,7 @@ async def loop_lag(lags: list[float], every: float = 0.005) -> None:
 
 
 async def under_load(
-    bot: BotProcess, fake: FakeSlack, users: int, per_user: int, book: bytes
+    bot: BotProcess, fake: FakeSlack, users: int, per_user: int, book: bytes, tag: str
 ) -> tuple[Load, float]:
     file_obj = fake.add_file("sales-10k.xlsx", book)
     sender, watch = SlackSender(bot.events_url), Watch(fake)
@@ -340,7 +349,7 @@ async def under_load(
     try:
         await asyncio.gather(
             *(
-                user(n, sender, watch, load, file_obj if n % 5 == 0 else None, per_user)
+                user(n, sender, watch, load, file_obj if n % 5 == 0 else None, per_user, tag)
                 for n in range(users)
             )
         )
@@ -455,6 +464,7 @@ def nice_workers(bot: BotProcess, niceness: int) -> int:
 async def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     args.add_argument("--quick", action="store_true", help="fewer requests (a smoke run)")
+    args.add_argument("--rounds", type=int, help="load rounds, each paired with a pool run")
     args.add_argument(
         "--py-spy",
         metavar="OUT",
@@ -465,8 +475,12 @@ async def main() -> None:
     )
     opts = args.parse_args()
     idle_runs, users, per_user, rows = (8, 6, 3, 2000) if opts.quick else (30, 20, 4, 10_000)
+    rounds = opts.rounds or (1 if opts.quick else 3)
+    books = len(range(0, users, 5))  # the users that share the workbook
+    book = workbook(rows)
 
     fake = await FakeSlack().start()
+    results: list[Round] = []
     with tempfile.TemporaryDirectory(prefix="chartbot-e2e-") as tmp:
         data = Path(tmp) / "data"
         bot = await BotProcess.start(storage_url=data, api_url=fake.api_url, workdir=Path(tmp))
@@ -481,34 +495,88 @@ async def main() -> None:
             print("  bot's steps (p50): POST→👀 " + ms(detail["ack+claim+session+👀"])
                   + " ms, 👀→getUploadURL (understand+render) "
                   + ms(detail["understand+render"]) + " ms")  # fmt: skip
-            book = workbook(rows)
-            spy = await start_py_spy(bot, opts.py_spy) if opts.py_spy else None
-            cpu_before = cpu_snapshot(bot)
-            load, wall = await under_load(bot, fake, users, per_user, book)
-            cpu = {k: v - cpu_before[k] for k, v in cpu_snapshot(bot).items()}
-            phases = load_phases(fake, load)
-            if spy is not None:
-                spy.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
-                await spy.wait()
+            for n in range(rounds):
+                spy = await start_py_spy(bot, opts.py_spy) if opts.py_spy and not n else None
+                result = await load_round(bot, fake, data, users, per_user, book, f"Load R{n} ")
+                if spy is not None:
+                    spy.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
+                    await spy.wait()
+                # The pool runs right after its round (the bot idle), so drift hits both alike.
+                result.pool = await pool_rates(result.specs, book, reads=books, rounds=1)
+                report_round(n, result, users, per_user, books, rows)
+                results.append(result)
         finally:
             await bot.stop()
             await fake.stop()
-        counts = load.uploads
-        lost = sum(1 for c in counts.values() if c == 0)
-        duplicates = sum(c - 1 for c in counts.values() if c > 1)
-        charts = sum(1 for c in counts.values() if c)
-        rate = charts / wall
-        specs = await load_specs(data)
-    books = len(range(0, users, 5))  # the users that share the workbook
-    rates = await pool_rates(specs, book, reads=books, rounds=3)
-    pool = rates["render"]
-    p95 = pct(load.latencies, 0.95)
-    ack99 = pct(load.acks, 0.99)
-    print(f"load: {users} threads × {per_user} requests ({books} with a {rows}-row workbook), "
-          f"{charts} charts in {wall:.1f} s; latency p50 {ms(statistics.median(load.latencies))} "
-          f"ms, p95 {ms(p95)} ms, max {ms(max(load.latencies))} ms")  # fmt: skip
+
+    latencies = [x for r in results for x in r.load.latencies]
+    acks = [x for r in results for x in r.load.acks]
+    lost = sum(r.lost for r in results)
+    duplicates = sum(r.duplicates for r in results)
+    rate = statistics.median(r.rate for r in results)
+    share = statistics.median(r.rate / r.pool["render"] for r in results)
+    print(f"e2e: idle p50 {ms(p50)} ms (ratio {p50 / floor:.2f} vs floor), "
+          f"loaded p95 {ms(pct(latencies, 0.95))} ms, ack p99 {ms(pct(acks, 0.99))} ms, "
+          f"{rate:.1f} charts/s ({share:.2f} of pool), "
+          f"lost {lost}, duplicates {duplicates}")  # fmt: skip
+
+
+@dataclass
+class Round:
+    """One load round: what the users saw, and the numbers that explain it."""
+
+    load: Load
+    wall: float
+    cpu: dict[str, float]
+    phases: dict[str, float]
+    specs: list[ChartSpec]
+    pool: dict = field(default_factory=dict)
+
+    @property
+    def charts(self) -> int:
+        return sum(1 for c in self.load.uploads.values() if c)
+
+    @property
+    def rate(self) -> float:
+        return self.charts / self.wall
+
+    @property
+    def lost(self) -> int:
+        return sum(1 for c in self.load.uploads.values() if c == 0)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(c - 1 for c in self.load.uploads.values() if c > 1)
+
+
+async def load_round(
+    bot: BotProcess,
+    fake: FakeSlack,
+    data: Path,
+    users: int,
+    per_user: int,
+    book: bytes,
+    tag: str,
+) -> Round:
+    cpu_before = cpu_snapshot(bot)
+    load, wall = await under_load(bot, fake, users, per_user, book, tag)
+    cpu = {k: v - cpu_before[k] for k, v in cpu_snapshot(bot).items()}
+    specs = [s for s in await load_specs(data) if (s.title or "").startswith(tag)]
+    return Round(load, wall, cpu, load_phases(fake, load), specs)
+
+
+def report_round(n: int, r: Round, users: int, per_user: int, books: int, rows: int) -> None:
+    load, pool = r.load, r.pool
+    print(f"load round {n + 1}: {users} threads × {per_user} requests ({books} with a {rows}-row "
+          f"workbook), {r.charts} charts in {r.wall:.1f} s = {r.rate:.1f} charts/s; pool bare "
+          f"render of the same {len(r.specs)} specs {pool['render']:.2f} charts/s "
+          f"(e2e is {r.rate / pool['render']:.2f} of it)")  # fmt: skip
+    print(f"  latency p50 {ms(statistics.median(load.latencies))} ms, p95 "
+          f"{ms(pct(load.latencies, 0.95))} ms, max {ms(max(load.latencies))} ms; "
+          f"unanswered within {ANSWER_TIMEOUT:.0f} s: {load.timeouts}")  # fmt: skip
     print(f"  acks: {len(load.acks)} POSTs, p50 {statistics.median(load.acks) * 1000:.1f} ms, "
-          f"p99 {ack99 * 1000:.1f} ms, max {max(load.acks) * 1000:.1f} ms; slowest sent at "
+          f"p99 {pct(load.acks, 0.99) * 1000:.1f} ms, max {max(load.acks) * 1000:.1f} ms; "
+          "slowest sent at "
           + ", ".join(f"+{at - load.began:.2f} s ({ack * 1000:.0f} ms)" for ack, at in
                       sorted(zip(load.acks, load.ack_starts, strict=True))[-4:]))  # fmt: skip
     later = [ack for ack, at in zip(load.acks, load.ack_starts, strict=True) if at > load.began + 1]
@@ -522,28 +590,20 @@ async def main() -> None:
         print(f"  charts done: half at {d[len(d) // 2]:.1f} s, 90 % at {ninth:.1f} s, all at "
               f"{d[-1]:.1f} s; rate between 10 % and 90 %: {steady:.1f} charts/s")  # fmt: skip
     print("  load request steps (p50): "
-          + ", ".join(f"{name} {ms(sec)} ms" for name, sec in phases.items()))  # fmt: skip
-    print(f"  CPU during the load ({os.cpu_count()} cores × {wall:.1f} s): "
-          + ", ".join(f"{name} {sec:.1f} s" for name, sec in cpu.items()))  # fmt: skip
+          + ", ".join(f"{name} {ms(sec)} ms" for name, sec in r.phases.items()))  # fmt: skip
+    print(f"  CPU during the load ({os.cpu_count()} cores × {r.wall:.1f} s): "
+          + ", ".join(f"{name} {sec:.1f} s" for name, sec in r.cpu.items()))  # fmt: skip
     print(f"  this process's own loop lag under load (it hosts the fake Slack and the clients): "
           f"p50 {statistics.median(load.lags) * 1000:.1f} ms, p99 {pct(load.lags, 0.99) * 1000:.1f}"
           f" ms, max {max(load.lags) * 1000:.1f} ms")  # fmt: skip
-    print(
-        f"  pool bare render of the same {len(specs)} specs: {pool:.2f} charts/s; "
-        f"unanswered within {ANSWER_TIMEOUT:.0f} s: {load.timeouts}"
-    )
-    print(f"  one workbook read in a worker: {rates['read_s']:.2f} s; pool rate with the load's "
-          f"{books} reads added: {rates['with_reads']:.2f} charts/s "
-          f"(e2e is {rate / rates['with_reads']:.2f} of that)")  # fmt: skip
-    e2e_cpu = (cpu["bot workers"] - books * rates["read_s"]) / max(charts, 1)
+    print(f"  one workbook read in a worker: {pool['read_s']:.2f} s; pool rate with the load's "
+          f"{books} reads added: {pool['with_reads']:.2f} charts/s "
+          f"(e2e is {r.rate / pool['with_reads']:.2f} of that)")  # fmt: skip
+    e2e_cpu = (r.cpu["bot workers"] - books * pool["read_s"]) / max(r.charts, 1)
     print(
         f"  worker CPU per chart: {e2e_cpu * 1000:.0f} ms in the bot (workbook reads taken out, "
-        f"at the read time above), {rates['cpu_per_chart'] * 1000:.0f} ms in the bare pool"
+        f"at the read time above), {pool['cpu_per_chart'] * 1000:.0f} ms in the bare pool"
     )
-    print(f"e2e: idle p50 {ms(p50)} ms (ratio {p50 / floor:.2f} vs floor), "
-          f"loaded p95 {ms(p95)} ms, ack p99 {ms(ack99)} ms, "
-          f"{rate:.1f} charts/s ({rate / pool:.2f} of pool), "
-          f"lost {lost}, duplicates {duplicates}")  # fmt: skip
 
 
 if __name__ == "__main__":
