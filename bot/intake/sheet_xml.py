@@ -28,6 +28,7 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 CHUNK = 1 << 16
 MAX_CACHED_WIDTH = 256
 MAX_CACHED_DATES = 4096
+MAX_ROW_CELLS = 16_384  # Excel's last column is XFD
 _ROW = SHEET_MAIN_NS + "}row"  # expat's names: "uri}local" with this separator
 _V = SHEET_MAIN_NS + "}v"
 _IS = SHEET_MAIN_NS + "}is"
@@ -38,6 +39,11 @@ _DIGITS = "0123456789"
 
 class Unusual(Exception):
     """The sheet's XML has a shape this reader leaves to openpyxl."""
+
+
+class RowTooWide(Exception):
+    """A row holds more cells than a spreadsheet can (a crafted file): refused before its cells
+    fill memory."""
 
 
 def iter_values(ws: ReadOnlyWorksheet) -> Iterator[tuple | list]:
@@ -206,6 +212,8 @@ def _rows(
             parser.Parse(chunk, not chunk)
         except Exception as exc:  # rows finished before the fault come first, as in openpyxl
             error = exc
+        if len(cols) > MAX_ROW_CELLS or any(len(c) > MAX_ROW_CELLS for _, c, _ in done):
+            raise RowTooWide(f"a row with over {MAX_ROW_CELLS} cells")
         for number, row_cols, row_vals in done:
             while counter < number:  # rows the file leaves out
                 counter += 1

@@ -1,5 +1,8 @@
 """Open an .xlsx/.xlsm with openpyxl (read-only, cached values only) and hand out sheet rows.
 
+Cell values come from sheet_xml (openpyxl's rules, several times faster); a sheet it leaves
+alone is read by openpyxl itself.
+
 openpyxl never runs macros; with defusedxml installed it refuses DTD/entity tricks. A few
 repairs make files readable that Excel opens but openpyxl refuses: zip member names with
 backslashes, Strict Open XML namespaces, and stylesheets openpyxl is too strict about.
@@ -23,7 +26,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from bot.intake import errors as msg
 from bot.intake.errors import IntakeError
 from bot.intake.limits import Limits
-from bot.intake.sheet_xml import Unusual, iter_values
+from bot.intake.sheet_xml import RowTooWide, Unusual, iter_values
 from bot.intake.sniff import check_zip_limits
 
 MAX_EMPTY_RUN = 1000  # this many empty rows in a row end a sheet (absurd dimension records)
@@ -83,6 +86,8 @@ class XlsxBook:
                 return _collect(iter_values(ws), budget)
             except Unusual:
                 return _collect(ws.iter_rows(values_only=True), budget)
+            except RowTooWide:
+                raise budget.refuse() from None
 
     def formats(self, name: str, first_row: int, columns: list[int]) -> dict[int, str]:
         """The most common number format of numeric cells per column, from a sample of rows."""

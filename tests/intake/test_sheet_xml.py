@@ -284,3 +284,11 @@ def test_a_plain_doctype_is_allowed_as_defusedxml_allows_it() -> None:
     )
     reference, ours = both_readers(with_sheet("", xml=xml))["Data"]
     assert ours == reference == [(("str", "ok"),)]
+
+
+def test_a_row_wider_than_a_spreadsheet_is_refused_before_it_fills_memory() -> None:
+    cells = "<c/>" * 20_000  # no coordinates: each one is the next column
+    book = XlsxBook(with_sheet(f'<row r="1">{cells}</row>'), Limits())
+    with pytest.raises(IntakeError) as err:
+        book.rows("Data", CellBudget(5_000_000))
+    assert err.value.code == "too_large"
