@@ -1,6 +1,6 @@
-"""Faults around the bot: Slack errors and slowness, a dying render worker, storage that fills up
-or restarts. Each time the user gets an answer or a clear error in the thread, history
-stays consistent, and the next request works."""
+"""Faults around the bot: Slack errors and slowness, a dying render worker, storage that fills
+up, turns read-only or restarts. Each time the user gets an answer or a clear error in the
+thread, history stays consistent, and the next request works."""
 
 from __future__ import annotations
 
@@ -95,6 +95,13 @@ def _mount_tmpfs(path: Path, size: str) -> None:
         pytest.skip("mounting a small filesystem needs root (CI runs as root)")
 
 
+def _read_only_over(path: Path) -> None:
+    """A read-only view of ``path`` on top of it (files already open stay writable, as they
+    would when a volume is remounted read-only under a running process)."""
+    subprocess.run(["mount", "--bind", str(path), str(path)], check=True)
+    subprocess.run(["mount", "-o", "remount,bind,ro", str(path)], check=True)
+
+
 def _fill(disk: Path) -> None:
     subprocess.run(["dd", "if=/dev/zero", f"of={disk / 'filler'}", "bs=64k"], capture_output=True)
 
@@ -132,6 +139,32 @@ async def test_storage_full(fake_slack: FakeSlack, pool: WorkerPool, tmp_path: P
             assert session.chat_history[-1]["metadata"]["chart_type"] == "line"
     finally:
         await asyncio.to_thread(subprocess.run, ["umount", "-l", str(disk)])
+
+
+async def test_storage_read_only(fake_slack: FakeSlack, pool: WorkerPool, tmp_path: Path) -> None:
+    disk = tmp_path / "disk"
+    _mount_tmpfs(disk, "16m")
+    try:
+        async with running_bot(fake_slack, pool, disk / "data") as running:
+            root = await start_thread(running, fake_slack)
+            await asyncio.to_thread(_read_only_over, disk)
+            await running.sender.event(message("make it a pie", thread_ts=root))
+            [_, final] = await fake_slack.answered(2)
+            assert final.params["name"] == "warning"
+            assert fake_slack.posted_texts()[-1] == texts.BUSY
+
+            await asyncio.to_thread(subprocess.run, ["umount", "-l", str(disk)], check=True)
+            await running.sender.event(message("as a line", thread_ts=root))
+            await fake_slack.answered(3)
+            assert fake_slack.finals()[-1].params["name"] == "white_check_mark"
+            session = await running.storage.get(f"T1:C1:{root}")
+            assert_consistent(session.chat_history)
+            assert [m["metadata"].get("chart_type") for m in session.chat_history[1::2]] == [
+                "bar", "line",
+            ]  # fmt: skip
+    finally:
+        for _ in range(2):  # the read-only view if still there, then the tmpfs
+            await asyncio.to_thread(subprocess.run, ["umount", "-l", str(disk)])
 
 
 async def test_redis_restarted_mid_run(
