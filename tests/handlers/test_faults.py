@@ -118,42 +118,33 @@ def _start_redis(port: int) -> subprocess.Popen[bytes]:
     return process
 
 
-async def test_storage_full(fake_slack: FakeSlack, pool: WorkerPool, tmp_path: Path) -> None:
+def _writable_again(disk: Path) -> None:
+    subprocess.run(["umount", "-l", str(disk)], check=True)
+
+
+STORAGE_FAULTS = {
+    "full": (_fill, lambda disk: (disk / "filler").unlink()),
+    "read-only": (_read_only_over, _writable_again),
+}
+
+
+@pytest.mark.parametrize("fault", STORAGE_FAULTS)
+async def test_storage_fault(
+    fault: str, fake_slack: FakeSlack, pool: WorkerPool, tmp_path: Path
+) -> None:
+    breaks, mends = STORAGE_FAULTS[fault]
     disk = tmp_path / "disk"
     _mount_tmpfs(disk, "4m")
     try:
         async with running_bot(fake_slack, pool, disk / "data") as running:
             root = await start_thread(running, fake_slack)
-            await asyncio.to_thread(_fill, disk)
+            await asyncio.to_thread(breaks, disk)
             await running.sender.event(message("make it a pie", thread_ts=root))
             [_, final] = await fake_slack.answered(2)
             assert final.params["name"] == "warning"
             assert fake_slack.posted_texts()[-1] == texts.BUSY
 
-            (disk / "filler").unlink()
-            await running.sender.event(message("as a line", thread_ts=root))
-            await fake_slack.answered(3)
-            assert fake_slack.finals()[-1].params["name"] == "white_check_mark"
-            session = await running.storage.get(f"T1:C1:{root}")
-            assert_consistent(session.chat_history)
-            assert session.chat_history[-1]["metadata"]["chart_type"] == "line"
-    finally:
-        await asyncio.to_thread(subprocess.run, ["umount", "-l", str(disk)])
-
-
-async def test_storage_read_only(fake_slack: FakeSlack, pool: WorkerPool, tmp_path: Path) -> None:
-    disk = tmp_path / "disk"
-    _mount_tmpfs(disk, "16m")
-    try:
-        async with running_bot(fake_slack, pool, disk / "data") as running:
-            root = await start_thread(running, fake_slack)
-            await asyncio.to_thread(_read_only_over, disk)
-            await running.sender.event(message("make it a pie", thread_ts=root))
-            [_, final] = await fake_slack.answered(2)
-            assert final.params["name"] == "warning"
-            assert fake_slack.posted_texts()[-1] == texts.BUSY
-
-            await asyncio.to_thread(subprocess.run, ["umount", "-l", str(disk)], check=True)
+            await asyncio.to_thread(mends, disk)
             await running.sender.event(message("as a line", thread_ts=root))
             await fake_slack.answered(3)
             assert fake_slack.finals()[-1].params["name"] == "white_check_mark"
@@ -163,7 +154,7 @@ async def test_storage_read_only(fake_slack: FakeSlack, pool: WorkerPool, tmp_pa
                 "bar", "line",
             ]  # fmt: skip
     finally:
-        for _ in range(2):  # the read-only view if still there, then the tmpfs
+        for _ in range(2):  # a read-only view if still there, then the tmpfs
             await asyncio.to_thread(subprocess.run, ["umount", "-l", str(disk)])
 
 
