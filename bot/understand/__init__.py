@@ -137,7 +137,7 @@ def _is_new_request(parsed: Parsed, mods: Modifiers) -> bool:
 
 
 def _has_edit(parsed: Parsed | None, mods: Modifiers, text: str) -> bool:
-    if mods.any_presentation() or mods.aggregation is not None or mods.bins is not None:
+    if mods.any_presentation() or mods.aggregation is not None or mods.binning():
         return True
     if parsed is not None and (
         parsed.measures

@@ -7,7 +7,6 @@ chosen from the data: date → line, category → bar of the sum, two measures �
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -23,7 +22,15 @@ from bot.spec import (
 from bot.table import Column, ColumnType, Dataset, Table
 from bot.understand.inline import InlineData, is_time_sequence
 from bot.understand.numbers import tidy
-from bot.understand.query import Query, QueryError, auto_bucket, histogram_bins, run, sort_limit
+from bot.understand.query import (
+    Query,
+    QueryError,
+    auto_bucket,
+    bin_labels,
+    histogram_bins,
+    run,
+    sort_limit,
+)
 from bot.understand.request import Modifiers
 from bot.understand.state import Parsed
 
@@ -108,11 +115,10 @@ def inline_chart(data: InlineData, mods: Modifiers, style: str) -> Built:
         values = [v for s in series for v in s.values if v is not None]
         if data.xy or not values:
             values = [float(x) for x in labels if _is_float(x)] or values
-        edges, counts = histogram_bins(values, mods.bins)
-        from bot.understand.query import _fmt
-
-        labels = [f"{_fmt(a)}–{_fmt(b)}" for a, b in itertools.pairwise(edges)]
+        edges, counts, note = histogram_bins(values, mods.bins, mods.bin_width)
+        labels = bin_labels(edges)
         series = [Series("Count", counts)]
+        notes += [note] if note else []
         ctype = ChartType.HISTOGRAM
     elif ctype is None:
         if data.xy:
@@ -193,7 +199,7 @@ def make_query(
     agg = mods.aggregation
     if agg is Aggregation.COUNT and mods.count_word == "number" and measures:
         agg = Aggregation.SUM  # 'number of units by region' is how many units, a sum
-    q = Query(filters=list(parsed.filters), sheet=sheet, bins=mods.bins)
+    q = Query(filters=list(parsed.filters), sheet=sheet, bins=mods.bins, bin_width=mods.bin_width)
     q.sort = None if mods.sort in (None, "none") else mods.sort
     q.limit = mods.limit
     wants_hist = ctype is ChartType.HISTOGRAM or (mods.distribution and ctype is None)

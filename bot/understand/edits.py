@@ -132,13 +132,12 @@ def _change_query(
             q.sort = None if mods.sort == "none" else mods.sort
         if mods.limit is not None:
             q.limit = mods.limit
-        if mods.bins is not None:
-            q.bins = mods.bins
+        _set_bins(q, mods)
         if mods.chart_type is ChartType.HISTOGRAM and q.kind != "histogram" and q.measures:
             q.kind, q.measures, q.aggregation = "histogram", q.measures[:1], "count"
         return True
-    if mods.bins is not None and q.kind == "histogram":
-        q.bins = mods.bins
+    if (mods.bins is not None or mods.bin_width is not None) and q.kind == "histogram":
+        _set_bins(q, mods)
         return True
     if mods.chart_type is ChartType.HISTOGRAM and q.kind == "aggregate" and q.measures:
         q.kind, q.measures, q.aggregation = "histogram", q.measures[:1], "count"
@@ -223,3 +222,11 @@ def _drop_labels(spec: ChartSpec, text: str) -> list[str]:
             s.values = [s.values[i] for i in keep]
         return dropped
     return []
+
+
+def _set_bins(q: Query, mods: Modifiers) -> None:
+    """A new count of bins or bin width replaces the other."""
+    if mods.bin_width is not None:
+        q.bin_width, q.bins = mods.bin_width, None
+    elif mods.bins is not None:
+        q.bins, q.bin_width = mods.bins, None

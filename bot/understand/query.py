@@ -19,6 +19,7 @@ from bot.table import Column, ColumnType, Table
 from bot.understand.numbers import tidy
 
 MAX_GROUPS = 12
+MAX_BINS = 100  # a narrower bin width asked for is widened to stay under this
 BUCKETS = ("year", "quarter", "month", "week", "day", "quarter_of_year", "month_of_year")
 MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()  # noqa: SIM905
 
@@ -36,6 +37,7 @@ class Query:
     sort: str | None = None  # "asc" | "desc" | "alpha" | None
     limit: int | None = None
     bins: int | None = None
+    bin_width: float | None = None  # "bins of 500": wins over a count of bins
     sheet: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -432,15 +434,27 @@ def _fmt(x: float) -> str:
     return f"{x:.10g}"
 
 
-def histogram_bins(values: list[float], bins: int | None) -> tuple[list[float], list[int]]:
-    """Nice bin edges (steps of 1, 2, 2.5, 5 × 10^k) and the count in each [edge, next edge)."""
+def histogram_bins(
+    values: list[float], bins: int | None, width: float | None = None
+) -> tuple[list[float], list[int], str | None]:
+    """Bin edges, the count in each [edge, next edge), and a note when the asked width had to
+    change. Without a width: nice steps (1, 2, 2.5, 5 × 10^k) for ``bins`` or a count that
+    suits the data."""
     lo_v, hi_v = min(values), max(values)
-    k = bins or max(5, min(20, math.ceil(math.log2(len(values))) + 1))
-    raw = (hi_v - lo_v) / k if hi_v > lo_v else 1.0
-    mag = 10 ** math.floor(math.log10(raw))
-    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw * (1 - 1e-12))
-    if all(float(v).is_integer() for v in values) and step < 1:
-        step = 1.0
+    note = None
+    if width:
+        step = width
+        if (hi_v - lo_v) / step > MAX_BINS:
+            step = _nice_step((hi_v - lo_v) / MAX_BINS)
+            note = (
+                f"Bins of {_fmt(width)} would make over {MAX_BINS} bars, so I used bins of "
+                f"{_fmt(step)}."
+            )
+    else:
+        k = bins or max(5, min(20, math.ceil(math.log2(len(values))) + 1))
+        step = _nice_step((hi_v - lo_v) / k if hi_v > lo_v else 1.0)
+        if all(float(v).is_integer() for v in values) and step < 1:
+            step = 1.0
     lo = math.floor(lo_v / step) * step
     n = math.floor((hi_v - lo) / step + 1e-9) + 1
     edges = [round(lo + i * step, 10) for i in range(n + 1)]
@@ -449,7 +463,13 @@ def histogram_bins(values: list[float], bins: int | None) -> tuple[list[float], 
     counts = [0] * (len(edges) - 1)
     for v in values:
         counts[min(len(counts) - 1, bisect.bisect_right(edges, v) - 1)] += 1
-    return edges, counts
+    return edges, counts, note
+
+
+def _nice_step(raw: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^k that is at least ``raw``."""
+    mag = 10 ** math.floor(math.log10(raw))
+    return next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw * (1 - 1e-12))
 
 
 def _histogram(table: Table, q: Query, rows: list[int]) -> Result:
@@ -457,6 +477,10 @@ def _histogram(table: Table, q: Query, rows: list[int]) -> Result:
     values = [col.values[i] for i in rows if _num(col.values[i])]
     if not values:
         raise QueryError(f"“{col.name}” has no numbers after the filters.")
-    edges, counts = histogram_bins(values, q.bins)
-    labels = [f"{_fmt(a)}–{_fmt(b)}" for a, b in itertools.pairwise(edges)]
-    return Result(labels, [Series("Count", counts)], len(values))
+    edges, counts, note = histogram_bins(values, q.bins, q.bin_width)
+    notes = [note] if note else []
+    return Result(bin_labels(edges), [Series("Count", counts)], len(values), notes=notes)
+
+
+def bin_labels(edges: list[float]) -> list[str]:
+    return [f"{_fmt(a)}–{_fmt(b)}" for a, b in itertools.pairwise(edges)]

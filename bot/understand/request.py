@@ -109,8 +109,12 @@ class Modifiers:
     distribution: bool = False
     share: bool = False
     bins: int | None = None
+    bin_width: float | None = None
     problems: list[str] = field(default_factory=list)
     found: list[str] = field(default_factory=list)  # what was understood, for replies
+
+    def binning(self) -> bool:
+        return self.bins is not None or self.bin_width is not None
 
     def any_presentation(self) -> bool:
         return any(
@@ -392,6 +396,15 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
+            r"\b(?:in\s+|with\s+)?(?:bins?|buckets?)\s+(?:of\s+(?:width\s+|size\s+)?|"
+            r"(?:width|size)\s*(?:of\s+)?[:=]?\s*)(?P<w>\d[\d,]*(?:\.\d+)?)\b"
+            r"|\b(?:in\s+|with\s+)?(?P<v>\d[\d,]*(?:\.\d+)?)[- ]wide\s+(?:bins|buckets)\b",
+            re.I,
+        ),
+        "bin_width",
+    ),
+    (
+        re.compile(
             r"\b(?:in\s+|with\s+)?(?P<n>\d{1,3})\s+(?:bins|buckets)\b|\b(?:bins|"
             r"buckets)\s*[:=]?\s*(?P<m>\d{1,3})\b",
             re.I,
@@ -512,6 +525,13 @@ def _apply(mods: Modifiers, kind: str, m: re.Match[str]) -> None:
         )
     elif kind == "unsorted":
         mods.sort = "none"
+    elif kind == "bin_width":
+        width = float((groups.get("w") or groups.get("v") or "0").replace(",", ""))
+        if width > 0:
+            mods.bin_width = width
+            mods.found.append(f"bins of {groups.get('w') or groups.get('v')}")
+        else:
+            mods.problems.append("A bin width has to be more than 0.")
     elif kind == "bins":
         mods.bins = max(1, min(100, int(groups.get("n") or groups.get("m") or 10)))
     elif kind == "median":

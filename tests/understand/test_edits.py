@@ -3,6 +3,7 @@ session stores it."""
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -310,3 +311,55 @@ def test_stacked_lines_become_stacked_area() -> None:
     spec = chart("stacked", prev)
     assert str(spec.chart_type) == "area" and spec.options.stacked
     assert str(chart("as area", prev).chart_type) == "area"
+
+
+def _counts_by_width(values: list[float], width: float) -> tuple[list[str], list[int]]:
+    """Bins [k·width, (k+1)·width) from the one holding the smallest value to the largest."""
+    first, last = int(min(values) // width), int(max(values) // width)
+    edges = [k * width for k in range(first, last + 2)]
+    labels = [f"{a:g}–{b:g}" for a, b in itertools.pairwise(edges)]
+    counts = [sum(1 for v in values if a <= v < b) for a, b in itertools.pairwise(edges)]
+    return labels, counts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "histogram of revenue with bins of 250",
+        "revenue distribution, bin width 250",
+        "revenue histogram in 250-wide bins",
+        "distribution of revenue, bins of size 250",
+        "histogram of revenue, bucket size: 250",
+    ],
+)
+def test_histogram_bin_width(text: str) -> None:
+    spec = chart(text)
+    labels, counts = _counts_by_width([r["Revenue"] for r in SALES], 250)
+    assert str(spec.chart_type) == "histogram"
+    assert spec.x_labels == labels and spec.y_values == counts
+
+
+def test_bin_width_and_count_replace_each_other_in_edits() -> None:
+    prev = stored(chart("distribution of revenue"))
+    spec = stored(chart("bins of 500", prev))
+    assert (spec.x_labels, spec.y_values) == _counts_by_width([r["Revenue"] for r in SALES], 500)
+    spec = chart("10 bins", spec)
+    assert spec.x_labels[:2] == ["0–200", "200–400"] and sum(spec.y_values) == len(SALES)
+
+
+def test_too_narrow_bins_are_widened_with_a_note() -> None:
+    result = understand("histogram of revenue with bins of 1", Context(dataset=DS))
+    assert isinstance(result, ChartResult)
+    assert len(result.spec.x_labels) <= 100 and sum(result.spec.y_values) == len(SALES)
+    assert result.notes == ["Bins of 1 would make over 100 bars, so I used bins of 20."]
+
+
+def test_zero_bin_width_is_refused_in_words() -> None:
+    result = understand("histogram of revenue with bins of 0", Context(dataset=DS))
+    assert isinstance(result, NotUnderstood) and "bin width has to be more than 0" in result.message
+
+
+def test_inline_histogram_with_bin_width() -> None:
+    spec = chart("histogram 1, 5, 7, 12, 13, 22 bins of 5", dataset=None)
+    assert spec.x_labels == ["0–5", "5–10", "10–15", "15–20", "20–25"]
+    assert spec.y_values == [1, 2, 2, 0, 1]
