@@ -245,13 +245,14 @@ def _keyed_lists(text: str) -> InlineData | None:
         return None
     n = len(series[0].values)
     problem = None
+    if labels is None and len(series) == 1:
+        labels = labels_in_name(series[0].name, n)  # 'mon, tue, wed = 12, 14, 9'
+        if labels is not None:
+            series[0] = Series("value", series[0].values)
     if labels is None:
         labels = [str(i + 1) for i in range(n)]
     if any(len(s.values) != len(labels) for s in series):
-        problem = (
-            f"I found {len(labels)} labels but {', '.join(str(len(s.values)) for s in series)} "
-            "values; give one value per label."
-        )
+        problem = _count_problem(labels, series)
     return InlineData(
         labels=[str(x) for x in labels],
         series=series,
@@ -394,12 +395,58 @@ def parse_inline(text: str) -> InlineData | None:
         attempts.insert(0, split)
     for head, data_text in attempts:
         data_text = data_text.strip(" \t\n:;,.-")
-        for parser in (_keyed_lists, _pairs, _bare_list):
+        for parser in (_keyed_lists, _pairs, _values_for_labels, _bare_list):
             data = parser(data_text)
             if data is not None:
+                if head and parser is _bare_list:
+                    labels = labels_in_name(head, len(data.labels))  # 'mon tue wed: 12, 14, 9'
+                    if labels is not None:
+                        data.labels, head = labels, ""
                 data.leftover = " ".join(x for x in (head, data.leftover) if x)
                 return data
     return None
+
+
+def labels_in_name(name: str, n: int) -> list[str] | None:
+    """The ``n`` labels a name before the numbers spells out: a comma list ('a, b, c') or a
+    run of time labels ('mon tue wed'). Not 'total revenue', which names the numbers."""
+    items = _list_items(_AND.sub(", ", name))
+    if len(items) != n or n < 2 or _VALUE_KEYS.fullmatch(name.strip()):
+        return None
+    if is_time_sequence(items):
+        return items
+    listed = "," in name or " and " in name
+    return items if listed and all(parse_number(i) is None for i in items) else None
+
+
+_AND = re.compile(r",?\s+and\s+", re.I)
+_FOR = re.compile(
+    r"(?:(?P<name>[^\d,:=\n]{1,40}?)\s+of\s+)?(?P<values>[^:=\n]+?)\s+for\s+(?P<labels>[^:=\n]+)",
+    re.I,
+)
+
+
+def _values_for_labels(text: str) -> InlineData | None:
+    """'12, 14, 9 for mon tue wed', 'sales of 10, 20 and 30 for north, south and east': the
+    numbers first, then one label each."""
+    m = _FOR.fullmatch(text)
+    if m is None:
+        return None
+    data = _bare_list(_AND.sub(", ", m["values"]))
+    if data is None:
+        return None
+    labels = _list_items(_AND.sub(", ", m["labels"]))
+    if len(labels) != len(data.labels):
+        data.problem = _count_problem(labels, data.series)
+    data.labels = labels
+    if m["name"]:
+        data.series[0] = Series(m["name"].strip(), data.series[0].values)
+    return data
+
+
+def _count_problem(labels: list[str], series: list[Series]) -> str:
+    counts = ", ".join(str(len(s.values)) for s in series)
+    return f"I found {len(labels)} labels but {counts} values; give one value per label."
 
 
 _INTRO = re.compile(r"(?P<head>[^:=\n\d]{1,80}?)\s*:\s*")

@@ -907,6 +907,29 @@ add(Want("line", _k, _s, names=["2023", "2024"]), "sales", "monthly revenue 2023
 
 # --- more inline forms ------------------------------------------------------------------------
 add(
+    Want("line", ["mon", "tue", "wed"], [[12, 14, 9]]),
+    None,
+    "line chart 12, 14, 9 for mon tue wed",
+    "12 14 9 for mon, tue, wed",
+    "mon tue wed: 12, 14, 9",
+    "mon, tue, wed = 12, 14, 9",
+    "chart the values 12, 14, 9 for mon, tue and wed",
+)
+add(
+    Want("bar", ["apples", "pears", "plums"], [[3, 5, 8]]),
+    None,
+    "bar chart of 3, 5, 8 for apples, pears, plums",
+    "3, 5 and 8 for apples, pears and plums",
+    "apples, pears, plums: 3, 5, 8",
+)
+add(
+    Want("bar", ["north", "south", "east"], [[10, 20, 30]], names=["sales"]),
+    None,
+    "sales of 10, 20 and 30 for north, south and east",
+)
+# A name before the numbers is not a list of labels.
+add(Want("bar", ["1", "2"], [[100, 200]]), None, "total revenue: 100, 200", "sales: 100, 200")
+add(
     Want("line", ["Jan", "Feb", "Mar", "Apr"], [[120, 135, 160, 150]], title="Monthly signups"),
     None,
     "Monthly signups Jan: 120 Feb: 135 Mar: 160 Apr: 150",

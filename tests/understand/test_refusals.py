@@ -98,3 +98,9 @@ def test_refusal_says_what_was_understood() -> None:
 
 def test_enough_refusals() -> None:
     assert len(WITH_FILE) + len(WITHOUT_FILE) >= 30
+
+
+def test_values_for_too_few_labels_are_counted_back() -> None:
+    result = understand("line chart 12, 14, 9 for mon tue", Context())
+    assert isinstance(result, NotUnderstood)
+    assert "I found 2 labels but 3 values; give one value per label" in result.message
