@@ -6,8 +6,9 @@ it) and rendering it is pure, so the same spec always gives the same picture.
 
 from __future__ import annotations
 
+import copy
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
@@ -106,10 +107,20 @@ class ChartSpec:
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["chart_type"] = str(self.chart_type)
-        data["aggregation"] = str(self.aggregation)
-        data["y_values"] = list(self.y_values)
+        """JSON-ready data that shares no list with the spec. ``asdict`` gives the same, but
+        deep-copies every label and value one by one: slow for a scatter of thousands."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data.update(
+            chart_type=str(self.chart_type),
+            x_labels=list(self.x_labels),
+            series=[{"name": s.name, "values": list(s.values)} for s in self.series],
+            aggregation=str(self.aggregation),
+            filters=[asdict(f) for f in self.filters],
+            options=asdict(self.options),
+            number_format=asdict(self.number_format),
+            query=copy.deepcopy(self.query),
+            y_values=list(self.y_values),
+        )
         return data
 
     def to_json(self) -> str:
