@@ -74,6 +74,12 @@ def _time_words(st: State, exact: list[Mention]) -> None:
     date_words = {w for d in dates for w in norm_words(d.name)}  # 'start year', 'order month'
     exact_at = {i for m in exact for i in range(m.start, m.end)}
     toks = st.tokens
+    for i in range(len(toks)):
+        if i in st.taken or i in exact_at:
+            continue
+        end = _weekday_end(st, i)  # 'weekday', 'day of (the) week'
+        if end is not None:
+            _take_bucket(st, i, end, "weekday", bool(dates))
     for i, t in enumerate(toks):
         if i in st.taken or i in exact_at or t.norm not in _BUCKET_WORDS:
             continue
@@ -90,22 +96,52 @@ def _time_words(st: State, exact: list[Mention]) -> None:
                 continue
             if prev == "the" and st.word(i - 2) not in ("by", "per", "over", "across", "each"):
                 continue
-        if not dates:
-            if year_column(st.table) is not None and bucket == "year":
-                continue  # a numeric Year column will be matched as a column
-            st.out.problems.append(f"“{t.text}” needs a date column, and this table has none.")
-            st.take(i, i + 1)
-            continue
-        st.take(i, i + 1)
-        if prev in ("over", "through", "across", "by", "per", "each", "every", "a", "of", "in"):
-            st.take(i - 1, i)
-        st.out.time_asked = True
-        st.out.connector = True
-        if bucket:
-            st.out.bucket = bucket
-            st.out.understood.append(f"by {bucket}")
-        else:
-            st.out.understood.append("over time")
+        if not dates and year_column(st.table) is not None and bucket == "year":
+            continue  # a numeric Year column will be matched as a column
+        _take_bucket(st, i, i + 1, bucket, bool(dates))
+
+
+def _weekday_end(st: State, i: int) -> int | None:
+    """Where a 'weekday' / 'day of (the) week' starting at token ``i`` ends, if one does."""
+    if st.word(i) == "weekday":
+        return i + 1
+    if st.word(i) in ("day", "days") and st.word(i + 1) == "of":
+        j = i + 3 if st.word(i + 2) == "the" else i + 2
+        return j + 1 if st.word(j) == "week" else None
+    return None
+
+
+_BUCKET_NAMES = {"weekday": "day of week"}
+_LEADS = ("over", "through", "across", "by", "per", "each", "every", "a", "of", "in")
+
+
+def _take_bucket(st: State, i: int, end: int, bucket: str | None, has_dates: bool) -> None:
+    """Tokens ``i:end`` ask for a time grouping (None: the default one)."""
+    st.take(i, end)
+    if not has_dates:
+        text = " ".join(t.text for t in st.tokens[i:end])
+        st.out.problems.append(f"“{text}” needs a date column, and this table has none.")
+        return
+    if st.word(i - 1) in (
+        "over",
+        "through",
+        "across",
+        "by",
+        "per",
+        "each",
+        "every",
+        "a",
+        "of",
+        "in",
+    ):
+        st.take(i - 1, i)
+    st.out.time_asked = True
+    st.out.connector = True
+    if bucket:
+        st.out.bucket = bucket
+        st.out.understood.append(f"by {_BUCKET_NAMES.get(bucket, bucket)}")
+    else:
+        st.out.understood.append("over time")
 
 
 def _roles(st: State, mentions: list[Mention]) -> None:

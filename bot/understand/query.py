@@ -20,8 +20,11 @@ from bot.understand.numbers import tidy
 
 MAX_GROUPS = 12
 MAX_BINS = 100  # a narrower bin width asked for is widened to stay under this
-BUCKETS = ("year", "quarter", "month", "week", "day", "quarter_of_year", "month_of_year")
+BUCKETS = (
+    "year", "quarter", "month", "week", "day", "quarter_of_year", "month_of_year", "weekday",
+)  # fmt: skip
 MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()  # noqa: SIM905
+DAY_NAMES = "Mon Tue Wed Thu Fri Sat Sun".split()  # noqa: SIM905
 
 
 @dataclass
@@ -82,6 +85,8 @@ def period(value: Any, bucket: str) -> str | None:
         return f"Q{(value.month - 1) // 3 + 1}"
     if bucket == "month_of_year":
         return f"{value.month:02d}"
+    if bucket == "weekday":  # "1" for Monday: keys sort in week order, named when labelled
+        return str(value.isoweekday())
     if bucket == "week":
         iso = value.isocalendar()
         return f"{iso[0]}-W{iso[1]:02d}"
@@ -356,6 +361,8 @@ def run(table: Table, q: Query) -> Result:
     labels = [_label(k) for k in order]
     if q.bucket == "month_of_year":
         labels = [MONTH_NAMES[int(k) - 1] for k in order]
+    elif q.bucket == "weekday":
+        labels = [DAY_NAMES[int(k) - 1] for k in order]
     labels, series = sort_limit(labels, series, q.sort, q.limit)
     return Result(labels, series, counted, time_axis=time_axis, notes=notes_out)
 

@@ -20,6 +20,7 @@ from tests.understand.expect import (
     SALES,
     Want,
     by_two,
+    grouped,
     month,
     months_back,
     quarter,
@@ -270,6 +271,18 @@ add(
     "how many people started per year",
     "number of hires by year",
 )
+
+DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+_days, _by_day = grouped(SALES, lambda r: r["Date"].isoweekday(), ["Revenue"], ordered=True)
+add(
+    Want("line", [DAYS[int(d) - 1] for d in _days], _by_day),
+    "sales",
+    "revenue by weekday",
+    "revenue by day of week",
+    "revenue per day of the week",
+    "revenue by weekdays",
+)
+
 
 # --- several measures, two groupings --------------------------------------------------------
 add(

@@ -23,7 +23,7 @@ WITH_FILE = [
     ("revenue by region only for pending", SALES, "pending"),
     ("margin per product", SALES, "margin"),
     ("bonus by region", SALES, "bonus"),
-    ("revenue by weekday", SALES, "weekday"),
+    ("revenue by hour", SALES, "hour"),
     ("scatter of revenue", SALES, "scatter"),
     ("revenue by region from budget.xlsx", SALES, "budget.xlsx"),
     ("in sheet Q9 revenue by region", SALES, "Q9"),
