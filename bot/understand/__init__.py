@@ -25,7 +25,7 @@ from bot.table import Dataset, Table
 from bot.understand.answers import not_understood_text
 from bot.understand.build import Refusal, inline_chart, make_query, query_chart
 from bot.understand.columns import norm_words
-from bot.understand.edits import edit
+from bot.understand.edits import edit, edit_points
 from bot.understand.inline import InlineData, parse_inline, table_from_rows, table_rows
 from bot.understand.parse import parse_columns
 from bot.understand.request import Modifiers, read_modifiers
@@ -187,6 +187,9 @@ def _understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstoo
     if mods.problems:
         return _refuse(mods.problems[0], mods.found, "", ctx, table)
     try:
+        changed = edit_points(ctx.previous, mods, rest) if ctx.previous is not None else None
+        if changed is not None:
+            return ChartResult(changed.spec, changed.notes)
         inline = parse_inline(rest) or parse_inline(_without_polite_edges(rest))
         if inline is not None and _plausible_inline(inline, table):
             built = inline_chart(inline, mods, ctx.style)

@@ -150,7 +150,7 @@ def inline_chart(data: InlineData, mods: Modifiers, style: str) -> Built:
     elif ctype in (ChartType.SCATTER, ChartType.HISTOGRAM):
         title = "Values"
     else:
-        title = _labels_title(labels, ordered=ctype in (ChartType.LINE, ChartType.AREA))
+        title = labels_title(labels, ordered=ctype in (ChartType.LINE, ChartType.AREA))
     y_label = (
         series[0].name if len(series) == 1 and series[0].name not in ("value", "Count") else ""
     )
@@ -411,7 +411,7 @@ def _format(measures: list[Column], q: Query) -> NumberFormat:
     return NumberFormat(prefix=nf.prefix, suffix=nf.suffix, decimals=nf.decimals)
 
 
-def _labels_title(labels: list, *, ordered: bool) -> str:
+def labels_title(labels: list, *, ordered: bool) -> str:
     """A title from the labels themselves when the message named nothing: "Apples, pears and
     plums", or "Jan to Jun" for a sequence."""
     names = [str(x) for x in labels]

@@ -12,8 +12,10 @@ import re
 
 from bot.spec import ChartSpec, ChartType, Filter
 from bot.table import ColumnType, Dataset, Table
-from bot.understand.build import Built, Refusal, options_from, query_chart
+from bot.understand.build import Built, Refusal, labels_title, options_from, query_chart
 from bot.understand.columns import norm_words
+from bot.understand.inline import label_values
+from bot.understand.numbers import parse_number
 from bot.understand.query import Query, auto_bucket, sort_limit
 from bot.understand.request import Modifiers
 from bot.understand.state import Parsed
@@ -194,6 +196,61 @@ def _restyle(prev: ChartSpec, mods: Modifiers, text: str) -> Built:
     if dropped:
         notes.append("Left out " + ", ".join(f"“{x}”" for x in dropped) + ".")
     return Built(spec, notes)
+
+
+_ADD_POINTS = re.compile(
+    r"\s*(?:please\s+)?(?:add|also\s+add|plus|append)\s+(?P<what>.+)", re.I | re.S
+)
+_SET_POINT = re.compile(
+    r"\s*(?:please\s+)?(?:set|change|update|make)\s+(?P<label>.+?)\s+(?:to|=)\s+(?P<num>\S+)\s*",
+    re.I | re.S,
+)
+
+
+def edit_points(prev: ChartSpec, mods: Modifiers, text: str) -> Built | None:
+    """'add bananas 4', 'set pears to 7': new or changed categories of a one-series inline
+    chart (a file chart's numbers come from its data, not from the message)."""
+    if prev.query is not None or len(prev.series) != 1 or prev.chart_type in _NOT_CATEGORIES:
+        return None
+    if (m := _ADD_POINTS.fullmatch(text)) is not None:
+        points = label_values(m["what"])
+    elif (m := _SET_POINT.fullmatch(text)) is not None:
+        number = parse_number(m["num"])
+        known = {_key(x) for x in prev.x_labels}
+        found = number is not None and _key(m["label"]) in known
+        points = [(m["label"].strip(), number)] if found and number is not None else None
+    else:
+        return None
+    if not points:
+        return None
+    built = _restyle(prev, mods, "")
+    spec, notes = built.spec, built.notes
+    auto_title = next(
+        (o for o in (False, True) if prev.title == labels_title(prev.x_labels, ordered=o)), None
+    )
+    where = {_key(x): i for i, x in enumerate(spec.x_labels)}
+    for label, number in points:
+        i = where.get(_key(label))
+        if i is None:
+            spec.x_labels.append(label)
+            spec.series[0].values.append(number.value)
+            notes.append(f"Added “{label}”.")
+        else:
+            spec.series[0].values[i] = number.value
+            shown = f"{number.prefix}{number.value:,g}{number.suffix}"
+            notes.append(f"Changed “{spec.x_labels[i]}” to {shown}.")
+    if spec.sort in ("asc", "desc"):
+        spec.x_labels, spec.series = sort_limit(spec.x_labels, spec.series, spec.sort, None)
+    if auto_title is not None and mods.title is None:  # a title made from the labels follows them
+        spec.title = labels_title(spec.x_labels, ordered=auto_title)
+    return Built(spec, notes)
+
+
+_NOT_CATEGORIES = (ChartType.SCATTER, ChartType.HISTOGRAM)
+
+
+def _key(label: object) -> tuple[str, ...]:
+    return tuple(norm_words(str(label)))
 
 
 _DROP_WORDS = re.compile(

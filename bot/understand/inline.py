@@ -287,6 +287,15 @@ def _pair(item: str) -> tuple[str, Number] | None:
     return label, number
 
 
+def label_values(text: str) -> list[tuple[str, Number]] | None:
+    """'bananas 4', 'kiwis 6 and figs 2': one or more label/value pairs, or None."""
+    items = [i for i in _ITEM_SPLIT.split(text) if i and i.strip()]
+    pairs = [_pair(i) for i in items]
+    if not pairs or any(p is None for p in pairs):
+        return None
+    return [p for p in pairs if p is not None]
+
+
 def _boundary_ok(text: str, m: re.Match[str]) -> bool:
     before = text[m.start() - 1] if m.start() else " "
     after = text[m.end()] if m.end() < len(text) else " "

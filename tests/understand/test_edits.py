@@ -363,3 +363,37 @@ def test_inline_histogram_with_bin_width() -> None:
     spec = chart("histogram 1, 5, 7, 12, 13, 22 bins of 5", dataset=None)
     assert spec.x_labels == ["0–5", "5–10", "10–15", "15–20", "20–25"]
     assert spec.y_values == [1, 2, 2, 0, 1]
+
+
+def test_add_and_change_points_of_an_inline_chart() -> None:
+    prev = stored(chart("bar chart of apples 3, pears 5, plums 2", dataset=None))
+    result = understand("add bananas 4 and kiwis 6", Context(previous=prev))
+    assert isinstance(result, ChartResult)
+    spec = stored(result.spec)
+    assert spec.x_labels == ["apples", "pears", "plums", "bananas", "kiwis"]
+    assert spec.y_values == [3, 5, 2, 4, 6]
+    assert result.notes == ["Added “bananas”.", "Added “kiwis”."]
+    assert spec.title == "Apples, pears, plums and 2 more"  # a title made from the labels
+
+    result = understand("set Pears to $7", Context(previous=spec))
+    assert isinstance(result, ChartResult)
+    assert result.spec.y_values == [3, 7, 2, 4, 6] and result.notes == ["Changed “pears” to $7."]
+    spec = chart("add apples 1", result.spec, dataset=None)
+    assert spec.y_values == [1, 7, 2, 4, 6]
+
+
+def test_added_points_keep_an_explicit_title_and_the_sort() -> None:
+    prev = stored(chart("apples 3, pears 5, plums 2 sorted descending title: Fruit", dataset=None))
+    spec = chart("add figs 4", prev, dataset=None)
+    assert spec.title == "Fruit"
+    assert spec.x_labels == ["pears", "figs", "apples", "plums"]
+    assert spec.y_values == [5, 4, 3, 2]
+
+
+def test_a_file_chart_takes_no_typed_points(rev_by_region: ChartSpec) -> None:
+    result = understand("add atlantis 40", Context(dataset=DS, previous=rev_by_region))
+    assert not (isinstance(result, ChartResult) and "atlantis" in result.spec.x_labels)
+    unknown = understand(
+        "set nowhere to 5", Context(previous=stored(chart("a 1, b 2", None, None)))
+    )
+    assert not isinstance(unknown, ChartResult) or unknown.spec.x_labels == ["a", "b"]
