@@ -310,6 +310,7 @@ def _boundary_ok(text: str, m: re.Match[str]) -> bool:
 def _pairs(text: str) -> InlineData | None:
     data = _pairs_from(text)
     if data is not None:
+        _title_before_first_label(data)
         return data
     # 'Monthly signups Jan: 120 Feb: 135': a few leading words before the data are a title.
     words = text.split(" ", 7)
@@ -321,6 +322,20 @@ def _pairs(text: str) -> InlineData | None:
             data.leftover = " ".join(words[:k])
             return data
     return None
+
+
+def _title_before_first_label(data: InlineData) -> None:
+    """'revenue 2021: 1.2M, 2022: 1.5M': the words before a time sequence's first label are
+    a title, not part of the label."""
+    first, rest = data.labels[0], data.labels[1:]
+    widths = {len(label.split()) for label in rest}
+    words = first.split()
+    if len(widths) != 1 or len(words) <= (k := widths.pop()):
+        return
+    label = " ".join(words[-k:])
+    if is_time_sequence([label, *rest]):
+        data.labels[0] = label
+        data.leftover = " ".join(x for x in (" ".join(words[:-k]), data.leftover) if x)
 
 
 def _pairs_from(text: str) -> InlineData | None:

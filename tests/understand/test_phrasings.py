@@ -940,6 +940,16 @@ add(
     None,
     "sales of 10, 20 and 30 for north, south and east",
 )
+add(
+    Want("line", ["2021", "2022", "2023"], [[1_200_000, 1_500_000, 1_900_000]], title="Revenue"),
+    None,
+    "revenue 2021: 1.2M, 2022: 1.5M, 2023: 1.9M",
+)
+add(
+    Want("line", ["Q1 2023", "Q2 2023", "Q3 2023"], [[5, 7, 9]], title="Signups"),
+    None,
+    "signups Q1 2023: 5, Q2 2023: 7, Q3 2023: 9",
+)
 # A name before the numbers is not a list of labels.
 add(Want("bar", ["1", "2"], [[100, 200]]), None, "total revenue: 100, 200", "sales: 100, 200")
 add(
