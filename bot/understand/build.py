@@ -487,6 +487,9 @@ def _filter_suffix(q: Query, skip: Filter | None = None) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
+_CYCLIC = ("quarter_of_year", "month_of_year", "weekday")  # the axis names the period, not the date
+
+
 def _axis_labels(
     q: Query, measures: list[Column], series: list[Series], table: Table
 ) -> tuple[str, str]:
@@ -496,7 +499,7 @@ def _axis_labels(
         return measures[0].name, "Count"
     if q.kind == "total":
         return "", _AGG_WORD[q.aggregation].strip() or "Total"
-    x = _dimension_name(q, table) if q.bucket and "_of_year" in q.bucket else q.dimension or ""
+    x = _dimension_name(q, table) if q.bucket in _CYCLIC else q.dimension or ""
     if q.aggregation == "count":
         y = "Count"
     elif len(measures) == 1:

@@ -195,6 +195,7 @@ def _restyle(prev: ChartSpec, mods: Modifiers, text: str) -> Built:
     dropped = _drop_labels(spec, text)
     if dropped:
         notes.append("Left out " + ", ".join(f"“{x}”" for x in dropped) + ".")
+        spec.rows = len(spec.x_labels)
     return Built(spec, notes)
 
 
@@ -243,6 +244,7 @@ def edit_points(prev: ChartSpec, mods: Modifiers, text: str) -> Built | None:
         spec.x_labels, spec.series = sort_limit(spec.x_labels, spec.series, spec.sort, None)
     if auto_title is not None and mods.title is None:  # a title made from the labels follows them
         spec.title = labels_title(spec.x_labels, ordered=auto_title)
+    spec.rows = len(spec.x_labels)
     return Built(spec, notes)
 
 

@@ -374,6 +374,7 @@ def test_add_and_change_points_of_an_inline_chart() -> None:
     assert spec.y_values == [3, 5, 2, 4, 6]
     assert result.notes == ["Added “bananas”.", "Added “kiwis”."]
     assert spec.title == "Apples, pears, plums and 2 more"  # a title made from the labels
+    assert spec.rows == 5  # what the comment counts
 
     result = understand("set Pears to $7", Context(previous=spec))
     assert isinstance(result, ChartResult)
@@ -397,3 +398,8 @@ def test_a_file_chart_takes_no_typed_points(rev_by_region: ChartSpec) -> None:
         "set nowhere to 5", Context(previous=stored(chart("a 1, b 2", None, None)))
     )
     assert not isinstance(unknown, ChartResult) or unknown.spec.x_labels == ["a", "b"]
+
+
+def test_day_of_week_axis_is_named_for_the_days() -> None:
+    spec = chart("revenue by day of week")
+    assert spec.x_label == "Weekday" and spec.x_labels[0] == "Mon"
