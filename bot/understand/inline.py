@@ -339,16 +339,8 @@ def _title_before_first_label(data: InlineData) -> None:
 
 
 def _pairs_from(text: str) -> InlineData | None:
-    items = [i for i in _ITEM_SPLIT.split(text) if i and i.strip()]
-    pairs: list[tuple[str, Number]] = []
-    if len(items) >= 2:
-        for item in items:
-            pair = _pair(item)
-            if pair is None:
-                pairs = []
-                break
-            pairs.append(pair)
-    if not pairs:
+    pairs = label_values(text) or []
+    if len(pairs) < 2:
         pairs = _run_pairs(text)
     if len(pairs) < 2:
         return None

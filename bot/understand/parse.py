@@ -122,18 +122,7 @@ def _take_bucket(st: State, i: int, end: int, bucket: str | None, has_dates: boo
         text = " ".join(t.text for t in st.tokens[i:end])
         st.out.problems.append(f"“{text}” needs a date column, and this table has none.")
         return
-    if st.word(i - 1) in (
-        "over",
-        "through",
-        "across",
-        "by",
-        "per",
-        "each",
-        "every",
-        "a",
-        "of",
-        "in",
-    ):
+    if st.word(i - 1) in _LEADS:
         st.take(i - 1, i)
     st.out.time_asked = True
     st.out.connector = True
