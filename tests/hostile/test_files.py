@@ -272,6 +272,10 @@ def zip_of(members: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+# The start of a legacy .xls: the OLE2 signature, then a "Workbook" stream name.
+OLE_XLS = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1016 + "Workbook".encode("utf-16-le")
+
+
 async def test_word_document_renamed_xlsx(bot: RunningBot, fake_slack: FakeSlack) -> None:
     docx = zip_of(
         {
@@ -284,16 +288,14 @@ async def test_word_document_renamed_xlsx(bot: RunningBot, fake_slack: FakeSlack
 
 
 async def test_legacy_xls_bytes_renamed_xlsx(bot: RunningBot, fake_slack: FakeSlack) -> None:
-    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1016 + "Workbook".encode("utf-16-le")
-    root, _ = await share(bot, fake_slack, fake_slack.add_file("old.xlsx", ole + b"\0" * 3000))
+    root, _ = await share(bot, fake_slack, fake_slack.add_file("old.xlsx", OLE_XLS + b"\0" * 3000))
     await assert_refused(bot, fake_slack, root, "Excel 97", "Save As")
 
 
 async def test_legacy_xls_by_its_name_is_not_downloaded(
     bot: RunningBot, fake_slack: FakeSlack
 ) -> None:
-    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1016 + "Workbook".encode("utf-16-le")
-    root, _ = await share(bot, fake_slack, fake_slack.add_file("old.xls", ole))
+    root, _ = await share(bot, fake_slack, fake_slack.add_file("old.xls", OLE_XLS))
     assert fake_slack.downloads == []
     await assert_refused(bot, fake_slack, root, "Excel 97", "Save As")
 

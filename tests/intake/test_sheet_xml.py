@@ -17,7 +17,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from bot.intake import IntakeError, Limits
 from bot.intake.sheet_xml import Unusual, iter_values
-from bot.intake.xlsx import CellBudget, XlsxBook
+from bot.intake.xlsx import CellBudget, XlsxBook, _collect
 from tests.intake.conftest import xlsx_bytes
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -248,12 +248,13 @@ def test_unusual_shapes_are_left_to_openpyxl(sheet_data: str) -> None:
     book = XlsxBook(data, Limits())
     ws = book.sheets["Data"]
     ws.reset_dimensions()
-    expected = [tuple(r) for r in ws.iter_rows(values_only=True)]
-    expected = [r[: max((i + 1 for i, v in enumerate(r) if v is not None), default=0)]
-                for r in expected]  # fmt: skip
-    while expected and not expected[-1]:
-        expected.pop()
-    assert book.rows("Data", CellBudget(1000)) == expected
+    expected = _collect(ws.iter_rows(values_only=True), CellBudget(1000))
+    assert expected and book.rows("Data", CellBudget(1000)) == expected
+
+
+def test_rich_inline_text_reads_as_its_plain_text() -> None:
+    book = XlsxBook(with_sheet(UNUSUAL["rich inline string"]), Limits())
+    assert book.rows("Data", CellBudget(1000)) == [("bold", 2)]
 
 
 @pytest.mark.parametrize(
