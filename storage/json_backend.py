@@ -375,7 +375,13 @@ class JsonStorage(Storage):
         if self._index_task is None:
             self._dirty = set()
             self._index_task = asyncio.ensure_future(self._build_index())
-        return await asyncio.shield(self._index_task)
+        task = self._index_task
+        try:
+            return await asyncio.shield(task)
+        except Exception:
+            if task.done() and self._index_task is task:
+                self._index_task = None  # a failed scan is tried again by the next caller
+            raise
 
     async def _build_index(self) -> SessionIndex:
         index = await asyncio.to_thread(scan_sessions, self.root / "sessions")

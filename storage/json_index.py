@@ -97,8 +97,9 @@ def scan_sessions(sessions_dir: Path) -> SessionIndex:
     for shard_dir in sorted(path for path in sessions_dir.iterdir() if path.is_dir()):
         for entry in os.scandir(shard_dir):
             if entry.name.startswith("."):
-                if entry.name.endswith(".tmp") and entry.stat().st_mtime < stale_tmp:
-                    with suppress(OSError):
+                # Writes go on while the index is built: a fresh .tmp may be renamed away.
+                with suppress(OSError):
+                    if entry.name.endswith(".tmp") and entry.stat().st_mtime < stale_tmp:
                         os.unlink(entry.path)
                 continue
             if not entry.name.endswith(".json"):

@@ -58,7 +58,13 @@ async def test_sigkill_mid_burst_then_restart_loses_and_duplicates_nothing(
     finally:
         await sender.close()
     before = uploaded_titles(fake_slack)
-    assert 0 < sum(before[t] for t in titles) < len(titles), "the kill did not land mid-burst"
+    texts = [c.params.get("text") for c in fake_slack.calls_of("chat.postMessage")]
+    assert 0 < sum(before[t] for t in titles) < len(titles), (
+        "the kill did not land mid-burst",
+        [c.params.get("name") for c in fake_slack.finals()],
+        texts,
+        first.stderr()[-4000:],
+    )
 
     second = await BotProcess.start(storage_url=data, api_url=fake_slack.api_url, workdir=tmp_path)
     sender = SlackSender(second.events_url)

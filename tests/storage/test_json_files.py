@@ -213,3 +213,40 @@ async def test_admin_process_deletes_a_session_the_bot_is_writing(
     assert stored == [True] * cut + [False] * (len(stored) - cut)
     assert await bot.get(KEY) is None
     assert files(tmp_path, "sessions/*/*") == files(tmp_path, "locks/*/*") == []
+
+
+async def test_index_scan_survives_writes_renaming_files_under_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A restarted bot builds its index while new sessions are written: a writer's .tmp file can
+    be renamed away between the directory listing and its stat. The scan skips it; and a scan
+    that fails outright is tried again by the next call instead of failing every call after."""
+    first = await open_json(tmp_path)
+    await first.get_or_create(KEY, user_id="U1")
+    await first.close()
+    shard = files(tmp_path, "sessions/*/*.json")[0].parent
+    (shard / ".in-flight.json.1.tmp").write_bytes(b"{}")
+
+    real_scandir, scans = os.scandir, []
+
+    def racing_scandir(path):
+        scans.append(path)
+        if len(scans) == 1:
+            raise OSError(5, "I/O error")  # the first scan fails as a whole
+        entries = list(real_scandir(path))
+        for entry in entries:
+            if entry.name.endswith(".tmp"):
+                os.unlink(entry.path)  # the writer renamed it after the listing
+        return iter(entries)
+
+    monkeypatch.setattr("storage.json_index.os.scandir", racing_scandir)
+    second = await open_json(tmp_path)
+    try:
+        with pytest.raises(OSError):
+            await second.list(user="U1")
+        assert [s.key for s in await second.list(user="U1")] == [KEY]
+        assert len(scans) == 2
+        await second.get_or_create("T1:C1:1700000000.000200", user_id="U1")
+        assert len(await second.list(user="U1")) == 2
+    finally:
+        await second.close()
