@@ -19,8 +19,10 @@ that answers it (the fake stamps every call on arrival; same clock as this proce
    charts/s vs a ``WorkerPool`` of the bot's size rendering the same specs, ack latency p99
    (HTTP response time of every signed POST), lost and duplicated replies. The load runs in
    3 rounds (fresh threads each), each followed at once by its pool run with the bot idle: this
-   machine's speed drifts by ±15 % between minutes, so the share of pool is the median of the
-   paired ratios, charts/s the median round, and latencies are pooled over the rounds.
+   machine's speed drifts by ±15 % between minutes, so each round is compared with the mean of
+   the pool runs just before and after it (after only, for the first), the share of pool is the
+   median of those ratios, charts/s the median round, and latencies are pooled over the rounds.
+   This process does not collect garbage during a round: a pause here would count as ack time.
    To explain the numbers each round also prints: the median time of each step of a loaded
    request (from the fake's call log), the CPU seconds the bot's main process, its workers and
    this process used during the load, worker CPU per chart in the bot vs the bare pool, the
@@ -32,6 +34,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import io
 import json
 import os
@@ -503,6 +506,8 @@ async def main() -> None:
                     await spy.wait()
                 # The pool runs right after its round (the bot idle), so drift hits both alike.
                 result.pool = await pool_rates(result.specs, book, reads=books, rounds=1)
+                if results:  # the previous round's pool run came just before this load
+                    result.pool_before = results[-1].pool["render"]
                 report_round(n, result, users, per_user, books, rows)
                 results.append(result)
         finally:
@@ -514,7 +519,7 @@ async def main() -> None:
     lost = sum(r.lost for r in results)
     duplicates = sum(r.duplicates for r in results)
     rate = statistics.median(r.rate for r in results)
-    share = statistics.median(r.rate / r.pool["render"] for r in results)
+    share = statistics.median(r.rate / r.reference for r in results)
     print(f"e2e: idle p50 {ms(p50)} ms (ratio {p50 / floor:.2f} vs floor), "
           f"loaded p95 {ms(pct(latencies, 0.95))} ms, ack p99 {ms(pct(acks, 0.99))} ms, "
           f"{rate:.1f} charts/s ({share:.2f} of pool), "
@@ -531,6 +536,14 @@ class Round:
     phases: dict[str, float]
     specs: list[ChartSpec]
     pool: dict = field(default_factory=dict)
+    pool_before: float | None = None  # the bare pool's rate measured just before this round
+
+    @property
+    def reference(self) -> float:
+        """The bare pool's rate around this round: the mean of the runs before and after it
+        (where there was one before), so the machine's drift in between cancels out."""
+        after = self.pool["render"]
+        return after if self.pool_before is None else (self.pool_before + after) / 2
 
     @property
     def charts(self) -> int:
@@ -558,8 +571,16 @@ async def load_round(
     book: bytes,
     tag: str,
 ) -> Round:
+    # This process times every ack: a collection of the fake's growing call log in the middle
+    # of the opening burst would be counted as the bot's ack latency.
+    gc.collect()
+    gc.freeze()
+    gc.disable()
     cpu_before = cpu_snapshot(bot)
-    load, wall = await under_load(bot, fake, users, per_user, book, tag)
+    try:
+        load, wall = await under_load(bot, fake, users, per_user, book, tag)
+    finally:
+        gc.enable()
     cpu = {k: v - cpu_before[k] for k, v in cpu_snapshot(bot).items()}
     specs = [s for s in await load_specs(data) if (s.title or "").startswith(tag)]
     return Round(load, wall, cpu, load_phases(fake, load), specs)
@@ -569,8 +590,9 @@ def report_round(n: int, r: Round, users: int, per_user: int, books: int, rows: 
     load, pool = r.load, r.pool
     print(f"load round {n + 1}: {users} threads × {per_user} requests ({books} with a {rows}-row "
           f"workbook), {r.charts} charts in {r.wall:.1f} s = {r.rate:.1f} charts/s; pool bare "
-          f"render of the same {len(r.specs)} specs {pool['render']:.2f} charts/s "
-          f"(e2e is {r.rate / pool['render']:.2f} of it)")  # fmt: skip
+          f"render of the same {len(r.specs)} specs {pool['render']:.2f} charts/s after it"
+          + (f", {r.pool_before:.2f} before it" if r.pool_before else "")
+          + f" (e2e is {r.rate / r.reference:.2f} of that)")  # fmt: skip
     print(f"  latency p50 {ms(statistics.median(load.latencies))} ms, p95 "
           f"{ms(pct(load.latencies, 0.95))} ms, max {ms(max(load.latencies))} ms; "
           f"unanswered within {ANSWER_TIMEOUT:.0f} s: {load.timeouts}")  # fmt: skip
