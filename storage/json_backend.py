@@ -469,11 +469,12 @@ class JsonStorage(Storage):
         mine = f"{time.time() + ttl_seconds:.3f} {self._owner} working".encode()
         if await files.create_exclusive(path, mine):
             return True
-        expires, owner, state = await _read_claim(path)
-        if expires > time.time() and (state == "done" or owner in ("", self._owner)):
-            return False
-        await self._write_atomic(path, mine)
-        return True
+        async with self._locks.hold(f"claim:{token}"):  # two deliveries, one takeover
+            expires, owner, state = await _read_claim(path)
+            if expires > time.time() and (state == "done" or owner in ("", self._owner)):
+                return False
+            await self._write_atomic(path, mine)
+            return True
 
     async def finish(self, token: str) -> None:
         path = self._claim_path(token)

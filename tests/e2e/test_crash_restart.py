@@ -40,6 +40,11 @@ def _burst(channel: str) -> list[tuple[str, dict, str]]:
     return burst
 
 
+def _twin(event: dict) -> dict:
+    """The ``message`` event Slack sends alongside a channel ``app_mention``."""
+    return {**event, "type": "message", "channel_type": "channel"}
+
+
 @pytest.mark.timeout(180)
 async def test_sigkill_mid_burst_then_restart_loses_and_duplicates_nothing(
     fake_slack: FakeSlack, tmp_path: Path
@@ -80,11 +85,13 @@ async def test_sigkill_mid_burst_then_restart_loses_and_duplicates_nothing(
                 assert session is not None, summary.key
                 assert is_complete(session), (summary.key, exchanges(session))
 
-        # Slack re-delivers the whole burst (it saw no answer, or timed out on the ack).
+        # Slack re-delivers the whole burst (it saw no answer, or timed out on the ack), each
+        # mention together with its ``message`` twin: two deliveries racing for one takeover.
         statuses = await asyncio.gather(
-            *(sender.event(ev, event_id=eid, retry_num=1) for eid, ev, _ in burst)
+            *(sender.event(ev, event_id=eid, retry_num=1) for eid, ev, _ in burst),
+            *(sender.event(_twin(ev), event_id=f"{eid}m") for eid, ev, _ in burst),
         )
-        assert [status for status, _ in statuses] == [200] * len(burst)
+        assert [status for status, _ in statuses] == [200] * len(burst) * 2
         never_answered = [t for t in titles if not before[t]]
         await wait_until(
             lambda: all(uploaded_titles(fake_slack)[t] for t in never_answered),

@@ -282,7 +282,9 @@ async def test_unfinished_claim_of_a_closed_process_is_taken_over_once(
     await first.close()  # the process goes away (a crash leaves the same state, see e2e tests)
     second = await make_storage()
     assert not await second.claim("answered", 600)
-    assert await second.claim("interrupted", 600)
+    # Slack re-delivers both twins of a channel mention (and may retry twice) at once.
+    taken = await asyncio.gather(*(second.claim("interrupted", 600) for _ in range(5)))
+    assert sorted(taken) == [False] * 4 + [True]
     assert not await second.claim("interrupted", 600)
 
 
