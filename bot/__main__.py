@@ -44,8 +44,10 @@ async def run_bot(settings: Settings, mode: str) -> None:
             await run_console(services)
             return
         from bot.app import build_app
+        from handlers.work import resume_forever
 
         app = build_app(services)
+        services.background(resume_forever(services, app.client))
         if mode == "socket":
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 

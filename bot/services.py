@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 
@@ -30,7 +32,7 @@ class Services:
     pool: WorkerPool
     chartbot: Chartbot
     http: aiohttp.ClientSession | None = None  # shared by the Slack client and downloads
-    _purger: asyncio.Task[None] | None = None
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _owns_pool: bool = True
 
     @classmethod
@@ -51,8 +53,12 @@ class Services:
             timeout=aiohttp.ClientTimeout(total=API_TIMEOUT_SECONDS)
         )
         services._owns_pool = owns_pool
-        services._purger = asyncio.create_task(services._purge_forever())
+        services.background(services._purge_forever())
         return services
+
+    def background(self, job: Coroutine[Any, Any, None]) -> None:
+        """Run ``job`` until the services close."""
+        self._tasks.append(asyncio.create_task(job))
 
     async def _purge_forever(self) -> None:
         interval = min(PURGE_EVERY_SECONDS, self.settings.session_ttl.total_seconds() / 2)
@@ -66,10 +72,10 @@ class Services:
                 log.exception("purging expired sessions failed")
 
     async def close(self) -> None:
-        if self._purger:
-            self._purger.cancel()
+        for task in self._tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._purger
+                await task
         if self.http is not None:
             await self.http.close()
         if self._owns_pool:

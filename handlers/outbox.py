@@ -70,11 +70,12 @@ class SlackOutbox:
         token: str,
         api_url: str,
         http: aiohttp.ClientSession | None = None,
+        on_posting: Callable[[], Awaitable[None]] | None = None,
         on_delivered: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.client, self.channel, self.thread_ts = client, channel, thread_ts
         self.token, self.api_url, self.http = token, api_url, http
-        self.on_delivered = on_delivered
+        self.on_posting, self.on_delivered = on_posting, on_delivered
 
     async def fetch(self, ref: FileRef, limits: Limits) -> bytes:
         if not ref.url:  # a partial file object (e.g. Slack Connect): ask for the full one
@@ -85,6 +86,9 @@ class SlackOutbox:
         )
 
     async def post(self, reply: Reply) -> str | None:
+        if self.on_posting is not None:  # said once, before anything reaches the thread
+            callback, self.on_posting = self.on_posting, None
+            await callback()
         try:
             file_id = await self._post(reply)
         except SLACK_ERRORS as exc:

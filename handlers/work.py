@@ -3,6 +3,7 @@ shown as reactions. The conversation itself happens in ``bot.conversation``."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from typing import Any
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 15 * 60  # longer than Slack's last retry (~5 min after the first delivery)
 WORKING, DONE, FAILED = "eyes", "white_check_mark", "warning"
+RESUME_EVERY_SECONDS = 30.0
 
 
 async def answer(
@@ -33,25 +35,63 @@ async def answer(
     text: str,
 ) -> None:
     """Answer ``event`` in its thread once, whichever delivery of it arrives first."""
-    storage = services.storage
-    ts = event["ts"]
-    claim = f"msg:{team_id}:{channel}:{ts}"
+    job = {
+        "team_id": team_id,
+        "channel": channel,
+        "thread_ts": thread_ts,
+        "ts": event["ts"],
+        "user": event["user"],
+        "files": event.get("files", []),
+        "event_id": event_id,
+        "text": text,
+    }
+    claim = f"msg:{team_id}:{channel}:{event['ts']}"
     try:
-        first = await storage.claim(claim, CLAIM_SECONDS)
+        # The job goes with the claim: if this process dies before replying, the next one
+        # answers it (Slack never re-delivers an event that was acknowledged).
+        first = await services.storage.claim(claim, CLAIM_SECONDS, note=job)
     except Exception:
-        log.exception("storage unavailable; cannot answer %s event=%s", ts, event_id)
+        log.exception("storage unavailable; cannot answer %s event=%s", event["ts"], event_id)
         await _apologise(client, channel, thread_ts, event_id)
-        await _react(client, "add", channel, ts, FAILED)
+        await _react(client, "add", channel, event["ts"], FAILED)
         return
     if not first:
-        log.info("duplicate delivery of %s ignored event=%s", ts, event_id)
+        log.info("duplicate delivery of %s ignored event=%s", event["ts"], event_id)
         return
+    await _work(services, client, claim, job)
+
+
+async def resume_forever(services: Services, client: AsyncWebClient) -> None:
+    """From start-up on, answer what stopped processes left unanswered (on Redis, another
+    process may die at any time; its heartbeat outlives it by up to HEARTBEAT_MS)."""
+    while True:
+        try:
+            await resume_unfinished(services, client)
+        except Exception:
+            log.exception("resuming unfinished messages failed; trying again later")
+        await asyncio.sleep(RESUME_EVERY_SECONDS)
+
+
+async def resume_unfinished(services: Services, client: AsyncWebClient) -> None:
+    """Answer the messages a process that died had taken on but not yet replied to."""
+    storage, jobs = services.storage, []
+    for claim, job in await storage.unfinished():
+        if await storage.claim(claim, CLAIM_SECONDS, note=job):
+            log.info("resuming %s left unanswered by a stopped process event=%s",
+                     job["ts"], job["event_id"])  # fmt: skip
+            jobs.append(_work(services, client, claim, job))
+    await asyncio.gather(*jobs)
+
+
+async def _work(services: Services, client: AsyncWebClient, claim: str, job: dict) -> None:
+    storage = services.storage
+    channel, thread_ts, ts, event_id = job["channel"], job["thread_ts"], job["ts"], job["event_id"]
     message = Message(
-        key=session_key(team_id, channel, thread_ts),
-        user_id=event["user"],
-        text=text,
+        key=session_key(job["team_id"], channel, thread_ts),
+        user_id=job["user"],
+        text=job["text"],
         ts=ts,
-        files=[file_ref(f) for f in event.get("files", [])],
+        files=[file_ref(f) for f in job["files"]],
         event_id=event_id,
     )
     outbox = SlackOutbox(
@@ -61,6 +101,7 @@ async def answer(
         token=services.settings.bot_token or "",
         api_url=services.settings.api_url,
         http=services.http,
+        on_posting=lambda: storage.settle(claim),
         on_delivered=lambda: storage.finish(claim),
     )
     failed = True
@@ -72,6 +113,8 @@ async def answer(
         failed = any(r.failed for r in replies)
     except Exception:
         log.exception("could not answer message %s event=%s", ts, event_id)
+        with contextlib.suppress(Exception):
+            await storage.settle(claim)  # the apology is the answer: not to be redone
         if not await _apologise(client, channel, thread_ts, event_id):
             with contextlib.suppress(Exception):
                 await storage.release(claim)  # nothing reached the user: a retry may try again

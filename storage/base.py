@@ -148,11 +148,25 @@ class Storage(ABC):
 
     # --- primitives for the Slack layer --------------------------------------------------
     @abstractmethod
-    async def claim(self, token: str, ttl_seconds: float) -> bool:
+    async def claim(
+        self, token: str, ttl_seconds: float, note: dict[str, Any] | None = None
+    ) -> bool:
         """True the first time ``token`` is claimed within ``ttl_seconds`` (across processes
         sharing this storage); False afterwards, while the claim's work is in progress in a
         live process or finished. A claim left unfinished by a process that died (a crash or
-        a restart) may be taken over, so a retry of that work is still answered."""
+        a restart) may be taken over, so a retry of that work is still answered. A ``note``
+        (JSON values) saying what the work is stays with the claim until ``settle``,
+        ``finish`` or ``release``: ``unfinished`` hands it to whoever resumes the work."""
+
+    @abstractmethod
+    async def settle(self, token: str) -> None:
+        """Drop the claim's note: from here on, redoing the work could repeat what it did
+        (a reply may be on its way), so it is never resumed."""
+
+    @abstractmethod
+    async def unfinished(self) -> list[tuple[str, dict[str, Any]]]:
+        """(token, note) of the noted claims whose process died before settling them; claim
+        a token again to take its work over."""
 
     @abstractmethod
     async def finish(self, token: str) -> None:

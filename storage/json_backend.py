@@ -88,6 +88,7 @@ class JsonStorage(Storage):
         self._index: SessionIndex | None = None
         self._index_task: asyncio.Future[SessionIndex] | None = None
         self._dirty: set[str] = set()
+        self._claims_scanned = False
         try:  # shard directories are made when first written to
             for part in ("sessions", "locks", "datasets", "preferences", "claims"):
                 (self.root / part).mkdir(parents=True, exist_ok=True)
@@ -462,11 +463,16 @@ class JsonStorage(Storage):
     def _claim_path(self, token: str) -> Path:
         return self.root / "claims" / hashlib.sha256(token.encode()).hexdigest()[:40]
 
-    async def claim(self, token: str, ttl_seconds: float) -> bool:
-        """Claim files hold ``EXPIRES OWNER STATE``. One bot process owns the directory, so a
-        ``working`` claim of another owner was left by a process that is gone: take it over."""
+    async def claim(
+        self, token: str, ttl_seconds: float, note: dict[str, Any] | None = None
+    ) -> bool:
+        """Claim files hold ``EXPIRES OWNER STATE``, then the note on a second line. One bot
+        process owns the directory, so a ``working`` claim of another owner was left by a
+        process that is gone: take it over."""
         path = self._claim_path(token)
         mine = f"{time.time() + ttl_seconds:.3f} {self._owner} working".encode()
+        if note is not None:
+            mine += b"\n" + orjson.dumps({"token": token, "note": note})
         if await files.create_exclusive(path, mine):
             return True
         async with self._locks.hold(f"claim:{token}"):  # two deliveries, one takeover
@@ -477,10 +483,39 @@ class JsonStorage(Storage):
             return True
 
     async def finish(self, token: str) -> None:
+        await self._restate(token, "done")
+
+    async def settle(self, token: str) -> None:
+        await self._restate(token, "working")
+
+    async def _restate(self, token: str, state: str) -> None:
+        """Rewrite this process's claim with ``state`` and without its note."""
         path = self._claim_path(token)
         expires, _, _ = await _read_claim(path)
         if expires:
-            await self._write_atomic(path, f"{expires:.3f} {self._owner} done".encode())
+            await self._write_atomic(path, f"{expires:.3f} {self._owner} {state}".encode())
+
+    async def unfinished(self) -> list[tuple[str, dict[str, Any]]]:
+        if self._claims_scanned:  # only this process has written claims here since
+            return []
+        found, now = [], time.time()
+        for name in await aiofiles.os.listdir(self.root / "claims"):
+            if name.startswith("."):
+                continue
+            raw = await files.read_bytes(self.root / "claims" / name)
+            head, _, noted = (raw or b"").partition(b"\n")
+            parts = head.decode(errors="replace").split()
+            if not noted or len(parts) != 3 or parts[1] == self._owner or parts[2] != "working":
+                continue
+            try:
+                if float(parts[0]) <= now:
+                    continue
+                saved = orjson.loads(noted)
+                found.append((saved["token"], saved["note"]))
+            except (ValueError, KeyError, TypeError):
+                log.warning("unreadable note in claim file %s: its work is not resumed", name)
+        self._claims_scanned = self._dir_lock is not None
+        return found
 
     async def release(self, token: str) -> None:
         with suppress(FileNotFoundError):
@@ -551,7 +586,7 @@ async def _read_claim(path: Path) -> tuple[float, str, str]:
     raw = await files.read_bytes(path)
     if raw is None:
         return 0.0, "", ""
-    parts = raw.decode(errors="replace").split()
+    parts = raw.partition(b"\n")[0].decode(errors="replace").split()
     try:
         expires = float(parts[0]) if parts else time.time() + 600
     except ValueError:

@@ -13,6 +13,7 @@ Keys (prefix ``chartbot:``)::
     i:start:TEAM:USER   set: sessions a user started (the per-user cap)
     prefs:TEAM:USER     hash: preference → JSON value (no expiry)
     claim:TOKEN         dedupe claims (SET NX PX);  lock:KEY  thread locks
+    note:TOKEN          a claim's note (JSON), until settled;  notes  set: tokens with one
 
 Every write that changes a session is one Lua script, so it is atomic and refreshes the expiry
 of all the session's keys together. An append touches one index (i:all, O(log n)); the
@@ -125,6 +126,10 @@ if current then
   end
 end
 redis.call('SET', KEYS[1], ARGV[1] .. ' working', 'PX', ARGV[2])
+if ARGV[4] ~= '' then
+  redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[2])
+  redis.call('SADD', KEYS[3], ARGV[5])
+end
 return 1
 """
 
@@ -132,6 +137,8 @@ _FINISH = """
 if redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('SET', KEYS[1], ARGV[1] .. ' done', 'KEEPTTL')
 end
+redis.call('DEL', KEYS[2])
+redis.call('SREM', KEYS[3], ARGV[2])
 return 0
 """
 
@@ -407,14 +414,42 @@ class RedisStorage(Storage):
         await pipe.execute()
 
     # --- claims and thread locks ----------------------------------------------------------
-    async def claim(self, token: str, ttl_seconds: float) -> bool:
+    async def claim(
+        self, token: str, ttl_seconds: float, note: dict[str, Any] | None = None
+    ) -> bool:
         await self._beat()
         ttl_ms = max(1, int(ttl_seconds * 1000))
-        keys, args = [f"{self.prefix}claim:{token}"], [self._owner, ttl_ms, self._alive_prefix]
-        return bool(await self._claim(keys=keys, args=args))
+        noted = b"" if note is None else orjson.dumps(note)
+        args = [self._owner, ttl_ms, self._alive_prefix, noted, token]
+        return bool(await self._claim(keys=self._claim_keys(token), args=args))
 
     async def finish(self, token: str) -> None:
-        await self._finish(keys=[f"{self.prefix}claim:{token}"], args=[self._owner])
+        await self._finish(keys=self._claim_keys(token), args=[self._owner, token])
+
+    async def settle(self, token: str) -> None:
+        pipe = self.client.pipeline(transaction=True)
+        pipe.delete(f"{self.prefix}note:{token}")
+        pipe.srem(f"{self.prefix}notes", token)
+        await pipe.execute()
+
+    async def unfinished(self) -> list[tuple[str, dict[str, Any]]]:
+        found = []
+        for raw in await self.client.smembers(f"{self.prefix}notes"):
+            token = raw.decode()
+            claim_key, note_key, _ = self._claim_keys(token)
+            current, note = await self.client.mget(claim_key, note_key)
+            if current is None or note is None:  # expired
+                await self.client.srem(f"{self.prefix}notes", token)
+                continue
+            owner, _, state = current.decode().partition(" ")
+            if state != "working" or owner == self._owner:
+                continue
+            if not await self.client.exists(self._alive_prefix + owner):
+                found.append((token, orjson.loads(note)))
+        return found
+
+    def _claim_keys(self, token: str) -> list[str]:
+        return [f"{self.prefix}claim:{token}", f"{self.prefix}note:{token}", f"{self.prefix}notes"]
 
     @property
     def _alive_prefix(self) -> str:
@@ -436,7 +471,11 @@ class RedisStorage(Storage):
                 log.warning("Redis heartbeat failed; retrying")
 
     async def release(self, token: str) -> None:
-        await self.client.delete(f"{self.prefix}claim:{token}")
+        claim_key, note_key, notes = self._claim_keys(token)
+        pipe = self.client.pipeline(transaction=True)
+        pipe.delete(claim_key, note_key)
+        pipe.srem(notes, token)
+        await pipe.execute()
 
     @asynccontextmanager
     async def thread_lock(self, key: str, order: str | None = None) -> AsyncIterator[None]:

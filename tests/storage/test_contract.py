@@ -288,6 +288,35 @@ async def test_unfinished_claim_of_a_closed_process_is_taken_over_once(
     assert not await second.claim("interrupted", 600)
 
 
+async def test_noted_work_of_a_dead_process_is_handed_over_until_settled(
+    make_storage: MakeStorage,
+) -> None:
+    note = {"channel": "C1", "ts": "1700000000.000100", "text": "revenue by region"}
+    first = await make_storage()
+    assert await first.claim("cut short", 600, note)
+    assert await first.claim("replying", 600, {"text": "b"})
+    await first.settle("replying")  # its reply may be out: never redone
+    assert await first.claim("answered", 600, {"text": "c"})
+    await first.finish("answered")
+    assert await first.claim("given up", 600, {"text": "d"})
+    await first.release("given up")
+    assert await first.claim("unnoted", 600)
+    assert await first.unfinished() == []  # its own work is in progress, not unfinished
+    await first.close()
+
+    second = await make_storage()
+    assert await second.unfinished() == [("cut short", note)]
+    assert await second.claim("cut short", 600, note)  # taken over: now the second's work
+    assert await second.unfinished() == []
+    await second.close()
+    third = await make_storage()  # the second died too, before settling
+    assert await third.unfinished() == [("cut short", note)]
+    assert await third.claim("cut short", 600, note)
+    await third.finish("cut short")
+    await third.close()
+    assert await (await make_storage()).unfinished() == []
+
+
 async def test_ordered_thread_lock_serves_waiters_lowest_ts_first(storage: Storage) -> None:
     served: list[str] = []
     holding = asyncio.Event()

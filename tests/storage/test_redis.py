@@ -38,6 +38,19 @@ async def test_a_claim_holds_across_processes(pair: tuple[RedisStorage, RedisSto
     assert 590_000 < ttl <= 600_000
 
 
+async def test_work_of_a_live_process_is_not_handed_over(
+    pair: tuple[RedisStorage, RedisStorage],
+) -> None:
+    one, two = pair
+    assert await one.claim("Ev1", 600, {"text": "revenue by region"})
+    assert await two.unfinished() == []  # one is alive (its heartbeat key is there)
+    await one.client.delete(one._alive_prefix + one._owner)  # one's heartbeat stops: it died
+    assert await two.unfinished() == [("Ev1", {"text": "revenue by region"})]
+    await two.client.delete("chartbot:claim:Ev1")  # the claim expired: forgotten
+    assert await two.unfinished() == []
+    assert await two.client.smembers("chartbot:notes") == set()
+
+
 async def test_thread_lock_excludes_the_other_process(
     pair: tuple[RedisStorage, RedisStorage],
 ) -> None:
