@@ -14,13 +14,14 @@ from bot import texts
 from bot.conversation import Message
 from bot.services import Services
 from handlers.outbox import SLACK_ERRORS, SlackOutbox, file_ref
-from storage.base import session_key
+from storage.base import Storage, session_key
 
 log = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 15 * 60  # longer than Slack's last retry (~5 min after the first delivery)
 WORKING, DONE, FAILED = "eyes", "white_check_mark", "warning"
 RESUME_EVERY_SECONDS = 30.0
+MAX_RESUMES = 2  # a message the bot stopped on this often is apologised for, not retried
 
 
 async def answer(
@@ -73,14 +74,29 @@ async def resume_forever(services: Services, client: AsyncWebClient) -> None:
 
 
 async def resume_unfinished(services: Services, client: AsyncWebClient) -> None:
-    """Answer the messages a process that died had taken on but not yet replied to."""
+    """Answer the messages a process that died had taken on but not yet replied to; a message
+    that was being answered each time a process died gets an apology instead (no crash loop)."""
     storage, jobs = services.storage, []
     for claim, job in await storage.unfinished():
-        if await storage.claim(claim, CLAIM_SECONDS, note=job):
-            log.info("resuming %s left unanswered by a stopped process event=%s",
+        job = {**job, "resumed": job.get("resumed", 0) + 1}
+        if not await storage.claim(claim, CLAIM_SECONDS, note=job):
+            continue
+        if job["resumed"] > MAX_RESUMES:
+            log.error("gave up on message %s: the bot stopped %d times while answering it "
+                      "event=%s", job["ts"], job["resumed"], job["event_id"])  # fmt: skip
+            jobs.append(_give_up(services.storage, client, claim, job))
+        else:
+            log.info("resuming message %s left unanswered by a stopped process event=%s",
                      job["ts"], job["event_id"])  # fmt: skip
             jobs.append(_work(services, client, claim, job))
     await asyncio.gather(*jobs)
+
+
+async def _give_up(storage: Storage, client: AsyncWebClient, claim: str, job: dict) -> None:
+    await storage.settle(claim)
+    if await _apologise(client, job["channel"], job["thread_ts"], job["event_id"]):
+        await storage.finish(claim)
+    await _react(client, "add", job["channel"], job["ts"], FAILED)
 
 
 async def _work(services: Services, client: AsyncWebClient, claim: str, job: dict) -> None:

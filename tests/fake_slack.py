@@ -79,7 +79,8 @@ class FakeSlack:
         app.router.add_get("/files/{file_id}/{name}", self._download)
         app.router.add_post("/respond/{hook}", self._respond)
         app.router.add_get("/link", self._socket)
-        self._runner = web.AppRunner(app, access_log=None)
+        # A call held by a ``delay`` fault would keep stop() waiting for it (60 s by default).
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()

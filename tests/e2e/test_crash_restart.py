@@ -12,6 +12,8 @@ from pathlib import Path
 import orjson
 import pytest
 
+from bot import texts
+from handlers.work import MAX_RESUMES
 from tests.e2e.conftest import (
     exchanges,
     final_reactions,
@@ -136,3 +138,38 @@ async def test_sigkill_mid_burst_then_restart_loses_and_duplicates_nothing(
     answered_after_restart = {ev["ts"] for _, ev, t in burst if not before[t]}
     assert answered_after_restart <= set(logged), "an answer after the restart was not logged"
     assert len(logged) >= len(burst) - 1  # at most the one exchange cut between post and log
+
+
+@pytest.mark.timeout(180)
+async def test_a_message_the_bot_keeps_stopping_on_is_retried_twice_then_apologised_for(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    """Each start answers what the last one left unanswered; a message that was in the works
+    each time the bot stopped (a crash loop in the making) gets an apology the third time."""
+    data, event = tmp_path / "data", mention("bar chart of a 1, b 2 title: Stopped on")
+    for attempt in range(1 + MAX_RESUMES):
+        # Slack holds the 👀 reaction, so the bot is stopped while it works on the message.
+        fake_slack.fail("reactions.add", delay=60)
+        bot = await BotProcess.start(storage_url=data, api_url=fake_slack.api_url, workdir=tmp_path)
+        try:
+            if attempt == 0:
+                sender = SlackSender(bot.events_url)
+                assert (await sender.event(event, event_id="EvStopped"))[0] == 200
+                await sender.close()
+            await fake_slack.wait_for("reactions.add", count=attempt + 1)
+        finally:
+            await bot.kill()
+
+    bot = await BotProcess.start(storage_url=data, api_url=fake_slack.api_url, workdir=tmp_path)
+    try:
+        await fake_slack.answered()
+        await fake_slack.quiet(0.5)
+    finally:
+        await bot.stop()
+    assert uploaded_titles(fake_slack)["Stopped on"] == 0
+    apologies = fake_slack.calls_of("chat.postMessage")
+    assert [(c.params["thread_ts"], c.params["text"]) for c in apologies] == [
+        (event["ts"], texts.BUSY)
+    ]
+    assert final_reactions(fake_slack, event["ts"]) == ["warning"]
+    assert "gave up on message" in bot.stderr()
