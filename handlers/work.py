@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 15 * 60  # longer than Slack's last retry (~5 min after the first delivery)
 WORKING, DONE, FAILED = "eyes", "white_check_mark", "warning"
-RESUME_EVERY_SECONDS = 30.0
+RESUME_EVERY_SECONDS = 10.0  # cheap: on Redis, one set of in-flight messages
 MAX_RESUMES = 2  # a message the bot stopped on this often is apologised for, not retried
 
 
