@@ -1,6 +1,5 @@
-"""Bolt listeners: Slack payloads in, calls on the core, replies back. Registered specific first,
-catch-alls last, so every subscribed event is acknowledged (Bolt answers 404 otherwise and Slack
-retries)."""
+"""Bolt listeners: Slack payloads in, calls on the core, replies back. Every subscribed event
+has a listener, so each is acknowledged (Bolt answers 404 otherwise and Slack retries)."""
 
 from __future__ import annotations
 
@@ -13,15 +12,10 @@ COMMAND = "/newchat"
 SHORTCUT_CALLBACK_ID = "new_chat"
 
 
-async def ignore() -> None:
-    """Acknowledge and drop (edits, deletions, housekeeping events)."""
-
-
 def register(app: AsyncApp) -> None:
     app.command(COMMAND)(handle_newchat_command)
     app.message_shortcut(SHORTCUT_CALLBACK_ID)(handle_newchat_shortcut)
     app.event("app_mention")(handle_mention)
-    app.event({"type": "message", "subtype": None})(handle_message)
-    app.event({"type": "message", "subtype": "file_share"})(handle_message)
-    app.event({"type": "message", "subtype": "thread_broadcast"})(handle_message)
-    app.event("message")(ignore)
+    # Every message event, so each is acknowledged; handle_message drops the subtypes that are
+    # not a person's new message (edits, deletions, housekeeping).
+    app.event("message")(handle_message)
