@@ -10,7 +10,8 @@ Every file step runs on aiofiles' executor (storage/files.py). Layout (``<sh>`` 
     locks/<sh>/<name>.lock             per-session flock (bot and admin CLI both take it)
     datasets/<sh>/<name>/<id>.bin      datasets of the session
     preferences/<TEAM:USER>.json       persistent memory, never deleted with sessions
-    claims/<sha256>                    dedupe claims (expiry inside), pruned by purge()
+    claims/<sha256>                    dedupe claims: "EXPIRES OWNER STATE", then the note
+                                       (the job, until settled); pruned by purge()
 
 Why a header plus an append-only history: an append costs the size of the new messages, not of
 the whole thread. The header is the commit point: it is replaced atomically (temp + fsync +
