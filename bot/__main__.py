@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from bot.logs import setup_logging
 from storage.base import StorageError
 
 log = logging.getLogger("bot")
+
+DRAIN_SECONDS = 25.0  # on SIGTERM, answers in progress get this long (inside k8s' default 30 s)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -48,18 +51,26 @@ async def run_bot(settings: Settings, mode: str) -> None:
 
         app = build_app(services)
         services.background(resume_forever(services, app.client))
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stopping.set)
         if mode == "socket":
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
             log.info("Chartbot connecting in Socket Mode")
-            await AsyncSocketModeHandler(app, settings.app_token).start_async()
+            handler = AsyncSocketModeHandler(app, settings.app_token)
+            await handler.connect_async()
+            await stopping.wait()
+            await handler.close_async()
         else:
-            await serve_http(app, settings.port)
+            await serve_http(app, settings.port, stopping)
+        await services.drain(DRAIN_SECONDS)
     finally:
         await services.close()
 
 
-async def serve_http(app, port: int) -> None:
+async def serve_http(app, port: int, stopping: asyncio.Event) -> None:
     from aiohttp import web
 
     from bot.app import web_app
@@ -69,7 +80,7 @@ async def serve_http(app, port: int) -> None:
     await web.TCPSite(runner, "0.0.0.0", port).start()
     log.info("Chartbot listening on http://0.0.0.0:%d/slack/events", port)
     try:
-        await asyncio.Event().wait()
+        await stopping.wait()
     finally:
         await runner.cleanup()
 

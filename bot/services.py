@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,7 @@ class Services:
     chartbot: Chartbot
     http: aiohttp.ClientSession | None = None  # shared by the Slack client and downloads
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _answering: set[asyncio.Task[Any]] = field(default_factory=set)
     _owns_pool: bool = True
 
     @classmethod
@@ -59,6 +60,25 @@ class Services:
     def background(self, job: Coroutine[Any, Any, None]) -> None:
         """Run ``job`` until the services close."""
         self._tasks.append(asyncio.create_task(job))
+
+    @contextlib.contextmanager
+    def answering(self) -> Iterator[None]:
+        """Mark the current task as answering a user: ``drain`` lets it finish."""
+        task = asyncio.current_task()
+        if task is None:
+            yield
+            return
+        self._answering.add(task)
+        try:
+            yield
+        finally:
+            self._answering.discard(task)
+
+    async def drain(self, timeout: float) -> None:
+        """Wait up to ``timeout`` seconds for the answers in progress (a stop asked for)."""
+        if self._answering:
+            log.info("stopping: finishing %d answer(s) in progress", len(self._answering))
+            await asyncio.wait(set(self._answering), timeout=timeout)
 
     async def _purge_forever(self) -> None:
         interval = min(PURGE_EVERY_SECONDS, self.settings.session_ttl.total_seconds() / 2)

@@ -120,6 +120,14 @@ async def _work(services: Services, client: AsyncWebClient, claim: str, job: dic
         on_posting=lambda: storage.settle(claim),
         on_delivered=lambda: storage.finish(claim),
     )
+    with services.answering():
+        await _answer(services, client, claim, message, outbox)
+
+
+async def _answer(
+    services: Services, client: AsyncWebClient, claim: str, message: Message, outbox: SlackOutbox
+) -> None:
+    storage, channel, ts, event_id = services.storage, outbox.channel, message.ts, message.event_id
     failed = True
     try:
         await services.chartbot.begin(message)  # first: follow-ups now see the session
@@ -131,7 +139,7 @@ async def _work(services: Services, client: AsyncWebClient, claim: str, job: dic
         log.exception("could not answer message %s event=%s", ts, event_id)
         with contextlib.suppress(Exception):
             await storage.settle(claim)  # the apology is the answer: not to be redone
-        if not await _apologise(client, channel, thread_ts, event_id):
+        if not await _apologise(client, channel, outbox.thread_ts, event_id):
             with contextlib.suppress(Exception):
                 await storage.release(claim)  # nothing reached the user: a retry may try again
     await _react(client, "remove", channel, ts, WORKING)
