@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 from PIL import Image
 
-from tests.fake_slack import BOT_TOKEN, FakeSlack
+from tests.fake_slack import BOT_TOKEN, BOT_USER_ID, TEAM_ID, FakeSlack
 from tests.processes import bot_env, free_port, run_bot
 from tests.signed import SIGNING_SECRET, SlackSender, mention
 
@@ -110,6 +110,44 @@ async def test_http_mode_serves_healthz_and_answers_a_signed_mention(
     finally:
         proc.terminate()
         await proc.wait()
+
+
+async def test_socket_mode_answers_a_mention_and_stops_cleanly_on_sigterm(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    env = bot_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_APP_TOKEN="xapp-test",
+        SLACK_API_URL=fake_slack.api_url,
+        STORAGE_URL=str(tmp_path / "data"),
+    )
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", env=env, cwd=tmp_path,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await fake_slack.wait_for_socket(timeout=60)
+        event = mention("bar chart of a 1, b 2")
+        await fake_slack.socket_send(
+            "events_api",
+            {
+                "team_id": TEAM_ID,
+                "type": "event_callback",
+                "event_id": "EvSOCKETCLI",
+                "event": event,
+                "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+            },
+        )
+        [complete] = await fake_slack.wait_for("files.completeUploadExternal")
+        assert complete.params["thread_ts"] == event["ts"]
+        proc.terminate()
+        _, stderr = await asyncio.wait_for(proc.communicate(), timeout=30)
+        assert proc.returncode == 0, stderr.decode()
+        assert b"Traceback" not in stderr
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
 
 
 def test_one_shot_top_regions_from_a_workbook(tmp_path: Path) -> None:
