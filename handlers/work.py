@@ -23,6 +23,8 @@ WORKING, DONE, FAILED = "eyes", "white_check_mark", "warning"
 RESUME_EVERY_SECONDS = 10.0  # cheap: on Redis, one set of in-flight messages
 MAX_RESUMES = 2  # a message the bot stopped on this often is apologised for, not retried
 
+Job = dict[str, Any]  # a claim's note: all it takes to answer the message in another process
+
 
 async def answer(
     services: Services,
@@ -36,7 +38,7 @@ async def answer(
     text: str,
 ) -> None:
     """Answer ``event`` in its thread once, whichever delivery of it arrives first."""
-    job = {
+    job: Job = {
         "team_id": team_id,
         "channel": channel,
         "thread_ts": thread_ts,
@@ -92,14 +94,14 @@ async def resume_unfinished(services: Services, client: AsyncWebClient) -> None:
     await asyncio.gather(*jobs)
 
 
-async def _give_up(storage: Storage, client: AsyncWebClient, claim: str, job: dict) -> None:
+async def _give_up(storage: Storage, client: AsyncWebClient, claim: str, job: Job) -> None:
     await storage.settle(claim)
     if await _apologise(client, job["channel"], job["thread_ts"], job["event_id"]):
         await storage.finish(claim)
     await _react(client, "add", job["channel"], job["ts"], FAILED)
 
 
-async def _work(services: Services, client: AsyncWebClient, claim: str, job: dict) -> None:
+async def _work(services: Services, client: AsyncWebClient, claim: str, job: Job) -> None:
     storage = services.storage
     channel, thread_ts, ts, event_id = job["channel"], job["thread_ts"], job["ts"], job["event_id"]
     message = Message(
