@@ -1,9 +1,11 @@
 """End-to-end benchmark: the real bot in HTTP mode (a subprocess, as deployed, JSON storage)
 against the fake Slack Web API served from this process.
 
-    .venv/bin/python bench/e2e.py [--quick] [--rounds N] [--nice-workers N] [--py-spy OUT]
+    .venv/bin/python bench/e2e.py [--quick] [--rounds N] [--inline-only] [--nice-workers N]
+                                  [--py-spy OUT]
 
-(``--nice-workers`` and ``--py-spy`` are for diagnosis; py-spy must be on PATH.)
+(``--inline-only``, ``--nice-workers`` and ``--py-spy`` are for diagnosis; py-spy must be on
+PATH. ``--inline-only`` gives the workbook threads inline data: the load without its reads.)
 
 Latency of a request = from sending its signed POST to the ``files.completeUploadExternal`` call
 that answers it (the fake stamps every call on arrival; same clock as this process).
@@ -342,9 +344,9 @@ async def loop_lag(lags: list[float], every: float = 0.005) -> None:
 
 
 async def under_load(
-    bot: BotProcess, fake: FakeSlack, users: int, per_user: int, book: bytes, tag: str
+    bot: BotProcess, fake: FakeSlack, users: int, per_user: int, book: bytes | None, tag: str
 ) -> tuple[Load, float]:
-    file_obj = fake.add_file("sales-10k.xlsx", book)
+    file_obj = fake.add_file("sales-10k.xlsx", book) if book else None
     sender, watch = SlackSender(bot.events_url), Watch(fake)
     load = Load()
     lag = asyncio.create_task(loop_lag(load.lags))
@@ -476,10 +478,13 @@ async def main() -> None:
     args.add_argument(
         "--nice-workers", type=int, metavar="N", help="diagnosis: renice the bot's workers to N"
     )
+    args.add_argument(
+        "--inline-only", action="store_true", help="diagnosis: no workbook, inline data only"
+    )
     opts = args.parse_args()
     idle_runs, users, per_user, rows = (8, 6, 3, 2000) if opts.quick else (30, 20, 4, 10_000)
     rounds = opts.rounds or (1 if opts.quick else 3)
-    books = len(range(0, users, 5))  # the users that share the workbook
+    books = 0 if opts.inline_only else len(range(0, users, 5))  # users sharing the workbook
     book = workbook(rows)
 
     fake = await FakeSlack().start()
@@ -500,7 +505,8 @@ async def main() -> None:
                   + ms(detail["understand+render"]) + " ms")  # fmt: skip
             for n in range(rounds):
                 spy = await start_py_spy(bot, opts.py_spy) if opts.py_spy and not n else None
-                result = await load_round(bot, fake, data, users, per_user, book, f"Load R{n} ")
+                shared = book if books else None
+                result = await load_round(bot, fake, data, users, per_user, shared, f"Load R{n} ")
                 if spy is not None:
                     spy.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
                     await spy.wait()
@@ -568,7 +574,7 @@ async def load_round(
     data: Path,
     users: int,
     per_user: int,
-    book: bytes,
+    book: bytes | None,
     tag: str,
 ) -> Round:
     # This process times every ack: a collection of the fake's growing call log in the middle
