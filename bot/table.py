@@ -15,6 +15,8 @@ import orjson
 
 from bot.spec import NumberFormat
 
+BLANK = "(blank)"  # the category of a text column's empty cells (as in a pivot table)
+
 
 class ColumnType(StrEnum):
     NUMBER = "number"

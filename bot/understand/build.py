@@ -19,7 +19,7 @@ from bot.spec import (
     NumberFormat,
     Series,
 )
-from bot.table import Column, ColumnType, Dataset, Table
+from bot.table import BLANK, Column, ColumnType, Dataset, Table
 from bot.understand.inline import InlineData, is_time_sequence
 from bot.understand.numbers import tidy
 from bot.understand.query import (
@@ -476,7 +476,7 @@ def _filter_suffix(q: Query, skip: Filter | None = None) -> str:
             parts.append(f.column if yes else f"not {f.column}")
             continue
         vals = f.value if isinstance(f.value, list) else [f.value]
-        shown = ", ".join(str(v) for v in vals)
+        shown = ", ".join(f"blank {f.column}" if v == BLANK else str(v) for v in vals)
         if f.op in ("eq", "in"):
             parts.append(shown)
         elif f.op in ("ne", "not_in"):

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.table import Column, ColumnType, Table
+from bot.table import BLANK, Column, ColumnType, Table
 
 ABBREVIATIONS = {
     "qty": "quantity",
@@ -302,6 +302,7 @@ class ValueMention:
     exact: bool
 
 
+_BLANK_WORDS = ("blank", "blanks", "empty")
 _LIST_CONTEXT = {"and", ",", "or", "&", "excluding", "except", "without", "only", "for", "not"}
 
 
@@ -319,10 +320,12 @@ class ValueIndex:
                 raw = dict.fromkeys(col.values)
             except TypeError:
                 continue
-            raw.pop(None, None)
+            blanks = raw.pop(None, 0) is None or raw.pop("", 0) is None
             if len(raw) > MAX_DISTINCT:
                 continue
             distinct = {str(v): v for v in raw}
+            if blanks:  # charts show these cells as "(blank)": "excluding blanks" means them
+                distinct.update(dict.fromkeys(_BLANK_WORDS, BLANK))
             for text, v in distinct.items():
                 words = tuple(norm_words(text))
                 if not words or len(words) > 6:

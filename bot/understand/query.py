@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bot.spec import Filter, Series
-from bot.table import Column, ColumnType, Table
+from bot.table import BLANK, Column, ColumnType, Table
 from bot.understand.numbers import tidy
 
 MAX_GROUPS = 12
@@ -160,10 +160,15 @@ def _predicate(col: Column, f: Filter):
 
         return num_test
     wanted = {_norm(x) for x in many}
+    blank = _norm(BLANK) in wanted  # "excluding blanks": the empty cells
+
+    def matches(v: Any) -> bool:
+        return blank if v is None or v == "" else _norm(v) in wanted
+
     if op in ("eq", "in"):
-        return lambda v: v is not None and _norm(v) in wanted
+        return matches
     if op in ("ne", "not_in"):
-        return lambda v: v is None or _norm(v) not in wanted
+        return lambda v: not matches(v)
     raise QueryError(f"I can't compare “{col.name}” that way.")
 
 
@@ -215,8 +220,11 @@ def _keys(table: Table, name: str, bucket: str | None, rows: list[int]) -> tuple
     """The category key of each row for one dimension, and whether it is a time axis."""
     col = _column(table, name)
     vals = col.values
-    # Distinct values are few: compute each key once and look the rest up.
-    cache: dict[Any, Any] = {None: None, "": None}
+    # Distinct values are few: compute each key once and look the rest up. A blank category
+    # is a category of its own (as in a pivot table), so totals keep every row; a blank date
+    # or number has no place on its axis.
+    missing = BLANK if col.type in (ColumnType.TEXT, ColumnType.BOOL) else None
+    cache: dict[Any, Any] = {None: missing, "": missing}
     if col.type is ColumnType.DATE:
         b = bucket or auto_bucket(list(dict.fromkeys(vals)))
         key = lambda v: period(v, b)  # noqa: E731
@@ -255,6 +263,8 @@ def _agg(values: list[float], how: str) -> float | None:
 def _ordered(keys: set[Any], seen: list[Any], col: Column, time_axis: bool) -> list[Any]:
     if time_axis or col.type is ColumnType.NUMBER:
         return sorted(keys)
+    if BLANK in keys:
+        return [k for k in seen if k != BLANK] + [BLANK]
     return seen
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from bot.intake import IntakeError, read_dataset
 from bot.table import ColumnType, Dataset
+from bot.understand import ChartResult, Context, understand
 
 N, D, B, T = ColumnType.NUMBER, ColumnType.DATE, ColumnType.BOOL, ColumnType.TEXT
 
@@ -193,6 +194,17 @@ def test_messy_sheets_in_detail(corpus: Path) -> None:
 
     budget = read(corpus / "tricky-poi-simple_monthly_budget.xlsx").table
     assert budget.column("Item").values[0] == "Rent/mortgage"
+
+
+def test_sales_by_segment_keeps_the_blank_segment(corpus: Path) -> None:
+    """The manifest: "a bar of sum(Sales) ... by Segment with a "(blank)" bucket"; the four
+    customers without a segment still count."""
+    dataset = read(corpus / "ok-pbpython-sales_9_2022.xlsx")
+    result = understand("sales by segment", Context(dataset=dataset))
+    assert isinstance(result, ChartResult)
+    spec = result.spec
+    assert spec.x_labels[-1] == "(blank)" and len(spec.x_labels) == 4
+    assert sum(spec.y_values) == sum(dataset.table.column("Sales").values)
 
 
 PROBE = """

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from bot.spec import Filter
-from bot.table import Column, ColumnType, Table
+from bot.table import Column, ColumnType, Dataset, Table
 from bot.understand import ChartResult, Context, understand
 from bot.understand.columns import ColumnIndex, tokenize
 from bot.understand.numbers import parse_number
@@ -175,6 +175,66 @@ def test_query_buckets_and_missing_values() -> None:
         table, Query(measures=["Amount"], dimension="When", bucket="month", aggregation="count")
     )
     assert r.labels == ["2024-01", "2024-04"]
+
+
+def test_blank_categories_are_a_bucket_of_their_own_so_totals_keep_every_row() -> None:
+    """As in a pivot table: rows with an empty category are summed under "(blank)", last;
+    a blank date has no place on a time axis and is left out."""
+    table = Table(
+        "t",
+        [
+            Column("Segment", ColumnType.TEXT, ["Gold", None, "Silver", "", "Gold", None]),
+            Column("Paid", ColumnType.BOOL, [True, None, False, True, None, True]),
+            Column(
+                "When", ColumnType.DATE, [dt.date(2024, 1, 2), None] + [dt.date(2024, 2, 1)] * 4
+            ),
+            Column("Sales", ColumnType.NUMBER, [10, 20, 30, 40, 50, 60]),
+        ],
+    )
+    r = run(table, Query(measures=["Sales"], dimension="Segment"))
+    assert (r.labels, r.series[0].values, r.rows) == (
+        ["Gold", "Silver", "(blank)"],
+        [60, 30, 120],
+        6,
+    )
+    r = run(table, Query(measures=["Sales"], dimension="Segment", aggregation="count"))
+    assert r.series[0].values == [2, 1, 3]
+    r = run(table, Query(measures=["Sales"], dimension="Paid"))
+    assert (r.labels, r.series[0].values) == (["Yes", "No", "(blank)"], [110, 30, 70])
+    r = run(table, Query(measures=["Sales"], dimension="Segment", group="Paid"))
+    assert [(s.name, s.values) for s in r.series] == [
+        ("Yes", [10, 0, 100]),
+        ("No", [0, 30, 0]),
+        ("(blank)", [50, 0, 20]),
+    ]
+    r = run(table, Query(measures=["Sales"], dimension="When", bucket="month"))
+    assert (r.labels, r.series[0].values) == (["2024-01", "2024-02"], [10, 180])
+
+
+@pytest.mark.parametrize(
+    ("said", "labels", "title"),
+    [
+        ("sales by segment", ["Gold", "Silver", "(blank)"], "Sales by Segment"),
+        ("sales by segment excluding blanks", ["Gold", "Silver"], "excluding blank Segment"),
+        ("sales by segment without (blank)", ["Gold", "Silver"], "excluding blank Segment"),
+        ("sales by segment except gold", ["Silver", "(blank)"], "excluding Gold"),
+        ("sales by region where segment is blank", ["South"], "(blank Segment)"),
+    ],
+)
+def test_blank_is_a_value_filters_can_name(said: str, labels: list[str], title: str) -> None:
+    table = Table(
+        "t",
+        [
+            Column("Region", ColumnType.TEXT, ["North", "South", "North", "South", "North"]),
+            Column("Segment", ColumnType.TEXT, ["Gold", None, "Silver", "", "Gold"]),
+            Column("Sales", ColumnType.NUMBER, [10, 20, 30, 40, 50]),
+        ],
+    )
+    dataset = Dataset("F1", "s.xlsx", 100, {"t": table}, "t")
+    result = understand(said, Context(dataset=dataset))
+    assert isinstance(result, ChartResult), result
+    assert result.spec.x_labels == labels
+    assert title in (result.spec.title or "")
 
 
 def test_columns_named_by_years_are_columns_not_year_filters() -> None:
