@@ -164,11 +164,11 @@ class Token:
     end: int
 
 
-_WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+_WORD_JOINER = re.compile(r"(?<=[^\W\d_])[-.](?=[^\W\d_])")
 
 
 def tokenize(text: str, limit: int = 600) -> list[Token]:
-    text = _WORD_HYPHEN.sub(" ", text)  # 'sub-category' reads like 'sub category'
+    text = _WORD_JOINER.sub(" ", text)  # 'sub-category', 'Sepal.Length' read as two words
     tokens = []
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "p"

@@ -44,7 +44,7 @@ def parse_columns(text: str, table: Table) -> Parsed:
     st = State(text, table)
     cols = ColumnIndex(table)
     values = ValueIndex(table)
-    exact = [m for m in cols.find(st.tokens, st.taken) if m.score >= 0.95]
+    exact = _between(st, [m for m in cols.find(st.tokens, st.taken) if m.score >= 0.95])
     for m in exact:
         st.take(m.start, m.end)
     _time_words(st, exact)
@@ -52,7 +52,7 @@ def parse_columns(text: str, table: Table) -> Parsed:
     vals = values.find(st.tokens, st.taken)
     for v in vals:
         st.take(v.start, v.end)
-    loose = [m for m in cols.find(st.tokens, st.taken)]
+    loose = _between(st, cols.find(st.tokens, st.taken), exact)
     for m in loose:
         st.take(m.start, m.end)
     mentions = sorted(exact + loose, key=lambda m: m.start)
@@ -64,6 +64,22 @@ def parse_columns(text: str, table: Table) -> Parsed:
     _roles(st, mentions)
     _unknown(st, mentions)
     return st.out
+
+
+def _between(st: State, found: list[Mention], others: list[Mention] = ()) -> list[Mention]:
+    """Drop a column named like a connector ('vs' in mtcars) where it sits between two other
+    columns: in 'mpg vs hp' it is the word, not the column."""
+    named = found + list(others)
+    return [
+        m
+        for m in found
+        if not (
+            m.end - m.start == 1
+            and st.word(m.start) in ("vs", "versus", "v")
+            and any(o.end <= m.start for o in named)
+            and any(o.start >= m.end for o in named)
+        )
+    ]
 
 
 # ----------------------------------------------------------------------------- time words

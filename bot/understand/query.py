@@ -7,6 +7,7 @@ query is plain data (``Query.to_dict``) so an edit such as "average instead" can
 from __future__ import annotations
 
 import bisect
+import calendar
 import copy
 import datetime as dt
 import itertools
@@ -25,6 +26,16 @@ BUCKETS = (
 )  # fmt: skip
 MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()  # noqa: SIM905
 DAY_NAMES = "Mon Tue Wed Thu Fri Sat Sun".split()  # noqa: SIM905
+_MONTH_WORDS = {
+    w: i
+    for i, full in enumerate(calendar.month_name[1:])
+    for w in (full.lower(), full[:3].lower(), full[:4].lower())
+}
+_DAY_WORDS = {
+    w: i
+    for i, full in enumerate(calendar.day_name)
+    for w in (full.lower(), full[:3].lower(), full[:4].lower(), full[:5].lower())
+}
 
 
 @dataclass
@@ -263,9 +274,23 @@ def _agg(values: list[float], how: str) -> float | None:
 def _ordered(keys: set[Any], seen: list[Any], col: Column, time_axis: bool) -> list[Any]:
     if time_axis or col.type is ColumnType.NUMBER:
         return sorted(keys)
+    calendar = _calendar_order(keys - {BLANK})
+    if calendar is not None:
+        seen = sorted(seen, key=lambda k: calendar.get(k, len(calendar)))
     if BLANK in keys:
         return [k for k in seen if k != BLANK] + [BLANK]
     return seen
+
+
+def _calendar_order(keys: set[Any]) -> dict[Any, int] | None:
+    """Month or weekday names typed as text ('July', 'jan', 'Mon') go in calendar order."""
+    if len(keys) < 2:
+        return None
+    for names in (_MONTH_WORDS, _DAY_WORDS):
+        order = {k: names.get(str(k).strip().lower()) for k in keys}
+        if None not in order.values():
+            return order
+    return None
 
 
 def run(table: Table, q: Query) -> Result:

@@ -237,6 +237,62 @@ def test_blank_is_a_value_filters_can_name(said: str, labels: list[str], title: 
     assert title in (result.spec.title or "")
 
 
+def _one_table(**columns: tuple[ColumnType, list]) -> Context:
+    table = Table("t", [Column(name, ctype, values) for name, (ctype, values) in columns.items()])
+    return Context(dataset=Dataset("F1", "t.xlsx", 100, {"t": table}, "t"))
+
+
+def test_month_and_weekday_names_typed_as_text_go_in_calendar_order() -> None:
+    months = _one_table(
+        Month=(ColumnType.TEXT, ["July", "September", "jan", "Sept", None, "March"]),
+        Volume=(ColumnType.NUMBER, [1, 2, 3, 4, 5, 6]),
+    )
+    spec = understand("volume by month", months).spec
+    assert (spec.x_labels, spec.y_values) == (
+        ["jan", "March", "July", "September", "Sept", "(blank)"],
+        [3, 6, 1, 2, 4, 5],
+    )
+    days = _one_table(
+        Day=(ColumnType.TEXT, ["Fri", "Mon", "Wednesday", "Tues"]),
+        Visits=(ColumnType.NUMBER, [5, 1, 3, 2]),
+    )
+    assert understand("visits by day", days).spec.x_labels == ["Mon", "Tues", "Wednesday", "Fri"]
+    teams = _one_table(
+        Team=(ColumnType.TEXT, ["Marketing", "May", "Sales"]),
+        Cost=(ColumnType.NUMBER, [1, 2, 3]),
+    )
+    assert understand("cost by team", teams).spec.x_labels == ["Marketing", "May", "Sales"]
+
+
+def test_a_column_named_vs_is_the_word_between_two_columns() -> None:
+    cars = _one_table(
+        mpg=(ColumnType.NUMBER, [21, 22.8, 18.7]),
+        hp=(ColumnType.NUMBER, [110, 93, 175]),
+        vs=(ColumnType.NUMBER, [0, 1, 0]),
+        cyl=(ColumnType.NUMBER, [6, 4, 8]),
+    )
+    spec = understand("mpg vs hp", cars).spec
+    assert (spec.chart_type, spec.x_labels, spec.y_values) == (
+        "scatter",
+        [21, 22.8, 18.7],
+        [110, 93, 175],
+    )
+    assert understand("mean vs by cyl", cars).spec.y_values == [1, 0, 0]
+
+
+def test_dotted_column_names_are_matched_as_typed() -> None:
+    iris = _one_table(
+        **{
+            "Sepal.Length": (ColumnType.NUMBER, [5.1, 4.9]),
+            "Sepal.Width": (ColumnType.NUMBER, [3.5, 3.0]),
+            "Petal.Length": (ColumnType.NUMBER, [1.4, 1.3]),
+        }
+    )
+    spec = understand("sepal.length vs petal.length", iris).spec
+    assert (spec.x_label, spec.y_label) == ("Sepal.Length", "Petal.Length")
+    assert (spec.x_labels, spec.y_values) == ([5.1, 4.9], [1.4, 1.3])
+
+
 def test_columns_named_by_years_are_columns_not_year_filters() -> None:
     from bot.table import Dataset
 
