@@ -153,9 +153,14 @@ def _roles(st: State, mentions: list[Mention]) -> None:
     out = st.out
     live = [m for m in mentions if m.score >= 0]
     split = None
+    numeric_ends = {m.end for m in live if m.column.type is ColumnType.NUMBER}
+    numeric_starts = {m.start for m in live if m.column.type is ColumnType.NUMBER}
     for i, t in enumerate(st.tokens):
         if i in st.taken:
             continue
+        if t.norm == "over" and i in numeric_ends and i + 1 in numeric_starts:
+            split, out.connector = i, True  # 'y over x': y by x, x along the axis
+            break
         if t.norm in _CONNECT or (t.norm == "for" and st.word(i + 1) in ("each", "every")):
             split = i
             out.connector = True

@@ -280,6 +280,16 @@ def test_a_column_named_vs_is_the_word_between_two_columns() -> None:
     assert understand("mean vs by cyl", cars).spec.y_values == [1, 0, 0]
 
 
+def test_y_over_x_puts_x_along_the_axis() -> None:
+    curve = _one_table(
+        x=(ColumnType.NUMBER, [2, 0, 1]),
+        y=(ColumnType.NUMBER, [0.9, 0.0, 0.3]),
+    )
+    spec = understand("line of y over x", curve).spec
+    assert (spec.chart_type, spec.x_label, spec.y_label) == ("line", "x", "y")
+    assert (spec.x_labels, spec.y_values) == (["0", "1", "2"], [0.0, 0.3, 0.9])
+
+
 def test_dotted_column_names_are_matched_as_typed() -> None:
     iris = _one_table(
         **{
