@@ -84,6 +84,8 @@ def _read_book(file_id: str, filename: str, data: bytes, book: XlsxBook, limits:
                 continue
             formats = book.formats(name, det.first_data_row, det.columns)
             table = build_table(name, det, formats)
+            if book.uncalculated.get(name):
+                table.notes.insert(0, _uncalculated(book.uncalculated[name]))
             if not is_table_like(table):
                 continue
             tables[name] = table
@@ -103,6 +105,15 @@ def _read_book(file_id: str, filename: str, data: bytes, book: XlsxBook, limits:
         raise _nothing_found(saw_rows, saw_header)
     active = max(tables, key=lambda n: _table_score(tables[n], n in pivots))
     return Dataset(file_id, filename, len(data), tables, active, book.sheet_names, notes)
+
+
+def _uncalculated(n: int) -> str:
+    cells = "1 formula cell was" if n == 1 else f"{n:,} formula cells were"
+    empty = "it is" if n == 1 else "they are"
+    return (
+        f"{cells} saved without results, so {empty} empty here: open and save the file in "
+        "Excel or LibreOffice, then share it again"
+    )
 
 
 def is_table_like(table: Table) -> bool:

@@ -15,6 +15,7 @@ declarations and external references are refused as defusedxml refuses them.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 from xml.parsers import expat
 
@@ -33,6 +34,7 @@ _ROW = SHEET_MAIN_NS + "}row"  # expat's names: "uri}local" with this separator
 _V = SHEET_MAIN_NS + "}v"
 _IS = SHEET_MAIN_NS + "}is"
 _T = SHEET_MAIN_NS + "}t"
+_F = SHEET_MAIN_NS + "}f"
 NO_IS, NO_T = -2, -1
 _DIGITS = "0123456789"
 
@@ -46,16 +48,26 @@ class RowTooWide(Exception):
     fill memory."""
 
 
-def iter_values(ws: ReadOnlyWorksheet) -> Iterator[tuple | list]:
+@dataclass
+class Counts:
+    """What a read noticed on the way: formulas saved without their results."""
+
+    uncalculated: int = 0  # cells with a formula and no cached value
+
+
+def iter_values(ws: ReadOnlyWorksheet, counts: Counts | None = None) -> Iterator[tuple | list]:
     """Rows of cell values, as openpyxl's read-only ``iter_rows(values_only=True)`` gives them
     (missing rows as ``[]``, each row as wide as its last cell)."""
     wb = ws.parent
     with ws._get_source() as src:
-        yield from _rows(src, ws._shared_strings, wb.epoch, wb._date_formats, wb._timedelta_formats)
+        yield from _rows(
+            src, ws._shared_strings, wb.epoch, wb._date_formats, wb._timedelta_formats,
+            counts or Counts(),
+        )  # fmt: skip
 
 
 def _rows(
-    src: IO[bytes], strings: list, epoch: Any, date_styles: Any, delta_styles: Any
+    src: IO[bytes], strings: list, epoch: Any, date_styles: Any, delta_styles: Any, counts: Counts
 ) -> Iterator[tuple | list]:
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
@@ -78,13 +90,13 @@ def _rows(
     kind: str = "n"
     style: Any = 0
     coord: str | None = None
-    v_open = t_open = is_open = False
+    v_open = t_open = is_open = formula = False
     v_start = v_end = -1  # the cell's first <v>: its text is text[v_start:v_end]; -1: none
     t_start = t_end = NO_IS  # the first <is>'s <t>, or NO_IS, or NO_T for an <is> without one
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal in_row, level, row_number, column, cols, vals, kind, style, coord
-        nonlocal v_open, t_open, is_open, v_start, t_start
+        nonlocal v_open, t_open, is_open, v_start, t_start, formula
         if in_row:
             level += 1
             if name == _ROW:
@@ -97,8 +109,11 @@ def _rows(
                 coord = attrs.get("r")
                 v_start = -1
                 t_start = NO_IS
+                formula = False
             elif level == 2:
-                if name == _V:
+                if name == _F:
+                    formula = True
+                elif name == _V:
                     if v_start < 0:
                         v_open = True
                         v_start = len(text)
@@ -150,7 +165,10 @@ def _rows(
             else:
                 column += 1
             cols.append(column)
-            vals.append(value())
+            cell = value()
+            vals.append(cell)
+            if formula and cell is None:
+                counts.uncalculated += 1
         elif level == 2:
             if v_open:
                 v_open = False

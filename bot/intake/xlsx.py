@@ -26,7 +26,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from bot.intake import errors as msg
 from bot.intake.errors import IntakeError
 from bot.intake.limits import Limits
-from bot.intake.sheet_xml import RowTooWide, Unusual, iter_values
+from bot.intake.sheet_xml import Counts, RowTooWide, Unusual, iter_values
 from bot.intake.sniff import check_zip_limits
 
 MAX_EMPTY_RUN = 1000  # this many empty rows in a row end a sheet (absurd dimension records)
@@ -71,6 +71,7 @@ class XlsxBook:
         self.sheets = {ws.title: ws for ws in self.wb.worksheets}
         self.hidden = {ws.title for ws in self.wb.worksheets if ws.sheet_state != "visible"}
         self.chartsheets = [cs.title for cs in self.wb.chartsheets]
+        self.uncalculated: dict[str, int] = {}  # sheet → formula cells saved without a result
 
     @property
     def sheet_names(self) -> list[str]:
@@ -82,12 +83,15 @@ class XlsxBook:
         ws.reset_dimensions()  # never trust the declared <dimension>
         with warnings.catch_warnings(), _reading_errors():
             warnings.simplefilter("ignore")
+            counts = Counts()
             try:
-                return _collect(iter_values(ws), budget)
+                return _collect(iter_values(ws, counts), budget)
             except Unusual:
                 return _collect(ws.iter_rows(values_only=True), budget)
             except RowTooWide:
                 raise budget.refuse() from None
+            finally:
+                self.uncalculated[name] = counts.uncalculated
 
     def formats(self, name: str, first_row: int, columns: list[int]) -> dict[int, str]:
         """The most common number format of numeric cells per column, from a sample of rows."""

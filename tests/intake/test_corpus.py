@@ -196,6 +196,17 @@ def test_messy_sheets_in_detail(corpus: Path) -> None:
     assert budget.column("Item").values[0] == "Rent/mortgage"
 
 
+def test_formulas_saved_without_results_are_pointed_out(corpus: Path) -> None:
+    """The manifest: warn that the file was saved without calculated values and should be
+    opened and saved first; never plot those cells as 0."""
+    table = read(corpus / "tricky-readxl-formula_without_cached_value.xlsx").table
+    assert table.notes[0].startswith("1 formula cell was saved without results")
+    assert "Excel or LibreOffice" in table.notes[0]
+    assert all(0 not in c.values for c in table.columns if c.name == "A + B")
+    timesheet = read(corpus / "bad-phpspreadsheet-16k_columns_timesheet.xlsx")
+    assert any(n.startswith("194 formula cells were") for n in timesheet.table.notes)
+
+
 def test_sales_by_segment_keeps_the_blank_segment(corpus: Path) -> None:
     """The manifest: "a bar of sum(Sales) ... by Segment with a "(blank)" bucket"; the four
     customers without a segment still count."""

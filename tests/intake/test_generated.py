@@ -342,3 +342,19 @@ def test_dataset_survives_the_trip_from_a_worker_process() -> None:
 
     ds = read(sheet_bytes(SIMPLE))
     assert pickle.loads(pickle.dumps(ds)) == ds
+
+
+def test_formulas_without_saved_results_get_a_note_and_stay_empty() -> None:
+    """openpyxl itself writes formulas without results, as a script-made file would be."""
+
+    def build(wb: Workbook) -> None:
+        ws = wb.active
+        ws.append(["Item", "Price", "Qty", "Total"])
+        for n, (price, qty) in enumerate([(3, 2), (5, 1), (2, 4)], start=2):
+            ws.append([f"item {n}", price, qty, f"=B{n}*C{n}"])
+
+    table = read_dataset("F1", "made.xlsx", xlsx_bytes(build)).table
+    assert table.notes[0].startswith("3 formula cells were saved without results")
+    assert [c.name for c in table.columns] == ["Item", "Price", "Qty"]  # nothing plotted as 0
+    plain = read_dataset("F1", "plain.xlsx", sheet_bytes([["Item", "Price"], ["a", 1], ["b", 2]]))
+    assert not any("formula" in n for n in plain.table.notes)
