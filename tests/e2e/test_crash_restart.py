@@ -97,7 +97,7 @@ async def test_sigkill_mid_burst_then_restart_loses_and_duplicates_nothing(
         # what the killed one had acknowledged but not answered.
         await wait_until(
             lambda: all(uploaded_titles(fake_slack)[t] for t in acked),
-            timeout=20,
+            timeout=60,
             what="answers to the acknowledged messages, without a re-delivery",
         )
 
@@ -111,7 +111,7 @@ async def test_sigkill_mid_burst_then_restart_loses_and_duplicates_nothing(
         never_answered = [t for t in titles if not before[t]]
         await wait_until(
             lambda: all(uploaded_titles(fake_slack)[t] for t in never_answered),
-            timeout=20,
+            timeout=60,
             what=f"answers to the messages unanswered before the crash: {never_answered}",
         )
         await fake_slack.quiet(0.5)
