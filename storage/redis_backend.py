@@ -505,7 +505,12 @@ class RedisStorage(Storage):
     @staticmethod
     async def _wait(attempt: Callable[[], Awaitable[Any]]) -> None:
         delay = 0.002
+        task = asyncio.current_task()
         while not await attempt():
+            if task is not None and task.cancelling():
+                # The client swallowed our cancellation mid-command: honour it here, or a
+                # cancelled wait (a shutdown, a timeout) would poll for ever.
+                raise asyncio.CancelledError
             await asyncio.sleep(delay)
             delay = min(delay * 1.5, 0.05)
 

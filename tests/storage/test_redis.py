@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import AsyncIterator
 
@@ -94,6 +95,19 @@ async def test_a_held_lock_is_renewed_and_not_stolen(
         await asyncio.sleep(1.8)
         assert not waiting.done()
     await asyncio.wait_for(waiting, timeout=10)
+
+
+async def test_a_lock_wait_stops_when_cancelled_even_if_a_call_swallows_it() -> None:
+    """A client call that eats the CancelledError (and reports 'not yet') must not leave the
+    wait polling for ever."""
+
+    async def swallowing() -> bool:
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(0.01)
+        return False
+
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(RedisStorage._wait(swallowing), timeout=0.2)
 
 
 async def _hold(storage: RedisStorage, key: str) -> None:
