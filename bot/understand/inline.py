@@ -524,6 +524,15 @@ def month_index(label: str) -> int | None:
     return None
 
 
+def weekday_index(label: str) -> int | None:
+    """0-6 for a weekday name ('Mon', 'tues', 'Friday'), else None."""
+    w = label.strip().lower().rstrip(".")
+    days = "monday tuesday wednesday thursday friday saturday sunday"
+    if len(w) >= 3 and w.isalpha() and w[:3] in _DAYS and days.find(w) >= 0:
+        return _DAYS.index(w[:3])
+    return None
+
+
 def is_time_sequence(labels: list[str]) -> bool:
     """True for months, quarters, years, weeks, weekdays or dates (at least two of them)."""
     if len(labels) < 2:

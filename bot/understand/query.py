@@ -7,7 +7,6 @@ query is plain data (``Query.to_dict``) so an edit such as "average instead" can
 from __future__ import annotations
 
 import bisect
-import calendar
 import copy
 import datetime as dt
 import itertools
@@ -17,6 +16,7 @@ from typing import Any
 
 from bot.spec import Filter, Series
 from bot.table import BLANK, Column, ColumnType, Table
+from bot.understand.inline import month_index, weekday_index
 from bot.understand.numbers import tidy
 
 MAX_GROUPS = 12
@@ -26,16 +26,6 @@ BUCKETS = (
 )  # fmt: skip
 MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()  # noqa: SIM905
 DAY_NAMES = "Mon Tue Wed Thu Fri Sat Sun".split()  # noqa: SIM905
-_MONTH_WORDS = {
-    w: i
-    for i, full in enumerate(calendar.month_name[1:])
-    for w in (full.lower(), full[:3].lower(), full[:4].lower())
-}
-_DAY_WORDS = {
-    w: i
-    for i, full in enumerate(calendar.day_name)
-    for w in (full.lower(), full[:3].lower(), full[:4].lower(), full[:5].lower())
-}
 
 
 @dataclass
@@ -286,8 +276,8 @@ def _calendar_order(keys: set[Any]) -> dict[Any, int] | None:
     """Month or weekday names typed as text ('July', 'jan', 'Mon') go in calendar order."""
     if len(keys) < 2:
         return None
-    for names in (_MONTH_WORDS, _DAY_WORDS):
-        order = {k: names.get(str(k).strip().lower()) for k in keys}
+    for index in (month_index, weekday_index):
+        order = {k: index(str(k)) if str(k).strip().isalpha() else None for k in keys}
         if None not in order.values():
             return order
     return None
