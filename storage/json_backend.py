@@ -503,9 +503,7 @@ class JsonStorage(Storage):
         for name in await aiofiles.os.listdir(self.root / "claims"):
             if name.startswith("."):
                 continue
-            raw = await files.read_bytes(self.root / "claims" / name)
-            head, _, noted = (raw or b"").partition(b"\n")
-            parts = head.decode(errors="replace").split()
+            parts, noted = _claim_fields(await files.read_bytes(self.root / "claims" / name))
             if not noted or len(parts) != 3 or parts[1] == self._owner or parts[2] != "working":
                 continue
             try:
@@ -587,7 +585,7 @@ async def _read_claim(path: Path) -> tuple[float, str, str]:
     raw = await files.read_bytes(path)
     if raw is None:
         return 0.0, "", ""
-    parts = raw.partition(b"\n")[0].decode(errors="replace").split()
+    parts, _ = _claim_fields(raw)
     try:
         expires = float(parts[0]) if parts else time.time() + 600
     except ValueError:
@@ -598,3 +596,9 @@ async def _read_claim(path: Path) -> tuple[float, str, str]:
     owner = parts[1] if len(parts) > 1 else ""
     state = parts[2] if len(parts) > 2 else "working"
     return expires, owner, state
+
+
+def _claim_fields(raw: bytes | None) -> tuple[list[str], bytes]:
+    """A claim file's first line as its fields (``EXPIRES OWNER STATE``), and its note."""
+    head, _, note = (raw or b"").partition(b"\n")
+    return head.decode(errors="replace").split(), note

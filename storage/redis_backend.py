@@ -427,19 +427,20 @@ class RedisStorage(Storage):
         await self._finish(keys=self._claim_keys(token), args=[self._owner, token])
 
     async def settle(self, token: str) -> None:
+        _, note_key, notes = self._claim_keys(token)
         pipe = self.client.pipeline(transaction=True)
-        pipe.delete(f"{self.prefix}note:{token}")
-        pipe.srem(f"{self.prefix}notes", token)
+        pipe.delete(note_key)
+        pipe.srem(notes, token)
         await pipe.execute()
 
     async def unfinished(self) -> list[tuple[str, dict[str, Any]]]:
-        found = []
-        for raw in await self.client.smembers(f"{self.prefix}notes"):
+        found, notes = [], f"{self.prefix}notes"
+        for raw in await self.client.smembers(notes):
             token = raw.decode()
             claim_key, note_key, _ = self._claim_keys(token)
             current, note = await self.client.mget(claim_key, note_key)
             if current is None or note is None:  # expired
-                await self.client.srem(f"{self.prefix}notes", token)
+                await self.client.srem(notes, token)
                 continue
             owner, _, state = current.decode().partition(" ")
             if state != "working" or owner == self._owner:
