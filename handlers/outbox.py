@@ -12,11 +12,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation import DeliveryError, Reply
 from bot.intake import FileRef, Limits, download
+from bot.jobs import Drawn
 
 SLACK_ERRORS = (SlackApiError, SlackRequestError, aiohttp.ClientError, TimeoutError)
 MESSAGE_LIMIT = 3900  # Slack truncates long messages; stay well inside its ~4,000 advice
 MAX_PARTS = 4  # a longer answer is trimmed with a note instead of flooding the thread
 TRIMMED_NOTE = "_(trimmed: the full answer was too long for Slack)_"
+Sent = dict[str, Any]  # what a reply on its way is known by: {"file": id} or text's metadata
 
 
 def split_text(text: str, *, limit: int = MESSAGE_LIMIT, max_parts: int = MAX_PARTS) -> list[str]:
@@ -60,21 +62,33 @@ def chart_filename(title: str) -> str:
     return f"{slug or 'chart'}.png"
 
 
+REPLY_EVENT = "chartbot_reply"  # message metadata naming the user message a text reply answers
+
+
+def reply_metadata(answers: str) -> dict[str, Any]:
+    return {"event_type": REPLY_EVENT, "event_payload": {"answers": answers}}
+
+
 class SlackOutbox:
+    """Posts the replies to one user message (``answers``, its ts). Each reply carries its
+    identity before it can reach the thread, the uploaded file's id or ``reply_metadata``, and
+    ``on_posting`` hears it: after a crash, ``reply_arrived`` tells whether Slack has it."""
+
     def __init__(
         self,
         client: AsyncWebClient,
         *,
         channel: str,
         thread_ts: str,
+        answers: str,
         token: str,
         api_url: str,
         http: aiohttp.ClientSession | None = None,
-        on_posting: Callable[[], Awaitable[None]] | None = None,
+        on_posting: Callable[[Sent], Awaitable[None]] | None = None,
         on_delivered: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.client, self.channel, self.thread_ts = client, channel, thread_ts
-        self.token, self.api_url, self.http = token, api_url, http
+        self.answers, self.token, self.api_url, self.http = answers, token, api_url, http
         self.on_posting, self.on_delivered = on_posting, on_delivered
 
     async def fetch(self, ref: FileRef, limits: Limits) -> bytes:
@@ -86,35 +100,76 @@ class SlackOutbox:
         )
 
     async def post(self, reply: Reply) -> str | None:
-        if self.on_posting is not None:  # said once, before anything reaches the thread
-            callback, self.on_posting = self.on_posting, None
-            await callback()
         try:
-            file_id = await self._post(reply)
+            if reply.chart is not None:
+                file_id: str | None = await self._upload(reply, reply.chart)
+            else:
+                file_id = None
+                await self._posting({"failed": reply.failed})
+                for part in split_text(reply.text):
+                    await self.client.chat_postMessage(
+                        channel=self.channel,
+                        thread_ts=self.thread_ts,
+                        text=part,
+                        metadata=reply_metadata(self.answers),
+                    )
         except SLACK_ERRORS as exc:
             raise DeliveryError(type(exc).__name__) from exc
         if self.on_delivered is not None:
             # Said as soon as Slack has the reply: the narrowest window for a crash to leave
-            # a delivered answer looking unanswered (and answered again after a restart).
+            # a delivered answer looking unanswered.
             callback, self.on_delivered = self.on_delivered, None
             await callback()
         return file_id
 
-    async def _post(self, reply: Reply) -> str | None:
-        if reply.chart is not None:
-            chart = reply.chart
-            response = await self.client.files_upload_v2(
-                channel=self.channel,
-                thread_ts=self.thread_ts,
-                file=chart.png,
-                filename=chart_filename(chart.title),
-                title=chart.title,
-                alt_txt=chart.alt_text[:1000],
-                initial_comment=split_text(reply.text, max_parts=1)[0],
-            )
-            return response["file"]["id"]
-        for part in split_text(reply.text):
-            await self.client.chat_postMessage(
-                channel=self.channel, thread_ts=self.thread_ts, text=part
-            )
-        return None
+    async def _upload(self, reply: Reply, chart: Drawn) -> str:
+        """``files_upload_v2``'s three steps, spelled out because the file's id must be
+        recorded (``on_posting``) after Slack names it and before the file is shared."""
+        ticket = await self.client.files_getUploadURLExternal(
+            filename=chart_filename(chart.title),
+            length=len(chart.png),
+            alt_txt=chart.alt_text[:1000],
+        )
+        file_id = ticket["file_id"]
+        await self._posting({"file": file_id, "failed": reply.failed})
+        await self._put(ticket["upload_url"], chart.png)
+        await self.client.files_completeUploadExternal(
+            files=[{"id": file_id, "title": chart.title}],
+            channel_id=self.channel,
+            thread_ts=self.thread_ts,
+            initial_comment=split_text(reply.text, max_parts=1)[0],
+        )
+        return file_id
+
+    async def _put(self, url: str, data: bytes) -> None:
+        session = self.http or aiohttp.ClientSession(trust_env=False)
+        try:
+            timeout = aiohttp.ClientTimeout(total=self.client.timeout)
+            async with session.post(url, data=data, timeout=timeout) as response:
+                if response.status != 200:
+                    raise SlackRequestError(f"file upload failed with HTTP {response.status}")
+        finally:
+            if session is not self.http:
+                await session.close()
+
+    async def _posting(self, sent: Sent) -> None:
+        if self.on_posting is not None:  # said once, before anything reaches the thread
+            callback, self.on_posting = self.on_posting, None
+            await callback(sent)
+
+
+async def reply_arrived(
+    client: AsyncWebClient, *, channel: str, thread_ts: str, answers: str, sent: Sent
+) -> bool:
+    """Whether the thread holds the reply ``sent`` names: ``SlackOutbox`` was stopped after
+    that reply was on its way, before hearing back."""
+    async for page in await client.conversations_replies(
+        channel=channel, ts=thread_ts, oldest=answers, include_all_metadata=True, limit=200
+    ):
+        for message in page.get("messages", []):
+            if "file" in sent:
+                if any(f.get("id") == sent["file"] for f in message.get("files", [])):
+                    return True
+            elif message.get("metadata") == reply_metadata(answers):
+                return True
+    return False

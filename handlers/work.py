@@ -11,10 +11,10 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import texts
-from bot.conversation import Message
+from bot.conversation import DeliveryError, Message, Reply
 from bot.services import Services
-from handlers.outbox import SLACK_ERRORS, SlackOutbox, file_ref
-from storage.base import Storage, session_key
+from handlers.outbox import SLACK_ERRORS, Sent, SlackOutbox, file_ref, reply_arrived
+from storage.base import session_key
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +50,8 @@ async def answer(
     }
     claim = f"msg:{team_id}:{channel}:{event['ts']}"
     try:
-        # The job goes with the claim: if this process dies before replying, the next one
-        # answers it (Slack never re-delivers an event that was acknowledged).
+        # The job goes with the claim: if this process dies before Slack has its reply, the
+        # next one answers it (Slack never re-delivers an event that was acknowledged).
         first = await services.storage.claim(claim, CLAIM_SECONDS, note=job)
     except Exception:
         log.exception("storage unavailable; cannot answer %s event=%s", event["ts"], event_id)
@@ -77,53 +77,80 @@ async def resume_forever(services: Services, client: AsyncWebClient) -> None:
 
 async def resume_unfinished(services: Services, client: AsyncWebClient) -> None:
     """Answer the messages a process that died had taken on but not yet replied to; a message
-    that was being answered each time a process died gets an apology instead (no crash loop)."""
+    that was being answered each time a process died gets an apology instead (no crash loop).
+    One whose reply was on its way is first looked for in its thread."""
     storage, jobs = services.storage, []
     for claim, job in await storage.unfinished():
         job = {**job, "resumed": job.get("resumed", 0) + 1}
-        if not await storage.claim(claim, CLAIM_SECONDS, note=job):
-            continue
-        if job["resumed"] > MAX_RESUMES:
-            log.error("gave up on message %s: the bot stopped %d times while answering it "
-                      "event=%s", job["ts"], job["resumed"], job["event_id"])  # fmt: skip
-            jobs.append(_give_up(services.storage, client, claim, job))
-        else:
-            log.info("resuming message %s left unanswered by a stopped process event=%s",
-                     job["ts"], job["event_id"])  # fmt: skip
-            jobs.append(_work(services, client, claim, job))
+        if await storage.claim(claim, CLAIM_SECONDS, note=job, resume=True):
+            jobs.append(_resume(services, client, claim, job))
     await asyncio.gather(*jobs)
 
 
-async def _give_up(storage: Storage, client: AsyncWebClient, claim: str, job: Job) -> None:
-    await storage.settle(claim)
-    if await _apologise(client, job["channel"], job["thread_ts"], job["event_id"]):
-        await storage.finish(claim)
-    await _react(client, "add", job["channel"], job["ts"], FAILED)
+async def _resume(services: Services, client: AsyncWebClient, claim: str, job: Job) -> None:
+    channel, ts, event_id = job["channel"], job["ts"], job["event_id"]
+    sent = job.pop("sent", None)
+    if sent is not None:
+        try:
+            arrived = await reply_arrived(
+                client, channel=channel, thread_ts=job["thread_ts"], answers=ts, sent=sent
+            )
+        except SLACK_ERRORS:
+            log.exception("could not look for the reply to %s event=%s", ts, event_id)
+            arrived = False  # answering twice beats not answering at all
+        if arrived:
+            log.info("message %s was answered before its process stopped event=%s", ts, event_id)
+            await services.storage.finish(claim)
+            await _react(client, "remove", channel, ts, WORKING)
+            await _react(client, "add", channel, ts, FAILED if sent.get("failed") else DONE)
+            return
+    if job["resumed"] > MAX_RESUMES:
+        log.error("gave up on message %s: the bot stopped %d times while answering it "
+                  "event=%s", ts, job["resumed"], event_id)  # fmt: skip
+        outbox = _outbox(services, client, claim, job)
+        with contextlib.suppress(DeliveryError):
+            await outbox.post(Reply(texts.BUSY, failed=True))
+        await _react(client, "add", channel, ts, FAILED)
+        return
+    log.info("resuming message %s left unanswered by a stopped process event=%s", ts, event_id)
+    await _work(services, client, claim, job)
 
 
-async def _work(services: Services, client: AsyncWebClient, claim: str, job: Job) -> None:
+def _outbox(services: Services, client: AsyncWebClient, claim: str, job: Job) -> SlackOutbox:
+    """Replies to the job's message; the first one settles the claim (its note now names the
+    reply), and once Slack has it the claim is finished."""
     storage = services.storage
-    channel, thread_ts, ts, event_id = job["channel"], job["thread_ts"], job["ts"], job["event_id"]
-    message = Message(
-        key=session_key(job["team_id"], channel, thread_ts),
-        user_id=job["user"],
-        text=job["text"],
-        ts=ts,
-        files=[file_ref(f) for f in job["files"]],
-        event_id=event_id,
-    )
-    outbox = SlackOutbox(
+
+    async def settle(sent: Sent) -> None:
+        try:
+            await storage.settle(claim, {**job, "sent": sent})
+        except Exception:  # the reply still goes out; only a crash now could repeat it
+            log.exception("could not settle %s event=%s", job["ts"], job["event_id"])
+
+    return SlackOutbox(
         client,
-        channel=channel,
-        thread_ts=thread_ts,
+        channel=job["channel"],
+        thread_ts=job["thread_ts"],
+        answers=job["ts"],
         token=services.settings.bot_token or "",
         api_url=services.settings.api_url,
         http=services.http,
-        on_posting=lambda: storage.settle(claim),
+        on_posting=settle,
         on_delivered=lambda: storage.finish(claim),
     )
+
+
+async def _work(services: Services, client: AsyncWebClient, claim: str, job: Job) -> None:
+    message = Message(
+        key=session_key(job["team_id"], job["channel"], job["thread_ts"]),
+        user_id=job["user"],
+        text=job["text"],
+        ts=job["ts"],
+        files=[file_ref(f) for f in job["files"]],
+        event_id=job["event_id"],
+    )
     with services.answering():
-        await _answer(services, client, claim, message, outbox)
+        await _answer(services, client, claim, message, _outbox(services, client, claim, job))
 
 
 async def _answer(
@@ -139,9 +166,10 @@ async def _answer(
         failed = any(r.failed for r in replies)
     except Exception:
         log.exception("could not answer message %s event=%s", ts, event_id)
-        with contextlib.suppress(Exception):
-            await storage.settle(claim)  # the apology is the answer: not to be redone
-        if not await _apologise(client, channel, outbox.thread_ts, event_id):
+        try:
+            await outbox.post(Reply(texts.BUSY, failed=True))  # the apology is the answer
+        except DeliveryError:
+            log.exception("could not post the apology either event=%s", event_id)
             with contextlib.suppress(Exception):
                 await storage.release(claim)  # nothing reached the user: a retry may try again
     await _react(client, "remove", channel, ts, WORKING)
@@ -150,13 +178,11 @@ async def _answer(
 
 async def _apologise(
     client: AsyncWebClient, channel: str, thread_ts: str, event_id: str | None
-) -> bool:
+) -> None:
     try:
         await client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=texts.BUSY)
-        return True
     except SLACK_ERRORS:
         log.exception("could not post the apology either event=%s", event_id)
-        return False
 
 
 async def _react(client: AsyncWebClient, verb: str, channel: str, ts: str, name: str) -> None:

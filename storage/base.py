@@ -149,24 +149,30 @@ class Storage(ABC):
     # --- primitives for the Slack layer --------------------------------------------------
     @abstractmethod
     async def claim(
-        self, token: str, ttl_seconds: float, note: dict[str, Any] | None = None
+        self,
+        token: str,
+        ttl_seconds: float,
+        note: dict[str, Any] | None = None,
+        *,
+        resume: bool = False,
     ) -> bool:
         """True the first time ``token`` is claimed within ``ttl_seconds`` (across processes
         sharing this storage); False afterwards, while the claim's work is in progress in a
         live process or finished. A claim left unfinished by a process that died (a crash or
-        a restart) may be taken over, so a retry of that work is still answered. A ``note``
-        (JSON values) saying what the work is stays with the claim until ``settle``,
-        ``finish`` or ``release``: ``unfinished`` hands it to whoever resumes the work."""
+        a restart) before ``settle`` may be taken over, so a retry of that work is still
+        answered; a settled one only with ``resume`` (by whoever checks first whether its
+        reply arrived). A ``note`` (JSON values) saying what the work is stays with the claim
+        until ``finish`` or ``release``: ``unfinished`` hands it to whoever resumes the work."""
 
     @abstractmethod
-    async def settle(self, token: str) -> None:
-        """Drop the claim's note: from here on, redoing the work could repeat what it did
-        (a reply may be on its way), so it is never resumed."""
+    async def settle(self, token: str, note: dict[str, Any]) -> None:
+        """A reply is on its way: from here on, redoing the work could repeat it. ``note``
+        replaces the claim's note and must say how to tell whether the reply arrived."""
 
     @abstractmethod
     async def unfinished(self) -> list[tuple[str, dict[str, Any]]]:
-        """(token, note) of the noted claims whose process died before settling them; claim
-        a token again to take its work over."""
+        """(token, note) of the noted claims whose process died before finishing them, settled
+        or not; ``claim(token, ..., resume=True)`` takes one over."""
 
     @abstractmethod
     async def finish(self, token: str) -> None:

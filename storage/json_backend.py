@@ -10,8 +10,9 @@ Every file step runs on aiofiles' executor (storage/files.py). Layout (``<sh>`` 
     locks/<sh>/<name>.lock             per-session flock (bot and admin CLI both take it)
     datasets/<sh>/<name>/<id>.bin      datasets of the session
     preferences/<TEAM:USER>.json       persistent memory, never deleted with sessions
-    claims/<sha256>                    dedupe claims: "EXPIRES OWNER STATE", then the note
-                                       (the job, until settled); pruned by purge()
+    claims/<sha256>                    dedupe claims: "EXPIRES OWNER STATE" (working, sent,
+                                       done), then the note (the job, until done); pruned by
+                                       purge()
 
 Why a header plus an append-only history: an append costs the size of the new messages, not of
 the whole thread. The header is the commit point: it is replaced atomically (temp + fsync +
@@ -465,36 +466,50 @@ class JsonStorage(Storage):
         return self.root / "claims" / hashlib.sha256(token.encode()).hexdigest()[:40]
 
     async def claim(
-        self, token: str, ttl_seconds: float, note: dict[str, Any] | None = None
+        self,
+        token: str,
+        ttl_seconds: float,
+        note: dict[str, Any] | None = None,
+        *,
+        resume: bool = False,
     ) -> bool:
         """Claim files hold ``EXPIRES OWNER STATE``, then the note on a second line. One bot
-        process owns the directory, so a ``working`` claim of another owner was left by a
-        process that is gone: take it over."""
-        path = self._claim_path(token)
-        mine = f"{time.time() + ttl_seconds:.3f} {self._owner} working".encode()
-        if note is not None:
-            mine += b"\n" + orjson.dumps({"token": token, "note": note})
-        if await files.create_exclusive(path, mine):
+        process owns the directory, so an unfinished claim of another owner was left by a
+        process that is gone: take it over (keeping its state)."""
+        path, expires = self._claim_path(token), time.time() + ttl_seconds
+        if await files.create_exclusive(path, self._claim_file(token, expires, "working", note)):
             return True
+        takeable = ("working", "sent") if resume else ("working",)
         async with self._locks.hold(f"claim:{token}"):  # two deliveries, one takeover
-            expires, owner, state = await _read_claim(path)
-            if expires > time.time() and (state == "done" or owner in ("", self._owner)):
-                return False
-            await self._write_atomic(path, mine)
+            until, owner, state = await _read_claim(path)
+            if until > time.time():
+                if owner in ("", self._owner) or state not in takeable:
+                    return False
+            else:
+                state = "working"
+            await self._write_atomic(path, self._claim_file(token, expires, state, note))
             return True
 
     async def finish(self, token: str) -> None:
         await self._restate(token, "done")
 
-    async def settle(self, token: str) -> None:
-        await self._restate(token, "working")
+    async def settle(self, token: str, note: dict[str, Any]) -> None:
+        await self._restate(token, "sent", note)
 
-    async def _restate(self, token: str, state: str) -> None:
-        """Rewrite this process's claim with ``state`` and without its note."""
+    async def _restate(self, token: str, state: str, note: dict[str, Any] | None = None) -> None:
+        """Rewrite this process's claim with ``state`` and ``note``."""
         path = self._claim_path(token)
         expires, _, _ = await _read_claim(path)
         if expires:
-            await self._write_atomic(path, f"{expires:.3f} {self._owner} {state}".encode())
+            await self._write_atomic(path, self._claim_file(token, expires, state, note))
+
+    def _claim_file(
+        self, token: str, expires: float, state: str, note: dict[str, Any] | None
+    ) -> bytes:
+        head = f"{expires:.3f} {self._owner} {state}".encode()
+        if note is None:
+            return head
+        return head + b"\n" + orjson.dumps({"token": token, "note": note})
 
     async def unfinished(self) -> list[tuple[str, dict[str, Any]]]:
         if self._claims_scanned:  # only this process has written claims here since
@@ -504,7 +519,8 @@ class JsonStorage(Storage):
             if name.startswith("."):
                 continue
             parts, noted = _claim_fields(await files.read_bytes(self.root / "claims" / name))
-            if not noted or len(parts) != 3 or parts[1] == self._owner or parts[2] != "working":
+            unfinished = len(parts) == 3 and parts[2] in ("working", "sent")
+            if not noted or not unfinished or parts[1] == self._owner:
                 continue
             try:
                 if float(parts[0]) <= now:

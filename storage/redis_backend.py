@@ -13,7 +13,7 @@ Keys (prefix ``chartbot:``)::
     i:start:TEAM:USER   set: sessions a user started (the per-user cap)
     prefs:TEAM:USER     hash: preference → JSON value (no expiry)
     claim:TOKEN         dedupe claims (SET NX PX);  lock:KEY  thread locks
-    note:TOKEN          a claim's note (JSON), until settled;  notes  set: tokens with one
+    note:TOKEN          a claim's note (JSON), until done;  notes  set: tokens with one
 
 Every write that changes a session is one Lua script, so it is atomic and refreshes the expiry
 of all the session's keys together. An append touches one index (i:all, O(log n)); the
@@ -115,21 +115,35 @@ return 0
 """
 
 
-# Claims hold "OWNER STATE". A "working" claim whose owner's heartbeat key is gone was left by a
-# process that died: it is taken over, so Slack's retry of that message is still answered.
+# Claims hold "OWNER STATE" (working, sent, done). An unfinished claim whose owner's heartbeat key
+# is gone was left by a process that died: it is taken over (its state kept), so Slack's retry of
+# that message is still answered; a "sent" one only by a resumer (ARGV[6]), who looks first for
+# the reply that was on its way.
 _CLAIM = """
+local state = 'working'
 local current = redis.call('GET', KEYS[1])
 if current then
-  local owner, state = string.match(current, '^(%S+) (%S+)$')
-  if state ~= 'working' or owner == ARGV[1] or redis.call('EXISTS', ARGV[3] .. owner) == 1 then
+  local owner, held = string.match(current, '^(%S+) (%S+)$')
+  if not (held == 'working' or (held == 'sent' and ARGV[6] == '1'))
+      or owner == ARGV[1] or redis.call('EXISTS', ARGV[3] .. owner) == 1 then
     return 0
   end
+  state = held
 end
-redis.call('SET', KEYS[1], ARGV[1] .. ' working', 'PX', ARGV[2])
+redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. state, 'PX', ARGV[2])
 if ARGV[4] ~= '' then
   redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[2])
   redis.call('SADD', KEYS[3], ARGV[5])
 end
+return 1
+"""
+
+_SETTLE = """
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl <= 0 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1] .. ' sent', 'PX', ttl)
+redis.call('SET', KEYS[2], ARGV[3], 'PX', ttl)
+redis.call('SADD', KEYS[3], ARGV[2])
 return 1
 """
 
@@ -201,6 +215,7 @@ class RedisStorage(Storage):
         self._refresh = client.register_script(_REFRESH)
         self._claim = client.register_script(_CLAIM)
         self._finish = client.register_script(_FINISH)
+        self._settle = client.register_script(_SETTLE)
         self._take_turn = client.register_script(_TAKE_TURN)
         self._owner = secrets.token_hex(8)
         self._heartbeat: asyncio.Task[None] | None = None
@@ -415,23 +430,25 @@ class RedisStorage(Storage):
 
     # --- claims and thread locks ----------------------------------------------------------
     async def claim(
-        self, token: str, ttl_seconds: float, note: dict[str, Any] | None = None
+        self,
+        token: str,
+        ttl_seconds: float,
+        note: dict[str, Any] | None = None,
+        *,
+        resume: bool = False,
     ) -> bool:
         await self._beat()
         ttl_ms = max(1, int(ttl_seconds * 1000))
         noted = b"" if note is None else orjson.dumps(note)
-        args = [self._owner, ttl_ms, self._alive_prefix, noted, token]
+        args = [self._owner, ttl_ms, self._alive_prefix, noted, token, "1" if resume else "0"]
         return bool(await self._claim(keys=self._claim_keys(token), args=args))
 
     async def finish(self, token: str) -> None:
         await self._finish(keys=self._claim_keys(token), args=[self._owner, token])
 
-    async def settle(self, token: str) -> None:
-        _, note_key, notes = self._claim_keys(token)
-        pipe = self.client.pipeline(transaction=True)
-        pipe.delete(note_key)
-        pipe.srem(notes, token)
-        await pipe.execute()
+    async def settle(self, token: str, note: dict[str, Any]) -> None:
+        args = [self._owner, token, orjson.dumps(note)]
+        await self._settle(keys=self._claim_keys(token), args=args)
 
     async def unfinished(self) -> list[tuple[str, dict[str, Any]]]:
         found, notes = [], f"{self.prefix}notes"
@@ -443,7 +460,7 @@ class RedisStorage(Storage):
                 await self.client.srem(notes, token)
                 continue
             owner, _, state = current.decode().partition(" ")
-            if state != "working" or owner == self._owner:
+            if state not in ("working", "sent") or owner == self._owner:
                 continue
             if not await self.client.exists(self._alive_prefix + owner):
                 found.append((token, orjson.loads(note)))

@@ -50,6 +50,7 @@ class _Fault:
     retry_after: int | None = None
     delay: float = 0.0
     times: int = 1
+    hold_reply: float = 0.0
 
 
 class FakeSlack:
@@ -62,9 +63,10 @@ class FakeSlack:
         self.files: dict[str, tuple[str, bytes, str]] = {}  # id → (name, bytes, content type)
         self.responses: list[dict[str, Any]] = []  # what reached response_url
         self.downloads: list[Call] = []
+        self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)  # channel → posted
         self._faults: dict[str, list[_Fault]] = defaultdict(list)
         self._ids = itertools.count(1)
-        self._ts = itertools.count(1)
+        self._last_ts = 0.0
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.socket_acks: list[dict[str, Any]] = []
@@ -140,13 +142,16 @@ class FakeSlack:
         retry_after: int | None = None,
         delay: float = 0.0,
         times: int = 1,
+        hold_reply: float = 0.0,
     ) -> None:
         """Make the next ``times`` calls of ``method`` fail (or be slow, with ``delay``).
 
         ``error`` gives Slack's ``{"ok": false, "error": …}``; ``status=429`` with
-        ``retry_after`` is rate limiting; ``status=500`` a server error.
+        ``retry_after`` is rate limiting; ``status=500`` a server error. ``hold_reply`` lets
+        the call take effect, then holds its answer (Slack has it; the caller has not heard).
         """
-        self._faults[method].append(_Fault(status, error, retry_after, delay, times))
+        fault = _Fault(status, error, retry_after, delay, times, hold_reply)
+        self._faults[method].append(fault)
 
     def calls_of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -235,6 +240,10 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         result = handler(call.params) if handler else {}
+        if fault and fault.hold_reply:
+            async with self._changed:
+                self._changed.notify_all()  # what the call did is visible while it is held
+            await asyncio.sleep(fault.hold_reply)
         headers = {"x-oauth-scopes": SCOPES} if method == "auth.test" else {}
         return web.json_response({"ok": True, **result}, headers=headers)
 
@@ -249,7 +258,9 @@ class FakeSlack:
         return fault
 
     def _new_ts(self) -> str:
-        return f"{1_700_001_000 + next(self._ts)}.000100"
+        """Now, as Slack stamps messages: later than every test message (``tests.signed``)."""
+        self._last_ts = max(time.time(), self._last_ts + 0.000001)
+        return f"{self._last_ts:.6f}"
 
     def _m_auth_test(self, _: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -266,12 +277,34 @@ class FakeSlack:
         return {"url": f"ws://127.0.0.1:{self.port}/link"}
 
     def _m_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        metadata = params.get("metadata")
+        message = self._post(
+            params.get("channel", ""),
+            params.get("thread_ts"),
+            text=params.get("text"),
+            metadata=json.loads(metadata) if isinstance(metadata, str) else metadata,
+        )
+        return {"channel": params.get("channel"), "ts": message["ts"], "message": message}
+
+    def _post(self, channel: str, thread_ts: str | None, **fields: Any) -> dict[str, Any]:
+        """A message the bot put into ``channel`` (as ``conversations.replies`` returns it)."""
         ts = self._new_ts()
-        return {
-            "channel": params.get("channel"),
-            "ts": ts,
-            "message": {"text": params.get("text"), "ts": ts},
-        }
+        message = {"type": "message", "ts": ts, "bot_id": BOT_ID, "user": BOT_USER_ID}
+        message.update({name: value for name, value in fields.items() if value is not None})
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        self.messages[channel].append(message)
+        return message
+
+    def _m_conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        thread_ts, oldest = params.get("ts", ""), float(params.get("oldest") or 0)
+        metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        replies = [
+            message if metadata else {k: v for k, v in message.items() if k != "metadata"}
+            for message in self.messages[params.get("channel", "")]
+            if message.get("thread_ts") == thread_ts and float(message["ts"]) > oldest
+        ]
+        return {"messages": replies, "has_more": False}
 
     def _m_chat_postEphemeral(self, _: dict[str, Any]) -> dict[str, Any]:
         return {"message_ts": self._new_ts()}
@@ -301,6 +334,8 @@ class FakeSlack:
                     "name": upload.filename if upload else "",
                 }
             )
+        channel = params.get("channel_id") or ""
+        self._post(channel, params.get("thread_ts"), text=params.get("initial_comment"), files=out)
         return {"files": out}
 
     def _m_files_info(self, params: dict[str, Any]) -> dict[str, Any]:

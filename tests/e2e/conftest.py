@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -83,13 +82,14 @@ async def reading(storage_url: str | Path) -> AsyncIterator[Storage]:
 
 
 def uploaded_titles(fake: FakeSlack) -> Counter[str]:
-    """How many charts reached Slack per chart title (one per completeUploadExternal file)."""
-    counts: Counter[str] = Counter()
-    for call in fake.calls_of("files.completeUploadExternal"):
-        files = call.params.get("files")
-        for item in json.loads(files) if isinstance(files, str) else files or []:
-            counts[item.get("title", "")] += 1
-    return counts
+    """How many charts reached their threads, per chart title (a completeUploadExternal call
+    that failed or is still in progress has shared nothing yet)."""
+    return Counter(
+        item.get("title", "")
+        for messages in fake.messages.values()
+        for message in messages
+        for item in message.get("files", [])
+    )
 
 
 def replies_in(fake: FakeSlack, thread_ts: str) -> int:

@@ -288,14 +288,15 @@ async def test_unfinished_claim_of_a_closed_process_is_taken_over_once(
     assert not await second.claim("interrupted", 600)
 
 
-async def test_noted_work_of_a_dead_process_is_handed_over_until_settled(
+async def test_noted_work_of_a_dead_process_is_handed_over_until_finished(
     make_storage: MakeStorage,
 ) -> None:
     note = {"channel": "C1", "ts": "1700000000.000100", "text": "revenue by region"}
+    replying = {"text": "b", "sent": {"file": "F1"}}
     first = await make_storage()
     assert await first.claim("cut short", 600, note)
     assert await first.claim("replying", 600, {"text": "b"})
-    await first.settle("replying")  # its reply may be out: never redone
+    await first.settle("replying", replying)  # its reply may be out: the note says which
     assert await first.claim("answered", 600, {"text": "c"})
     await first.finish("answered")
     assert await first.claim("given up", 600, {"text": "d"})
@@ -305,14 +306,25 @@ async def test_noted_work_of_a_dead_process_is_handed_over_until_settled(
     await first.close()
 
     second = await make_storage()
-    assert await second.unfinished() == [("cut short", note)]
+    assert sorted(await second.unfinished()) == [("cut short", note), ("replying", replying)]
+    # A retry of the delivery takes over only work whose reply never left; the rest waits for
+    # a resumer, who looks for the reply first.
     assert await second.claim("cut short", 600, note)  # taken over: now the second's work
+    assert not await second.claim("replying", 600, {"text": "b"})
+    taken = await asyncio.gather(
+        *(second.claim("replying", 600, replying, resume=True) for _ in range(3))
+    )
+    assert sorted(taken) == [False, False, True]
     assert await second.unfinished() == []
     await second.close()
-    third = await make_storage()  # the second died too, before settling
-    assert await third.unfinished() == [("cut short", note)]
-    assert await third.claim("cut short", 600, note)
+
+    third = await make_storage()  # the second died too, before finishing either
+    assert sorted(await third.unfinished()) == [("cut short", note), ("replying", replying)]
+    assert not await third.claim("replying", 600, replying)  # still settled: a resumer's
+    assert await third.claim("replying", 600, replying, resume=True)
+    assert await third.claim("cut short", 600, note, resume=True)
     await third.finish("cut short")
+    await third.finish("replying")
     await third.close()
     assert await (await make_storage()).unfinished() == []
 
