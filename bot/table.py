@@ -64,6 +64,7 @@ class Dataset:
     active_sheet: str
     sheet_names: list[str] = field(default_factory=list)  # every sheet, tables or not
     notes: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)  # sheets charted only when named
 
     @property
     def table(self) -> Table:
@@ -112,6 +113,7 @@ def _dataset_to_json(ds: Dataset) -> dict[str, Any]:
         "active_sheet": ds.active_sheet,
         "sheet_names": ds.sheet_names,
         "notes": ds.notes,
+        "hidden": ds.hidden,
         "tables": {
             name: {"sheet": t.sheet, "notes": t.notes, "columns": [col(c) for c in t.columns]}
             for name, t in ds.tables.items()
@@ -132,6 +134,7 @@ def _dataset_from_json(data: dict[str, Any]) -> Dataset:
         active_sheet=data["active_sheet"],
         sheet_names=data["sheet_names"],
         notes=data["notes"],
+        hidden=data.get("hidden", []),
         tables={
             name: Table(t["sheet"], [col(c) for c in t["columns"]], t["notes"])
             for name, t in data["tables"].items()

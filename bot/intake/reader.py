@@ -95,16 +95,18 @@ def _read_book(file_id: str, filename: str, data: bytes, book: XlsxBook, limits:
     scan(visible[:MAX_SHEETS_READ])
     if len(visible) > MAX_SHEETS_READ:
         notes.append(f"read only the first {MAX_SHEETS_READ} of {len(visible)} sheets")
-    if not tables and hidden:
-        scan(hidden[:MAX_SHEETS_READ])
-        if tables:
-            notes.append("the data is on hidden sheets: " + ", ".join(tables))
-    elif hidden:
-        notes.append("skipped hidden sheets: " + ", ".join(hidden))
+    shown = list(tables)
+    scan(hidden[: max(0, MAX_SHEETS_READ - len(visible))])  # read, but used only when named
     if not tables:
         raise _nothing_found(saw_rows, saw_header)
-    active = max(tables, key=lambda n: _table_score(tables[n], n in pivots))
-    return Dataset(file_id, filename, len(data), tables, active, book.sheet_names, notes)
+    if not shown:
+        notes.append("the data is on hidden sheets: " + ", ".join(tables))
+    elif hidden:
+        notes.append("hidden sheets, used only if you name one: " + ", ".join(hidden))
+    active = max(shown or tables, key=lambda n: _table_score(tables[n], n in pivots))
+    return Dataset(
+        file_id, filename, len(data), tables, active, book.sheet_names, notes, hidden=hidden
+    )
 
 
 def _uncalculated(n: int) -> str:

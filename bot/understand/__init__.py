@@ -274,8 +274,9 @@ def _other_sheet(
     """When the active sheet lacks the named columns, another sheet may have them."""
     if _fits(parsed, mods):
         return None
-    for other in dataset.tables.values():
-        if other is dataset.table:
+    hide = dataset.table.sheet not in dataset.hidden  # hidden sheets are used when named
+    for name, other in dataset.tables.items():
+        if other is dataset.table or (hide and name in dataset.hidden):
             continue
         candidate = parse_columns(rest, other)
         if _fits(candidate, mods) and not candidate.problems:

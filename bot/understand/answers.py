@@ -134,7 +134,8 @@ def columns_text(dataset: Dataset | None) -> str:
     for name, table in dataset.tables.items():
         if len(dataset.tables) > 1:
             active = " (active)" if name == dataset.active_sheet else ""
-            lines.append(f"\n*Sheet {name}*{active} — {table.row_count} rows")
+            active += " (hidden)" if name in dataset.hidden else ""
+            lines.append(f"\n*Sheet {name}*{active} — {_rows(table.row_count)}")
         for c in table.columns:
             extra = f", {c.missing} blank" if c.missing else ""
             lines.append(f"• {c.name} — {c.type}{extra}")
@@ -196,17 +197,21 @@ def data_text(dataset: Dataset | None, previous: ChartSpec | None) -> str:
     return _clip(f"*{dataset.filename} › {table.sheet}*\n```\n{grid}\n```{tail}")
 
 
+def _rows(n: int) -> str:
+    return "1 row" if n == 1 else f"{n:,} rows"
+
+
 def file_summary(dataset: Dataset) -> str:
     table = dataset.table
     lines = [f"*Read {dataset.filename}*"]
-    sheets = dataset.sheet_names or list(dataset.tables)
+    sheets = [s for s in dataset.sheet_names or dataset.tables if s not in dataset.hidden]
     if len(sheets) > 1:
         parts = []
         for s in sheets[:20]:
             t = dataset.tables.get(s)
-            parts.append(f"{s} ({t.row_count} rows)" if t else f"{s} (no table)")
+            parts.append(f"{s} ({_rows(t.row_count)})" if t else f"{s} (no table)")
         lines.append("Sheets: " + ", ".join(parts))
-    lines.append(f"Using *{table.sheet}*: {table.row_count} rows; columns: {_column_line(table)}")
+    lines.append(f"Using *{table.sheet}*: {_rows(table.row_count)}; columns: {_column_line(table)}")
     for note in (dataset.notes + table.notes)[:5]:
         lines.append(f"_Note: {note}_")
     examples = example_requests(table)

@@ -11,7 +11,8 @@ import pytest
 
 from bot.intake import IntakeError, read_dataset
 from bot.table import ColumnType, Dataset
-from bot.understand import ChartResult, Context, understand
+from bot.understand import ChartResult, Context, NotUnderstood, understand
+from bot.understand.answers import file_summary
 
 N, D, B, T = ColumnType.NUMBER, ColumnType.DATE, ColumnType.BOOL, ColumnType.TEXT
 
@@ -179,7 +180,7 @@ def test_messy_sheets_in_detail(corpus: Path) -> None:
     assert pivots.tables["DataSheet"].column("Value / Size").missing == 1  # "#DIV/0!"
 
     hidden = read(corpus / "tricky-sheetjs-hidden_and_veryhidden_sheets.xlsx")
-    assert list(hidden.tables) == ["Visible"]
+    assert hidden.active_sheet == "Visible" and hidden.hidden == ["Hidden", "VeryHidden"]
     assert hidden.sheet_names == ["Visible", "Hidden", "VeryHidden"]
 
     chart_first = read(corpus / "tricky-roo-chartsheet_is_first_sheet.xlsx")
@@ -216,6 +217,22 @@ def test_sales_by_segment_keeps_the_blank_segment(corpus: Path) -> None:
     spec = result.spec
     assert spec.x_labels[-1] == "(blank)" and len(spec.x_labels) == 4
     assert sum(spec.y_values) == sum(dataset.table.column("Sales").values)
+
+
+def test_hidden_sheets_are_mentioned_and_charted_only_when_named(corpus: Path) -> None:
+    """The manifest: "List and chart only visible sheets by default. Mention that hidden sheets
+    exist, and never chart them unless asked." """
+    dataset = read(corpus / "tricky-sheetjs-hidden_and_veryhidden_sheets.xlsx")
+    summary = file_summary(dataset)
+    assert "Sheets:" not in summary  # one visible sheet: nothing to list
+    assert "Using *Visible*: 1 row;" in summary
+    assert "hidden sheets, used only if you name one: Hidden, VeryHidden" in summary
+    # d and n are columns of the hidden sheets only
+    assert isinstance(understand("d vs n", Context(dataset=dataset)), NotUnderstood)
+    named = understand("d vs n in sheet Hidden", Context(dataset=dataset))
+    assert isinstance(named, ChartResult)
+    assert named.spec.sheet == "Hidden"
+    assert (named.spec.x_labels, named.spec.series[0].values) == ([100], [110])
 
 
 PROBE = """
