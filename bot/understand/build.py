@@ -216,8 +216,8 @@ def make_query(
             notes.append(
                 f"A scatter shows two columns; using “{measures[0].name}” and “{measures[1].name}”."
             )
-        if dims:
-            notes.append(f"A scatter plots each row; “{dims[0].name}” is not used.")
+        if dims:  # 'coloured by species', 'sales vs profit by region'
+            q.group = dims[0].name
         q.kind, q.measures, q.aggregation = "scatter", [m.name for m in measures[:2]], "none"
         return q, notes
     if wants_hist and measures:
@@ -430,6 +430,7 @@ def _title(q: Query, measures: list[Column], entity: str | None, table: Table) -
     names = " and ".join(m.name for m in measures)
     if q.kind == "scatter":
         base = f"{measures[0].name} vs {measures[1].name}"
+        base += f" by {q.group}" if q.group else ""
     elif q.kind == "histogram":
         base = f"Distribution of {measures[0].name}"
     elif q.kind == "total":

@@ -447,16 +447,32 @@ def sort_limit(
 
 
 def _scatter(table: Table, q: Query, rows: list[int]) -> Result:
+    """One point per row; with a ``group``, one series (one colour) per group value, holding
+    its rows' y values and None at the others' x."""
     xcol, ycol = (_column(table, m) for m in q.measures[:2])
-    xs, ys = [], []
-    for i in rows:
+    gkeys = _keys(table, q.group, q.group_bucket, rows)[0] if q.group else None
+    xs, ys, gs = [], [], []
+    for pos, i in enumerate(rows):
         x, y = xcol.values[i], ycol.values[i]
-        if _num(x) and _num(y):
+        if _num(x) and _num(y) and (gkeys is None or gkeys[pos] is not None):
             xs.append(tidy(x))
             ys.append(tidy(y))
+            gs.append(gkeys[pos] if gkeys is not None else None)
     if not xs:
         raise QueryError(f"No rows have both “{xcol.name}” and “{ycol.name}”.")
-    return Result(xs, [Series(ycol.name, ys)], len(xs))
+    if gkeys is None:
+        return Result(xs, [Series(ycol.name, ys)], len(xs))
+    gcol = _column(table, q.group or "")
+    seen = list(dict.fromkeys(gs))
+    if len(seen) > MAX_GROUPS:
+        note = f"“{gcol.name}” has {len(seen)} values, too many colours to tell apart."
+        return Result(xs, [Series(ycol.name, ys)], len(xs), notes=[note])
+    groups = _ordered(set(seen), seen, gcol, gcol.type is ColumnType.DATE)
+    series = [
+        Series(_label(g), [y if k == g else None for y, k in zip(ys, gs, strict=True)])
+        for g in groups
+    ]
+    return Result(xs, series, len(xs))
 
 
 def _fmt(x: float) -> str:

@@ -219,6 +219,25 @@ def test_sales_by_segment_keeps_the_blank_segment(corpus: Path) -> None:
     assert sum(spec.y_values) == sum(dataset.table.column("Sales").values)
 
 
+def test_iris_scatter_is_coloured_by_species(corpus: Path) -> None:
+    """The manifest: "a scatter of Sepal.Length vs Petal.Length, coloured by Species"."""
+    dataset = read(corpus / "ok-readxl-iris_google_sheets.xlsx")
+    said = "scatter of Sepal.Length vs Petal.Length coloured by Species"
+    result = understand(said, Context(dataset=dataset))
+    assert isinstance(result, ChartResult)
+    spec, table = result.spec, dataset.table
+    assert [s.name for s in spec.series] == ["setosa", "versicolor", "virginica"]
+    points = {
+        (x, y, s.name)
+        for s in spec.series
+        for x, y in zip(spec.x_labels, s.values, strict=True)
+        if y is not None
+    }
+    columns = [table.column(n).values for n in ("Sepal.Length", "Petal.Length", "Species")]
+    assert points == set(zip(*columns, strict=True))  # every flower, in its species' colour
+    assert sum(y is not None for s in spec.series for y in s.values) == table.row_count
+
+
 def test_hidden_sheets_are_mentioned_and_charted_only_when_named(corpus: Path) -> None:
     """The manifest: "List and chart only visible sheets by default. Mention that hidden sheets
     exist, and never chart them unless asked." """

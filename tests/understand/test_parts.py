@@ -320,3 +320,32 @@ def test_columns_named_by_years_are_columns_not_year_filters() -> None:
     assert spec.y_values == [1, 2, 3] and spec.filters == []
     spec = understand("top 2 regions by 2024", Context(dataset=ds)).spec
     assert spec.x_labels == ["E", "S"] and spec.y_values == [4, 3]
+
+
+@pytest.mark.parametrize("said", ["weight vs height coloured by kind", "weight vs height by kind"])
+def test_a_scatter_by_a_category_gets_one_colour_per_value(said: str) -> None:
+    animals = _one_table(
+        weight=(ColumnType.NUMBER, [4, 30, 5, 25, 3, None]),
+        height=(ColumnType.NUMBER, [25, 60, 30, 55, 20, 40]),
+        kind=(ColumnType.TEXT, ["cat", "dog", "cat", "dog", None, "cat"]),
+    )
+    spec = understand(said, animals).spec
+    assert spec.title == "Weight vs height by kind"
+    assert spec.x_labels == [4, 30, 5, 25, 3]  # the row without a weight has no point
+    assert [(s.name, s.values) for s in spec.series] == [
+        ("cat", [25, None, 30, None, None]),
+        ("dog", [None, 60, None, 55, None]),
+        ("(blank)", [None, None, None, None, 20]),
+    ]
+
+
+def test_a_scatter_by_a_category_with_too_many_values_stays_one_colour() -> None:
+    ids = [f"id{i}" for i in range(20)]
+    many = _one_table(
+        x=(ColumnType.NUMBER, list(range(20))),
+        y=(ColumnType.NUMBER, list(range(20))),
+        name=(ColumnType.TEXT, ids),
+    )
+    result = understand("x vs y by name", many)
+    assert [s.name for s in result.spec.series] == ["y"]
+    assert "“name” has 20 values, too many colours to tell apart." in result.notes
