@@ -272,6 +272,10 @@ def _unknown(st: State, mentions: list[Mention]) -> None:
             continue
         if low in STOPWORDS or low in _FILLER:
             continue
+        head = next((m for m in mentions if m.start == i + 1 == m.end - 1), None)
+        if head is not None and head.said.lower() in _HEADS:  # 'customer name' → column name
+            out.notes.append(f"Using column “{head.column.name}” for “{t.text} {head.said}”.")
+            continue
         out.unknown.append(t.text)
         # Right after a list or filter word it was surely meant as a column or a value.
         j = i - 1
@@ -280,6 +284,9 @@ def _unknown(st: State, mentions: list[Mention]) -> None:
         if st.word(j) in _STRICT_BEFORE and j not in st.taken:
             out.unmatched.append(t.text)
 
+
+# A column named only by its kind of value ("name", "id"): a word before it says whose.
+_HEADS = {"name", "names", "id", "code", "title", "label", "number", "no", "type", "kind"}
 
 _STRICT_BEFORE = {
     "and", ",", "&", "or", "by", "per", "vs", "versus", "against", "only", "excluding", "except",

@@ -219,6 +219,18 @@ def test_sales_by_segment_keeps_the_blank_segment(corpus: Path) -> None:
     assert sum(spec.y_values) == sum(dataset.table.column("Sales").values)
 
 
+def test_ext_price_by_customer_name_uses_the_name_column(corpus: Path) -> None:
+    """The manifest: "a bar by customer name" on a sheet whose column is just ``name``."""
+    dataset = read(corpus / "ok-pbpython-2018_sales_total.xlsx")
+    result = understand("bar of ext price by customer name", Context(dataset=dataset))
+    assert isinstance(result, ChartResult)
+    assert result.spec.x_label == "name" and len(result.spec.x_labels) == 20
+    assert sum(result.spec.y_values) == pytest.approx(sum(dataset.table.column("ext price").values))
+    assert "Using column “name” for “customer name”." in result.notes
+    refused = understand("bar of ext price by customer", Context(dataset=dataset))
+    assert isinstance(refused, NotUnderstood)  # a word alone is not read as a column
+
+
 def test_iris_scatter_is_coloured_by_species(corpus: Path) -> None:
     """The manifest: "a scatter of Sepal.Length vs Petal.Length, coloured by Species"."""
     dataset = read(corpus / "ok-readxl-iris_google_sheets.xlsx")
