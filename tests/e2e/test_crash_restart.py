@@ -175,27 +175,33 @@ async def test_a_message_the_bot_keeps_stopping_on_is_retried_twice_then_apologi
 
 
 @pytest.mark.timeout(120)
+@pytest.mark.parametrize("kind", ["chart", "text"])
 @pytest.mark.parametrize("arrived", [True, False], ids=["reply-arrived", "reply-lost"])
-async def test_a_chart_on_its_way_at_the_kill_is_looked_for_then_sent_once(
-    fake_slack: FakeSlack, tmp_path: Path, arrived: bool
+async def test_a_reply_on_its_way_at_the_kill_is_looked_for_then_sent_once(
+    fake_slack: FakeSlack, tmp_path: Path, arrived: bool, kind: str
 ) -> None:
-    """Killed while Slack shares the chart: the restarted bot asks the thread whether the
-    chart is there. If it is, only ✅ follows; if not, the chart is sent again. Once, either way,
-    and Slack's retry of the message changes nothing."""
-    data, event = tmp_path / "data", mention("bar chart of a 1, b 2 title: On its way")
-    if arrived:  # Slack shares the file, but its answer never reaches the bot
-        fake_slack.fail("files.completeUploadExternal", hold_reply=60)
+    """Killed while Slack takes the reply (a chart's share, or a text message): the restarted
+    bot asks the thread whether the reply is there. If it is, only ✅ follows; if not, the
+    reply is sent again. Once, either way, and Slack's retry of the message changes nothing."""
+    data = tmp_path / "data"
+    text, method = {
+        "chart": ("bar chart of a 1, b 2 title: On its way", "files.completeUploadExternal"),
+        "text": ("help", "chat.postMessage"),
+    }[kind]
+    event = mention(text)
+    if arrived:  # Slack takes the reply, but its answer never reaches the bot
+        fake_slack.fail(method, hold_reply=60)
     else:  # the call never takes effect
-        fake_slack.fail("files.completeUploadExternal", delay=60, error="internal_error")
+        fake_slack.fail(method, delay=60, error="internal_error")
     bot = await BotProcess.start(storage_url=data, api_url=fake_slack.api_url, workdir=tmp_path)
     try:
         sender = SlackSender(bot.events_url)
         assert (await sender.event(event, event_id="EvOnItsWay"))[0] == 200
         await sender.close()
-        await fake_slack.wait_for("files.completeUploadExternal")
+        await fake_slack.wait_for(method)
     finally:
         await bot.kill()
-    assert uploaded_titles(fake_slack)["On its way"] == int(arrived)
+    assert len(_replies(fake_slack, event)) == int(arrived)
 
     bot = await BotProcess.start(storage_url=data, api_url=fake_slack.api_url, workdir=tmp_path)
     sender = SlackSender(bot.events_url)
@@ -206,7 +212,17 @@ async def test_a_chart_on_its_way_at_the_kill_is_looked_for_then_sent_once(
     finally:
         await sender.close()
         await bot.stop()
-    assert uploaded_titles(fake_slack)["On its way"] == 1
+    replies = _replies(fake_slack, event)
+    assert len(replies) == 1, replies
+    if kind == "chart":
+        assert [f["title"] for f in replies[0]["files"]] == ["On its way"]
+    else:
+        assert replies[0]["text"].startswith("*I turn words and numbers into charts.*")
     assert final_reactions(fake_slack, event["ts"]) == ["white_check_mark"]
     assert len(fake_slack.calls_of("conversations.replies")) == 1
-    assert len(fake_slack.calls_of("files.completeUploadExternal")) == 1 + (not arrived)
+    assert len(fake_slack.calls_of(method)) == 1 + (not arrived)
+
+
+def _replies(fake: FakeSlack, event: dict) -> list[dict]:
+    """What reached the message's thread (the fake's record of it)."""
+    return [m for m in fake.messages[event["channel"]] if m.get("thread_ts") == event["ts"]]
