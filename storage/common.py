@@ -18,6 +18,9 @@ PROTECTED_FIELDS = frozenset(
      "created_at", "last_used", "chat_history"}
 )  # fmt: skip
 FIRST_WORDS_CHARS = 80
+# Claim states whose work may be taken over once their process is gone ("sent" only by a resumer,
+# who looks first for the reply that was on its way); "done" never is.
+UNFINISHED = ("working", "sent")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 _MAX_NAME = 150
 

@@ -46,6 +46,7 @@ import orjson
 from storage import files
 from storage.base import Session, SessionSummary, Storage, StorageError, split_key
 from storage.common import (
+    UNFINISHED,
     KeyedLocks,
     OrderedTurns,
     check_updates,
@@ -479,7 +480,7 @@ class JsonStorage(Storage):
         path, expires = self._claim_path(token), time.time() + ttl_seconds
         if await files.create_exclusive(path, self._claim_file(token, expires, "working", note)):
             return True
-        takeable = ("working", "sent") if resume else ("working",)
+        takeable = UNFINISHED if resume else ("working",)
         async with self._locks.hold(f"claim:{token}"):  # two deliveries, one takeover
             until, owner, state = await _read_claim(path)
             if until > time.time():
@@ -519,7 +520,7 @@ class JsonStorage(Storage):
             if name.startswith("."):
                 continue
             parts, noted = _claim_fields(await files.read_bytes(self.root / "claims" / name))
-            unfinished = len(parts) == 3 and parts[2] in ("working", "sent")
+            unfinished = len(parts) == 3 and parts[2] in UNFINISHED
             if not noted or not unfinished or parts[1] == self._owner:
                 continue
             try:

@@ -38,7 +38,14 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from storage.base import Session, SessionSummary, Storage, StorageError, split_key
-from storage.common import KeyedLocks, check_updates, first_words, now_iso, prepare_messages
+from storage.common import (
+    UNFINISHED,
+    KeyedLocks,
+    check_updates,
+    first_words,
+    now_iso,
+    prepare_messages,
+)
 
 log = logging.getLogger(__name__)
 
@@ -460,7 +467,7 @@ class RedisStorage(Storage):
                 await self.client.srem(notes, token)
                 continue
             owner, _, state = current.decode().partition(" ")
-            if state not in ("working", "sent") or owner == self._owner:
+            if state not in UNFINISHED or owner == self._owner:
                 continue
             if not await self.client.exists(self._alive_prefix + owner):
                 found.append((token, orjson.loads(note)))
