@@ -90,6 +90,7 @@ class SlackOutbox:
         self.client, self.channel, self.thread_ts = client, channel, thread_ts
         self.answers, self.token, self.api_url, self.http = answers, token, api_url, http
         self.on_posting, self.on_delivered = on_posting, on_delivered
+        self.sent: Sent | None = None  # the first reply put on its way, by its identity
 
     async def fetch(self, ref: FileRef, limits: Limits) -> bytes:
         if not ref.url:  # a partial file object (e.g. Slack Connect): ask for the full one
@@ -153,9 +154,10 @@ class SlackOutbox:
                 await session.close()
 
     async def _posting(self, sent: Sent) -> None:
-        if self.on_posting is not None:  # said once, before anything reaches the thread
-            callback, self.on_posting = self.on_posting, None
-            await callback(sent)
+        if self.sent is None:  # said once, before anything reaches the thread
+            self.sent = sent
+            if self.on_posting is not None:
+                await self.on_posting(sent)
 
 
 async def reply_arrived(

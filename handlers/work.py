@@ -101,8 +101,7 @@ async def _resume(services: Services, client: AsyncWebClient, claim: str, job: J
         if arrived:
             log.info("message %s was answered before its process stopped event=%s", ts, event_id)
             await services.storage.finish(claim)
-            await _react(client, "remove", channel, ts, WORKING)
-            await _react(client, "add", channel, ts, FAILED if sent.get("failed") else DONE)
+            await _answered(client, channel, ts, failed=sent.get("failed", False))
             return
     if job["resumed"] > MAX_RESUMES:
         log.error("gave up on message %s: the bot stopped %d times while answering it "
@@ -110,7 +109,7 @@ async def _resume(services: Services, client: AsyncWebClient, claim: str, job: J
         outbox = _outbox(services, client, claim, job)
         with contextlib.suppress(DeliveryError):
             await outbox.post(Reply(texts.BUSY, failed=True))
-        await _react(client, "add", channel, ts, FAILED)
+        await _answered(client, channel, ts, failed=True)
         return
     log.info("resuming message %s left unanswered by a stopped process event=%s", ts, event_id)
     await _work(services, client, claim, job)
@@ -166,12 +165,19 @@ async def _answer(
         failed = any(r.failed for r in replies)
     except Exception:
         log.exception("could not answer message %s event=%s", ts, event_id)
+        replied = outbox.sent is not None  # a reply was on its way: never to be redone blindly
         try:
             await outbox.post(Reply(texts.BUSY, failed=True))  # the apology is the answer
         except DeliveryError:
             log.exception("could not post the apology either event=%s", event_id)
-            with contextlib.suppress(Exception):
-                await storage.release(claim)  # nothing reached the user: a retry may try again
+            if not replied:  # nothing reached the user: Slack's retry may try again
+                with contextlib.suppress(Exception):
+                    await storage.release(claim)
+    await _answered(client, channel, ts, failed=failed)
+
+
+async def _answered(client: AsyncWebClient, channel: str, ts: str, *, failed: bool) -> None:
+    """👀 gives way to ✅, or to ⚠️ when the answer is an error."""
     await _react(client, "remove", channel, ts, WORKING)
     await _react(client, "add", channel, ts, FAILED if failed else DONE)
 

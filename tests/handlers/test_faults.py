@@ -158,6 +158,34 @@ async def test_storage_fault(
             await asyncio.to_thread(subprocess.run, ["umount", "-l", str(disk)])
 
 
+async def test_a_reply_on_its_way_is_not_sent_again_when_the_apology_fails_too(
+    fake_slack: FakeSlack, pool: WorkerPool, tmp_path: Path
+) -> None:
+    """The chart reaches the thread, then the disk fills (logging it fails) and Slack refuses
+    the apology: the claim still names the chart, so Slack's retry does not chart it again."""
+    disk = tmp_path / "disk"
+    _mount_tmpfs(disk, "4m")
+    try:
+        async with running_bot(fake_slack, pool, disk / "data") as running:
+            event = mention("bar chart of a 1, b 2 title: Once")
+            fake_slack.fail("files.completeUploadExternal", hold_reply=1.0)  # the chart is in
+            fake_slack.fail("chat.postMessage", error="internal_error")  # no apology either
+            await running.sender.event(event, event_id="EvOnce")
+            await fake_slack.wait_for("files.completeUploadExternal")
+            await asyncio.to_thread(_fill, disk)
+            [final] = await fake_slack.answered()
+            assert final.params["name"] == "warning"
+            assert fake_slack.calls_of("chat.postMessage")  # the apology was tried
+
+            (disk / "filler").unlink()
+            await running.sender.event(event, event_id="EvOnce", retry_num=1)
+            await fake_slack.quiet(0.5)
+            assert [u.completed is not None for u in fake_slack.uploads.values()] == [True]
+            assert len(fake_slack.finals()) == 1
+    finally:
+        await asyncio.to_thread(subprocess.run, ["umount", "-l", str(disk)])
+
+
 async def test_redis_restarted_mid_run(
     fake_slack: FakeSlack, pool: WorkerPool, tmp_path: Path
 ) -> None:
