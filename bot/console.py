@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import sys
 import time
 from pathlib import Path
@@ -23,6 +24,11 @@ HELP = (
     "Chartbot local console. Type a request (e.g. `bar chart of apples 3, pears 5`), or "
     ":upload PATH, :newchat, :thread NAME, :quit."
 )
+
+
+# A mention typed out of habit ("@chartbot make it a pie"): in Slack it arrives as markup that
+# the parser drops; here it is plain text, so it is dropped before the line becomes a message.
+_TYPED_MENTION = re.compile(r"^@chartbot\b[:,]?\s*", re.I)
 
 
 def local_key(thread: str) -> str:
@@ -75,7 +81,7 @@ async def run_console(
         line = await asyncio.to_thread(lines.readline)
         if not line:
             break
-        line = line.strip()
+        line = _TYPED_MENTION.sub("", line.strip())
         if not line:
             continue
         command, _, arg = line.partition(" ")

@@ -9,6 +9,7 @@ from bot.intake import IntakeError, read_dataset
 from bot.jobs import Answer, Drawn, understand_and_draw
 from bot.spec import SpecError
 from bot.understand import Command, Context, NotUnderstood
+from bot.understand.columns import match_name
 
 EXIT_NOT_UNDERSTOOD = 2
 
@@ -30,11 +31,12 @@ def chart_command(
             print(reason, file=sys.stderr)
             return 1
         if sheet is not None:
-            if sheet not in dataset.tables:
+            named = match_name(sheet, list(dataset.tables))  # loosely, as in "in sheet Q3"
+            if named is None:
                 names = ", ".join(dataset.tables) or "none"
                 print(f"No table in a sheet called {sheet!r}. Sheets: {names}", file=sys.stderr)
                 return 1
-            dataset.active_sheet = sheet
+            dataset.active_sheet = named
     files = [dataset.filename] if dataset else []
     try:
         outcome = understand_and_draw(text, Context(dataset, None, "default", files), None)

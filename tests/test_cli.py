@@ -172,3 +172,50 @@ def test_one_shot_top_regions_from_a_workbook(tmp_path: Path) -> None:
     spec = json.loads(result.stdout)
     assert list(zip(spec["x_labels"], spec["y_values"], strict=True)) == top3
     assert spec["aggregation"] == "sum" and spec["limit"] == 3
+
+
+def test_console_reads_a_typed_mention_as_the_request_after_it(tmp_path: Path) -> None:
+    result = run_bot([], tmp_path, "@chartbot bar chart of a 1, b 2\n@Chartbot: pie of x 1, y 3\n")
+    assert result.returncode == 0, result.stderr
+    assert len([ln for ln in result.stdout.splitlines() if ln.startswith("chart: ")]) == 2
+    doc = json.loads(run_bot(["sessions", "show", "local:console:main"], tmp_path).stdout)
+    charts = [e["metadata"] for e in doc["chat_history"] if e["metadata"]["type"] == "chart"]
+    assert [c["x_labels"] for c in charts] == [["a", "b"], ["x", "y"]]
+    assert [c["chart_type"] for c in charts] == ["bar", "pie"]
+    assert "chartbot" not in charts[0]["title"].lower()
+
+
+def two_sheet_book(path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Sales"
+    book.active.append(["Region", "Revenue"])
+    book.active.append(["West", 5])
+    costs = book.create_sheet("Costs")
+    costs.append(["Item", "Cost"])
+    for item, cost in [("rent", 10), ("wages", 30)]:
+        costs.append([item, cost])
+    book.save(path)
+
+
+def test_one_shot_sheet_option_ignores_case(tmp_path: Path) -> None:
+    two_sheet_book(tmp_path / "book.xlsx")
+    result = run_bot(
+        ["chart", "cost by item", "--file", "book.xlsx", "--sheet", "COSTS", "--spec"], tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    spec = json.loads(result.stdout)
+    assert spec["sheet"] == "Costs"
+    assert spec["x_labels"] == ["rent", "wages"] and spec["y_values"] == [10, 30]
+    missing = run_bot(["chart", "cost by item", "--file", "book.xlsx", "--sheet", "Q3"], tmp_path)
+    assert missing.returncode == 1 and "Sales, Costs" in missing.stderr
+
+
+def test_sheet_named_in_the_message_ignores_case(tmp_path: Path) -> None:
+    two_sheet_book(tmp_path / "book.xlsx")
+    result = run_bot(["chart", "cost by item in sheet COSTS", "--file", "book.xlsx", "--spec"],
+                     tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    spec = json.loads(result.stdout)
+    assert spec["sheet"] == "Costs" and spec["y_values"] == [10, 30]

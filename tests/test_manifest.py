@@ -9,9 +9,9 @@ import jsonschema
 import yaml
 
 import handlers
+from tests.datafiles import MANIFEST_SCHEMA, data_path
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = ROOT.parent / "shared" / "slack-manifest-schema" / "manifest.schema.1.0.0.json"
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
 
 EVENT_SCOPES = {
@@ -24,7 +24,7 @@ EVENT_SCOPES = {
 
 
 def test_manifest_validates_against_slacks_schema() -> None:
-    schema = json.loads(SCHEMA.read_text())
+    schema = json.loads(data_path(MANIFEST_SCHEMA).read_text())
     errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(MANIFEST), key=str)
     assert errors == []
 

@@ -1,4 +1,4 @@
-"""Fixtures for intake tests: the shared corpus, workbook builders and two loopback servers."""
+"""Fixtures for intake tests: the real-world corpus, workbook builders and two loopback servers."""
 
 from __future__ import annotations
 
@@ -12,15 +12,14 @@ import pytest
 from aiohttp import web
 from openpyxl import Workbook
 
-CORPUS = Path(__file__).parents[2] / ".." / "shared" / "corpus" / "xlsx"
+from tests.datafiles import CORPUS, data_path
+
 TOKEN = "xoxb-test-token"
 
 
 @pytest.fixture
 def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"corpus not found at {CORPUS} (CI puts shared/ beside the repo)")
-    return CORPUS
+    return data_path(CORPUS)
 
 
 def xlsx_bytes(build: Callable[[Workbook], Any]) -> bytes:

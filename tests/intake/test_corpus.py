@@ -1,4 +1,4 @@
-"""Every real-world file of the shared corpus gives the table or the refusal MANIFEST.md expects."""
+"""Every real-world file of the corpus (tests/data/corpus/) gives what MANIFEST.md expects."""
 
 from __future__ import annotations
 
