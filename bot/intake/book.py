@@ -105,33 +105,29 @@ class Book:
 
 
 def _collect(cells: list[list[Any]], budget: CellBudget) -> list[list[Any]]:
+    """calamine's rows (a dense rectangle from A1) with empty cells as None; rows of nothing
+    stay as rows of None, so every row keeps the sheet's width."""
     rows: list[list[Any]] = []
     append = rows.append
-    used, limit = budget.used, budget.limit
+    width = len(cells[0]) if cells else 0
+    used = budget.used + len(cells) * min(width, MAX_COLUMNS)
+    if used > budget.limit:
+        budget.used = used
+        raise budget.refuse()
+    budget.used = used
     empty_run = 0
     for row in cells:
         if "" in row:  # calamine's empty cell (and error cells, and formulas without results)
             row = [None if v == "" else v for v in row]
-        n = len(row)
-        while n and row[n - 1] is None:
-            n -= 1
-        if not n:
-            empty_run += 1
-            if empty_run > MAX_EMPTY_RUN:
-                break
-            append([])
-            continue
-        empty_run = 0
-        if n > MAX_COLUMNS:
-            n = MAX_COLUMNS
-        used += n
-        if used > limit:
-            budget.used = used
-            raise budget.refuse()
-        append(row if n == len(row) else row[:n])
-    budget.used = used
-    while rows and not rows[-1]:
-        rows.pop()
+            if row.count(None) == width:
+                empty_run += 1
+                if empty_run > MAX_EMPTY_RUN:
+                    break
+            else:
+                empty_run = 0
+        else:
+            empty_run = 0
+        append(row if width <= MAX_COLUMNS else row[:MAX_COLUMNS])
     return rows
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from itertools import islice, zip_longest
 from typing import Any
 
+import numpy as np
+
 from bot.intake.types import looks_numeric_text
 
 HEADER_SCAN_ROWS = 60  # a header below this many rows is not looked for
@@ -280,7 +282,7 @@ def _flatten(names: list[str], upper: tuple, lo: int, hi: int) -> list[str]:
 
 def _data_rows(rows: list[tuple], start: int, lo: int, hi: int) -> tuple[list[tuple], list[str]]:
     """Rows of the table: up to a blank row, unless what follows the blank continues the table."""
-    whole = lo == 0  # rows are trimmed, so a row is empty in [0, hi) iff it has no cells there
+    whole = lo == 0  # then a row no wider than hi is empty in [0, hi) iff it holds only None
     profile = _profile(rows[start : start + BLOCK_SAMPLE], lo, hi)
     out: list[tuple] = []
     i, n = start, len(rows)
@@ -291,7 +293,7 @@ def _data_rows(rows: list[tuple], start: int, lo: int, hi: int) -> tuple[list[tu
     while i < n:
         r = rows[i]
         empty = (
-            (not r)
+            not r or (r[0] is None and r[-1] is None and r.count(None) == len(r))
             if whole and len(r) <= hi
             else not any(v is not None and (type(v) is not str or v.strip()) for v in r[lo:hi])
         )
@@ -366,7 +368,7 @@ def _drop_totals(data: list[tuple], lo: int, hi: int) -> tuple[list[tuple], list
 
     Candidates are found column by column: each column's distinct texts are matched once, so a
     long table costs a pass per column in C, not a regex per cell."""
-    by_column = list(zip_longest(*data, fillvalue=None))
+    by_column = transpose(data)
     candidates: set[int] = set()
     for column in by_column[lo:hi]:
         if str not in set(map(type, column)):
@@ -374,6 +376,8 @@ def _drop_totals(data: list[tuple], lo: int, hi: int) -> tuple[list[tuple], list
         labels = {v for v in set(column) if type(v) is str and TOTAL_RE.match(v)}
         if labels:
             candidates.update(i for i, v in enumerate(column) if v in labels)
+    if not candidates:
+        return data, by_column, []
     labels: list[str] = []
     kept: list[tuple] = []
     for i, r in enumerate(data):
@@ -383,13 +387,20 @@ def _drop_totals(data: list[tuple], lo: int, hi: int) -> tuple[list[tuple], list
         else:
             labels.append(label)
     if labels:
-        by_column = list(zip_longest(*kept, fillvalue=None))
+        by_column = transpose(kept)
     else:
         kept = data
     notes = [f"ignored the {lab} row" for lab in dict.fromkeys(labels)]
     if len(notes) > 3:
         notes = [f"ignored {len(labels)} total and subtotal rows"]
     return kept, by_column, notes
+
+
+def transpose(rows: list) -> list:
+    """Columns of ``rows``; a rectangle (a workbook's rows) is transposed by numpy, in C."""
+    if rows and len(set(map(len, rows))) == 1:
+        return np.array(rows, dtype=object).T.tolist()
+    return list(zip_longest(*rows, fillvalue=None))
 
 
 def _total_label(r: tuple, lo: int, hi: int) -> str | None:

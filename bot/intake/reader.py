@@ -5,13 +5,12 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import zip_longest
 from pathlib import PurePosixPath
 
 from bot.intake import errors as msg
 from bot.intake.book import Book, CellBudget
 from bot.intake.csv_reader import read_rows
-from bot.intake.detect import Detected, detect
+from bot.intake.detect import Detected, detect, transpose
 from bot.intake.errors import IntakeError
 from bot.intake.limits import Limits
 from bot.intake.sniff import sniff
@@ -163,11 +162,12 @@ def build_table(sheet: str, det: Detected, formats: dict[int, str]) -> Table:
     notes = list(det.notes)
     by_position = det.by_column
     if by_position is None:
-        by_position = list(zip_longest(*det.rows, fillvalue=None))
+        by_position = transpose(det.rows)
     width = len(by_position)
     columns: list[Column] = []
     for name, c in zip(det.names, det.columns, strict=True):
-        values = list(by_position[c]) if c < width else [None] * len(det.rows)
+        column = by_position[c] if c < width else [None] * len(det.rows)
+        values = column if type(column) is list else list(column)
         col, col_notes = make_column(name, values, formats.get(c))
         col, serial_notes = serial_dates(col)
         columns.append(col)

@@ -68,9 +68,9 @@ def scan_sheet(zf: zipfile.ZipFile, member: str, limit: int) -> SheetScan:
             if chunk:  # a row cut at the chunk's end is scanned with the next chunk
                 data, carry = _split(data)
             tags = b"<row" in data
-            if b"<row>" in data:  # rows without a number: each one follows on from the last
-                unnumbered += data.count(b"<row>")
-            scan.rows = max(scan.rows, _highest_row(data))
+            highest, bare = _highest_row(data)
+            scan.rows = max(scan.rows, highest)
+            unnumbered += bare  # rows without a number: each one follows on from the last
             wide = _WIDE_REF.findall(data)
             if wide:
                 widest = max(wide, key=lambda letters: (len(letters), letters))
@@ -120,17 +120,15 @@ def _uncalculated(data: bytes) -> int:
     return n
 
 
-def _highest_row(data: bytes) -> int:
-    """The highest row number in ``data``: rows come in order, so only numbers at least as long
-    as the last one are compared (an out-of-order huge number is among them)."""
+def _highest_row(data: bytes) -> tuple[int, int]:
+    """The highest row number in ``data``, and how many rows have none. Rows come in order, so
+    only numbers at least as long as the last one are compared (an out-of-order huge number is
+    among them); bare ``<row>`` tags are found by the same pass."""
     last = data.rfind(b'<row r="')
-    if last < 0:
-        return 0
-    digits = len(data[last + 8 : last + 20].split(b'"', 1)[0])
-    if not digits:
-        return 0
-    longer = re.findall(rb'<row r="(\d{%d,})"' % digits, data)
-    return max(map(int, longer)) if longer else 0
+    digits = len(data[last + 8 : last + 20].split(b'"', 1)[0]) if last >= 0 else 0
+    found = re.findall(rb'<row(?: r="(\d{%d,})"|>)' % max(digits, 1), data)
+    numbers = [int(n) for n in found if n]
+    return max(numbers, default=0), len(found) - len(numbers)
 
 
 def _valued_extent(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:

@@ -133,9 +133,10 @@ def _integral(values: list[Any]) -> list[Any]:
     return values
 
 
-def _numbers(values: list[Any], percent: bool) -> list[Any]:
+def _numbers(values: list[Any], percent: bool) -> tuple[list[Any], int]:
     """A number column's values, typed as a whole with numpy: non-finite → None, a percentage
-    format → × 100, and ints when every value is whole (calamine reads every number as float)."""
+    format → × 100, and ints when every value is whole (calamine reads every number as float).
+    Also how many are missing."""
     arr = np.array(values, dtype=float)  # None → nan
     bad = ~np.isfinite(arr)
     good = arr[~bad]
@@ -143,7 +144,8 @@ def _numbers(values: list[Any], percent: bool) -> list[Any]:
         nums = [None if v is None or not math.isfinite(v) else v for v in values]
         if percent:
             nums = [None if v is None else round(v * 100, 10) for v in nums]
-        return _integral(nums)
+        nums = _integral(nums)
+        return nums, nums.count(None)
     if percent:
         arr = np.round(arr * 100, 10)
         good = arr[~bad]
@@ -151,24 +153,24 @@ def _numbers(values: list[Any], percent: bool) -> list[Any]:
         out = np.where(bad, 0, arr).astype(np.int64).tolist()
     else:
         out = arr.tolist()
-    for i in np.flatnonzero(bad).tolist():
+    missing = np.flatnonzero(bad).tolist()
+    for i in missing:
         out[i] = None
-    return out
+    return out, len(missing)
 
 
 def make_column(name: str, values: list[Any], fmt: str | None = None) -> tuple[Column, list[str]]:
     """Type one column. ``fmt`` is the column's usual Excel number format. Returns notes too."""
     types = set(map(type, values))
     types.discard(type(None))
-    missing = values.count(None)
     if types <= {int, float} and types:
         return _number_column(name, values, 0, fmt), []
     if types <= {dt.datetime, dt.date} and types:
         if dt.date in types:  # calamine gives midnights as dates: one type per column
             values = [_at_midnight(v) if type(v) is dt.date else v for v in values]
-        return Column(name, ColumnType.DATE, list(values), missing=missing), []
+        return Column(name, ColumnType.DATE, list(values), missing=values.count(None)), []
     if types == {bool}:
-        return Column(name, ColumnType.BOOL, list(values), missing=missing), []
+        return Column(name, ColumnType.BOOL, list(values), missing=values.count(None)), []
     return _mixed_column(name, values, fmt)
 
 
@@ -178,8 +180,7 @@ def _at_midnight(day: dt.date) -> dt.datetime:
 
 def _number_column(name: str, values: list[Any], missing: int, fmt: str | None) -> Column:
     prefix, suffix, decimals, percent = format_hints(fmt)
-    values = _numbers(values, percent)
-    missing = values.count(None)
+    values, missing = _numbers(values, percent)
     return Column(name, ColumnType.NUMBER, values, NumberFormat(prefix, suffix, decimals), missing)
 
 
