@@ -11,8 +11,10 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import islice, zip_longest
 from typing import Any
+
+import numpy as np
 
 from bot.intake.types import looks_numeric_text
 
@@ -59,6 +61,7 @@ class Detected:
     first_data_row: int  # 1-based
     notes: list[str] = field(default_factory=list)
     pivot: bool = False
+    by_column: list[tuple] | None = None  # ``rows`` transposed (whole sheet columns), once
 
 
 def _cell(row: tuple, c: int) -> Any:
@@ -227,7 +230,7 @@ def detect(rows: list[tuple]) -> Detected | None:
 
     data, end_notes = _data_rows(rows, start, lo, hi)
     notes.extend(end_notes)
-    data, total_notes = _drop_totals(data, lo, hi)
+    data, by_column, total_notes = _drop_totals(data, lo, hi)
     notes.extend(total_notes)
     if not data:
         return Detected(h + 1 if h is not None else None, [], [], [], start + 1, notes)
@@ -240,7 +243,8 @@ def detect(rows: list[tuple]) -> Detected | None:
     if h is None:
         notes.append("found no header row, so the columns are named Column 1, Column 2, …")
     pivot = any(n.lower() in PIVOT_NAMES or n.lower().startswith(PIVOT_PREFIXES) for n in names)
-    return Detected(h + 1 if h is not None else None, keep, names, data, start + 1, notes, pivot)
+    header_row = h + 1 if h is not None else None
+    return Detected(header_row, keep, names, data, start + 1, notes, pivot, by_column)
 
 
 def _is_units_row(rows: list[tuple], i: int, lo: int, hi: int) -> bool:
@@ -278,7 +282,7 @@ def _flatten(names: list[str], upper: tuple, lo: int, hi: int) -> list[str]:
 
 def _data_rows(rows: list[tuple], start: int, lo: int, hi: int) -> tuple[list[tuple], list[str]]:
     """Rows of the table: up to a blank row, unless what follows the blank continues the table."""
-    whole = lo == 0  # rows are trimmed, so a row is empty in [0, hi) iff it has no cells there
+    whole = lo == 0  # then a row no wider than hi is empty in [0, hi) iff it holds only None
     profile = _profile(rows[start : start + BLOCK_SAMPLE], lo, hi)
     out: list[tuple] = []
     i, n = start, len(rows)
@@ -289,7 +293,7 @@ def _data_rows(rows: list[tuple], start: int, lo: int, hi: int) -> tuple[list[tu
     while i < n:
         r = rows[i]
         empty = (
-            (not r)
+            not r or (r[0] is None and r[-1] is None and r.count(None) == len(r))
             if whole and len(r) <= hi
             else not any(v is not None and (type(v) is not str or v.strip()) for v in r[lo:hi])
         )
@@ -359,19 +363,44 @@ def _continues(row: tuple, profile: dict[int, int], lo: int, hi: int, header: tu
     return match >= 0.75 * len(typed) and len(_filled(row, lo, hi)) * 2 >= len(profile)
 
 
-def _drop_totals(data: list[tuple], lo: int, hi: int) -> tuple[list[tuple], list[str]]:
+def _drop_totals(data: list[tuple], lo: int, hi: int) -> tuple[list[tuple], list[tuple], list[str]]:
+    """Rows without total rows, the same transposed (typing works on columns), and notes.
+
+    Candidates are found column by column: each column's distinct texts are matched once, so a
+    long table costs a pass per column in C, not a regex per cell."""
+    by_column = transpose(data)
+    candidates: set[int] = set()
+    for column in by_column[lo:hi]:
+        if str not in set(map(type, column)):
+            continue
+        labels = {v for v in set(column) if type(v) is str and TOTAL_RE.match(v)}
+        if labels:
+            candidates.update(i for i, v in enumerate(column) if v in labels)
+    if not candidates:
+        return data, by_column, []
     labels: list[str] = []
     kept: list[tuple] = []
-    for r in data:
-        label = _total_label(r, lo, hi)
+    for i, r in enumerate(data):
+        label = _total_label(r, lo, hi) if i in candidates else None
         if label is None:
             kept.append(r)
         else:
             labels.append(label)
+    if labels:
+        by_column = transpose(kept)
+    else:
+        kept = data
     notes = [f"ignored the {lab} row" for lab in dict.fromkeys(labels)]
     if len(notes) > 3:
         notes = [f"ignored {len(labels)} total and subtotal rows"]
-    return kept, notes
+    return kept, by_column, notes
+
+
+def transpose(rows: list) -> list:
+    """Columns of ``rows``; a rectangle (a workbook's rows) is transposed by numpy, in C."""
+    if rows and len(set(map(len, rows))) == 1:
+        return np.array(rows, dtype=object).T.tolist()
+    return list(zip_longest(*rows, fillvalue=None))
 
 
 def _total_label(r: tuple, lo: int, hi: int) -> str | None:

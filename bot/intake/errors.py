@@ -5,20 +5,22 @@ Messages never carry internals (exception text, paths, tokens); the caller logs 
 
 from __future__ import annotations
 
-FORMATS_THAT_WORK = "Excel workbooks (.xlsx, .xlsm) and CSV files (.csv)"
+FORMATS_THAT_WORK = (
+    "Excel workbooks (.xlsx, .xlsm, .xlsb), OpenDocument spreadsheets (.ods) and CSV files (.csv)"
+)
 
 UNSUPPORTED_FORMAT = f"I can't read that kind of file. I can read {FORMATS_THAT_WORK}."
 XLS = (
     "This is an old Excel 97–2003 workbook (.xls). Please open it in Excel and use "
     "File ▸ Save As ▸ Excel Workbook (.xlsx), then share the .xlsx here."
 )
-XLSB = (
-    "This is an Excel binary workbook (.xlsb). Please save it as Excel Workbook (.xlsx) "
-    "and share that instead."
+FODS = (
+    "This is a flat OpenDocument spreadsheet (.fods), which I can't read. Please save it as "
+    "OpenDocument Spreadsheet (.ods) or Excel Workbook (.xlsx) in LibreOffice and share that."
 )
-ODS = (
-    "This is an OpenDocument spreadsheet (.ods). Please save it as Excel Workbook (.xlsx) "
-    "in LibreOffice or Excel and share that instead."
+ODS_EMPTY = (
+    "I couldn't read any sheet of this OpenDocument spreadsheet. Please open it in LibreOffice, "
+    "save it again (as .ods or as Excel Workbook, .xlsx), and share it again."
 )
 NUMBERS = (
     "This is an Apple Numbers file. In Numbers use File ▸ Export To ▸ Excel, "

@@ -5,17 +5,16 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import zip_longest
 from pathlib import PurePosixPath
 
 from bot.intake import errors as msg
+from bot.intake.book import Book, CellBudget
 from bot.intake.csv_reader import read_rows
-from bot.intake.detect import Detected, detect
+from bot.intake.detect import Detected, detect, transpose
 from bot.intake.errors import IntakeError
 from bot.intake.limits import Limits
 from bot.intake.sniff import sniff
 from bot.intake.types import make_column, serial_dates
-from bot.intake.xlsx import CellBudget, XlsxBook
 from bot.table import Column, ColumnType, Dataset, Table
 
 MAX_SHEETS_READ = 50  # a workbook with 1,024 sheets is not scanned to the end
@@ -27,9 +26,10 @@ def read_dataset(
 ) -> Dataset:
     """Parse a spreadsheet; raise IntakeError with a user-facing message when we can't."""
     with _no_gc():
-        if sniff(data, filename, limits) == "csv":
+        kind = sniff(data, filename, limits)
+        if kind == "csv":
             return _read_csv(file_id, filename, data, limits)
-        book = XlsxBook(data, limits)
+        book = Book(data, kind, limits)
         try:
             return _read_book(file_id, filename, data, book, limits)
         finally:
@@ -61,7 +61,7 @@ def _read_csv(file_id: str, filename: str, data: bytes, limits: Limits) -> Datas
     return Dataset(file_id, filename, len(data), {sheet: table}, sheet, [sheet])
 
 
-def _read_book(file_id: str, filename: str, data: bytes, book: XlsxBook, limits: Limits) -> Dataset:
+def _read_book(file_id: str, filename: str, data: bytes, book: Book, limits: Limits) -> Dataset:
     budget = CellBudget(limits.max_cells)
     notes = list(book.notes)
     visible = [n for n in book.sheet_names if n not in book.hidden]
@@ -84,6 +84,8 @@ def _read_book(file_id: str, filename: str, data: bytes, book: XlsxBook, limits:
                 continue
             formats = book.formats(name, det.first_data_row, det.columns)
             table = build_table(name, det, formats)
+            if book.errors.get(name):
+                table.notes.insert(0, _errors(book.errors[name]))
             if book.uncalculated.get(name):
                 table.notes.insert(0, _uncalculated(book.uncalculated[name]))
             if not is_table_like(table):
@@ -116,6 +118,11 @@ def _uncalculated(n: int) -> str:
         f"{cells} saved without results, so {empty} empty here: open and save the file in "
         "Excel or LibreOffice, then share it again"
     )
+
+
+def _errors(n: int) -> str:
+    cells = "1 cell holds" if n == 1 else f"{n:,} cells hold"
+    return f"{cells} an Excel error (such as #DIV/0! or #N/A), left out of the charts"
 
 
 def is_table_like(table: Table) -> bool:
@@ -153,11 +160,14 @@ def _table_score(table: Table, pivot: bool) -> tuple[bool, bool, int]:
 
 def build_table(sheet: str, det: Detected, formats: dict[int, str]) -> Table:
     notes = list(det.notes)
-    by_position = list(zip_longest(*det.rows, fillvalue=None))
+    by_position = det.by_column
+    if by_position is None:
+        by_position = transpose(det.rows)
     width = len(by_position)
     columns: list[Column] = []
     for name, c in zip(det.names, det.columns, strict=True):
-        values = list(by_position[c]) if c < width else [None] * len(det.rows)
+        column = by_position[c] if c < width else [None] * len(det.rows)
+        values = column if type(column) is list else list(column)
         col, col_notes = make_column(name, values, formats.get(c))
         col, serial_notes = serial_dates(col)
         columns.append(col)

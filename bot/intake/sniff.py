@@ -19,15 +19,13 @@ ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-ACCEPTED_EXTENSIONS = {".xlsx", ".xlsm", ".csv"}
+ACCEPTED_EXTENSIONS = {".xlsx", ".xlsm", ".xlsb", ".ods", ".csv"}
 TEXT_EXTENSIONS = {".csv", ".tsv", ".txt"}
 
 # Extensions (and Slack filetypes) we refuse with a specific explanation.
 _KNOWN_REFUSALS: dict[str, tuple[str, str]] = {
     "xls": ("xls", msg.XLS),
-    "xlsb": ("xlsb", msg.XLSB),
-    "ods": ("ods", msg.ODS),
-    "fods": ("ods", msg.ODS),
+    "fods": ("ods", msg.FODS),
     "numbers": ("numbers", msg.NUMBERS),
     "gsheet": ("unsupported_format", msg.GOOGLE_SHEET),
     "doc": ("not_a_spreadsheet", msg.WORD_DOCUMENT),
@@ -45,7 +43,7 @@ def refuse_by_name(filename: str, filetype: str = "") -> None:
     if base.startswith("~$"):
         raise IntakeError("lock_file", msg.LOCK_FILE)
     ext = extension(filename)
-    if ext in ACCEPTED_EXTENSIONS or (not ext and filetype in {"xlsx", "xlsm", "csv"}):
+    if ext in ACCEPTED_EXTENSIONS or (not ext and f".{filetype}" in ACCEPTED_EXTENSIONS):
         return
     key = ext.lstrip(".") or filetype.lower()
     if key in _KNOWN_REFUSALS:
@@ -62,7 +60,8 @@ def looks_like_html(head: bytes) -> bool:
 
 
 def sniff(data: bytes, filename: str, limits: Limits) -> str:
-    """Return ``"xlsx"`` or ``"csv"`` for content we can read, else raise IntakeError."""
+    """Return ``"xlsx"`` (also .xlsm), ``"xlsb"``, ``"ods"`` or ``"csv"`` for content we can
+    read, else raise IntakeError."""
     base = PurePosixPath(filename.replace("\\", "/")).name
     if base.startswith("~$"):
         raise IntakeError("lock_file", msg.LOCK_FILE)
@@ -119,11 +118,11 @@ def _sniff_zip(data: bytes, limits: Limits) -> str:
         if "mimetype" in names:
             mimetype = _read_small(zf, "mimetype")
             if b"opendocument.spreadsheet" in mimetype:
-                raise IntakeError("ods", msg.ODS)
+                return "ods"
             if b"opendocument" in mimetype:
                 raise IntakeError("not_a_spreadsheet", msg.NOT_A_SPREADSHEET, "opendocument")
     if "xl/workbook.bin" in names:
-        raise IntakeError("xlsb", msg.XLSB)
+        return "xlsb"
     if "xl/workbook.xml" in names:
         return "xlsx"
     if any(n.startswith("word/") for n in names):

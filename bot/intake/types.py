@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from typing import Any
 
+import numpy as np
 from openpyxl.utils.datetime import from_excel
 
 from bot.spec import NumberFormat
@@ -132,29 +133,54 @@ def _integral(values: list[Any]) -> list[Any]:
     return values
 
 
+def _numbers(values: list[Any], percent: bool) -> tuple[list[Any], int]:
+    """A number column's values, typed as a whole with numpy: non-finite → None, a percentage
+    format → × 100, and ints when every value is whole (calamine reads every number as float).
+    Also how many are missing."""
+    arr = np.array(values, dtype=float)  # None → nan
+    bad = ~np.isfinite(arr)
+    good = arr[~bad]
+    if good.size and np.abs(good).max() >= 2**53:  # beyond exact floats: keep Python's numbers
+        nums = [None if v is None or not math.isfinite(v) else v for v in values]
+        if percent:
+            nums = [None if v is None else round(v * 100, 10) for v in nums]
+        nums = _integral(nums)
+        return nums, nums.count(None)
+    if percent:
+        arr = np.round(arr * 100, 10)
+        good = arr[~bad]
+    if good.size and np.array_equal(good, np.trunc(good)):
+        out = np.where(bad, 0, arr).astype(np.int64).tolist()
+    else:
+        out = arr.tolist()
+    missing = np.flatnonzero(bad).tolist()
+    for i in missing:
+        out[i] = None
+    return out, len(missing)
+
+
 def make_column(name: str, values: list[Any], fmt: str | None = None) -> tuple[Column, list[str]]:
     """Type one column. ``fmt`` is the column's usual Excel number format. Returns notes too."""
     types = set(map(type, values))
     types.discard(type(None))
-    missing = values.count(None)
     if types <= {int, float} and types:
-        nums = values
-        if float in types and not math.isfinite(sum(filter(None, values))):  # rare: NaN/inf
-            nums = [None if (type(v) is float and not math.isfinite(v)) else v for v in values]
-        return _number_column(name, nums, 0, fmt), []
+        return _number_column(name, values, 0, fmt), []
     if types <= {dt.datetime, dt.date} and types:
-        return Column(name, ColumnType.DATE, list(values), missing=missing), []
+        if dt.date in types:  # calamine gives midnights as dates: one type per column
+            values = [_at_midnight(v) if type(v) is dt.date else v for v in values]
+        return Column(name, ColumnType.DATE, list(values), missing=values.count(None)), []
     if types == {bool}:
-        return Column(name, ColumnType.BOOL, list(values), missing=missing), []
+        return Column(name, ColumnType.BOOL, list(values), missing=values.count(None)), []
     return _mixed_column(name, values, fmt)
+
+
+def _at_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day)
 
 
 def _number_column(name: str, values: list[Any], missing: int, fmt: str | None) -> Column:
     prefix, suffix, decimals, percent = format_hints(fmt)
-    if percent:
-        values = [None if v is None else round(v * 100, 10) for v in values]
-    values = _integral(values)
-    missing = values.count(None)
+    values, missing = _numbers(values, percent)
     return Column(name, ColumnType.NUMBER, values, NumberFormat(prefix, suffix, decimals), missing)
 
 
@@ -186,7 +212,9 @@ def _mixed_column(name: str, values: list[Any], fmt: str | None) -> tuple[Column
     distinct.discard(None)
     texts = {v: _classify_text(v) for v in distinct if type(v) is str}
     if len(texts) == len(distinct) and all(c[0] == "text" for c in texts.values()):
-        out = [None if v is None else texts[v][1] for v in values]  # plain text: the usual case
+        if all(c[1] is v for v, c in texts.items()):  # nothing to strip: the usual case
+            return Column(name, ColumnType.TEXT, values, missing=values.count(None)), []
+        out = [None if v is None else texts[v][1] for v in values]
         return Column(name, ColumnType.TEXT, out, missing=out.count(None)), []
 
     kinds: Counter[str] = Counter()

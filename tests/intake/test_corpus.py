@@ -35,15 +35,21 @@ EXPECTED: dict[str, str | tuple[str, int, dict[str, ColumnType]]] = {
     "bad-poi-xml_entity_bomb.xlsx": "unsafe",
     "bad-poi-~$tableStyle.xlsx": "lock_file",
     "bad-readxl-empty_and_header_only_sheets.xlsx": "empty",
-    "bad-roo-ods_named_xlsx.xlsx": "ods",
+    # OpenDocument under an .xlsx name: read by its content (PRODUCT.md §3 Files: .ods works)
+    "bad-roo-ods_named_xlsx.xlsx": (
+        "Sheet1",
+        10,
+        {"Date": D, "Start time": N, "Sum": N, "Comment": T},
+    ),
     "bad-roo-xls_biff8_named_xlsx.xlsx": "xls",
-    "fmt-calamine-visible_hidden_chart.xlsb": "xlsb",
+    # .xlsb and .ods are read since calamine reads them (they were refused before)
+    "fmt-calamine-visible_hidden_chart.xlsb": ("Visible", 3, {"Column 1": N, "Column 2": N}),
     "fmt-pbpython-mn_budget_detail_2014.csv": (
         "fmt-pbpython-mn_budget_detail_2014",
         125,
         {"category": T, "detail": T, "amount": N},
     ),
-    "fmt-phpspreadsheet-pilot_logbook.ods": "ods",
+    "fmt-phpspreadsheet-pilot_logbook.ods": ("Francais", None, {"Jour Cdt": N}),
     "fmt-readxl-datasets_biff8.xls": "xls",
     "fmt-sheetjs-attendance.numbers": "numbers",
     "ok-calamine-station_readings.xlsx": ("Sheet1", 3, {"Station": T, "Celsius": N}),
@@ -204,8 +210,28 @@ def test_formulas_saved_without_results_are_pointed_out(corpus: Path) -> None:
     assert table.notes[0].startswith("1 formula cell was saved without results")
     assert "Excel or LibreOffice" in table.notes[0]
     assert all(0 not in c.values for c in table.columns if c.name == "A + B")
+    # Its 194 formulas hold a cached empty text (<v/>: IF(…, "", …) came out empty), so
+    # they were calculated: nothing to open and save.
     timesheet = read(corpus / "bad-phpspreadsheet-16k_columns_timesheet.xlsx")
-    assert any(n.startswith("194 formula cells were") for n in timesheet.table.notes)
+    assert not any("formula" in n for n in timesheet.table.notes)
+
+
+def test_error_cells_are_counted_and_never_plotted(corpus: Path) -> None:
+    """#DIV/0! in Value / Size and in Misc: empty in the table, and the summary says so."""
+    dataset = read(corpus / "tricky-calamine-pivot_tables.xlsx")
+    table = dataset.tables["DataSheet"]
+    assert table.notes[0].startswith("2 cells hold an Excel error (such as #DIV/0!")
+    assert table.column("Value / Size").values[6] is None
+    assert "#DIV/0!" not in table.column("Misc").values
+    assert "2 cells hold an Excel error" in file_summary(dataset)
+
+
+def test_xlsb_keeps_sheet_visibility_and_skips_its_chart_sheet(corpus: Path) -> None:
+    dataset = read(corpus / "fmt-calamine-visible_hidden_chart.xlsb")
+    assert dataset.sheet_names == ["Visible", "Hidden", "VeryHidden"]
+    assert dataset.hidden == ["Hidden", "VeryHidden"]
+    table = dataset.table
+    assert [c.values for c in table.columns] == [[1, 3, 5], [2, 4, 6]]
 
 
 def test_sales_by_segment_keeps_the_blank_segment(corpus: Path) -> None:

@@ -106,9 +106,8 @@ async def test_caller_session_is_used_and_left_open(slack_files: Server) -> None
     ("name", "size", "code"),
     [
         ("old.xls", 100, "xls"),
-        ("calc.ods", 100, "ods"),
+        ("flat.fods", 100, "ods"),
         ("budget.numbers", 100, "numbers"),
-        ("binary.xlsb", 100, "xlsb"),
         ("~$report.xlsx", 165, "lock_file"),
         ("slides.pdf", 100, "unsupported_format"),
         ("report.xlsx", 0, "empty"),
@@ -122,7 +121,9 @@ def test_refused_before_download(name: str, size: int, code: str) -> None:
     assert err.value.user_message and "Traceback" not in err.value.user_message
 
 
-@pytest.mark.parametrize("name", ["report.xlsx", "macro.xlsm", "data.csv", "REPORT.XLSX"])
+@pytest.mark.parametrize(
+    "name", ["report.xlsx", "macro.xlsm", "data.csv", "REPORT.XLSX", "binary.xlsb", "calc.ods"]
+)
 def test_accepted_before_download(name: str) -> None:
     check_before_download(FileRef("F1", name, 1000, "https://files.slack.com/x"), Limits())
 

@@ -82,6 +82,51 @@ def test_absurd_dimension_is_read_by_real_cells() -> None:
     assert [c.name for c in ds.table.columns] == ["Region", "Revenue"]
 
 
+def _far_cell(ref: bytes, prefix: bytes = b""):
+    """A value far from the table: calamine would allocate the rectangle up to it."""
+    row = re.sub(rb"[A-Z]", b"", ref)
+
+    def edit(name: str, content: bytes):
+        if name == "xl/worksheets/sheet1.xml":
+            far = b'<row r="%s"><c r="%s"><v>7</v></c></row></sheetData>' % (row, ref)
+            content = content.replace(b"</sheetData>", far)
+            if prefix:  # the same sheet with namespace prefixes, as Open XML SDK writes it
+                content = re.sub(rb"<(/?)(?=[a-zA-Z])", rb"<\1" + prefix + b":", content)
+                content = content.replace(b"xmlns=", b"xmlns:" + prefix + b"=", 1)
+        return None if name == "__extra__" else content
+
+    return edit
+
+
+@pytest.mark.parametrize("ref", [b"XFD1048576", b"ZZ50000", b"A1048576", b"XFD400"])
+def test_a_value_far_from_the_table_is_refused_before_it_is_allocated(ref: bytes) -> None:
+    """A1 to XFD1048576 is 17 billion cells to calamine (its allocation failure aborts the
+    process): the sheet's extent is measured first, against the cell limit."""
+    limits = Limits(max_cells=1_000_000)
+    err = refusal(rezip(sheet_bytes(SIMPLE), _far_cell(ref)), limits=limits)
+    assert err.code == "too_large" and "more cells than I can handle" in err.user_message
+    prefixed = refusal(rezip(sheet_bytes(SIMPLE), _far_cell(ref, b"x")), limits=limits)
+    assert prefixed.code == "too_large"
+
+
+def test_a_value_far_away_within_the_limit_is_read() -> None:
+    ds = read(rezip(sheet_bytes(SIMPLE), _far_cell(b"Z30")))
+    assert ds.table.row_count == 3
+    assert [c.name for c in ds.table.columns] == ["Region", "Revenue"]
+    prefixed = read(rezip(sheet_bytes(SIMPLE), _far_cell(b"Z30", b"x")))
+    assert prefixed.table.column("Revenue").values == [10, 20, 5]
+
+
+def test_a_dtd_in_any_part_is_refused() -> None:
+    def inject(name: str, content: bytes):
+        if name == "xl/styles.xml":
+            dtd = b'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+            return dtd + re.sub(rb"^<\?xml[^>]*\?>", b"", content)
+        return None if name == "__extra__" else content
+
+    assert refusal(rezip(sheet_bytes(SIMPLE), inject)).code == "unsafe"
+
+
 def test_cell_limit_is_enforced_while_reading() -> None:
     rows = [["a", "b", "c", "d"]] + [[i, i, i, i] for i in range(400)]
     assert refusal(sheet_bytes(rows), limits=Limits(max_cells=1000)).code == "too_large"

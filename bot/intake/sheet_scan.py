@@ -1,0 +1,217 @@
+"""One pass over an .xlsx sheet's XML for what calamine does not tell before or after reading it.
+
+calamine turns a sheet into a dense rectangle from its first to its last cell, so a crafted
+sheet with one cell in A1 and one in XFD1048576 would make it allocate 17 billion cells (a Rust
+allocation failure aborts the process): the rectangle is measured here first. calamine also
+returns error cells (``#DIV/0!``) and formulas saved without a result as empty strings, and no
+number formats; the scan counts the first two and keeps the XML of the first rows, where the
+formats of a table's first data rows are read from (``sheet_formats``).
+
+Everything here is a C-level search over the inflated bytes (``bytes.count``, ``re.findall``
+on patterns that only match rare or short things), streamed chunk by chunk, so the scan costs a
+fraction of calamine's own read and holds one chunk at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from xml.parsers import expat
+
+from openpyxl.utils import column_index_from_string
+
+CHUNK = 1 << 22
+HEAD_ROWS = 160  # rows whose XML is kept for number formats (tables start within ~70 rows)
+_WIDE_REF = re.compile(rb'<c r="([A-Z]{2,3})\d')  # columns past Z
+# A formula right before its cell's end, or before an empty <v/>, was never calculated, except
+# in a text cell (t="str"), where <v/> is a cached empty text: the result of IF(…, "", …).
+_NO_RESULT = re.compile(rb"(?:</f>|<f\b[^>]*/>)(</c>|<v\s*/>|<v></v>)")
+_CELL_TYPE = re.compile(rb'\st="(\w+)"')
+_VALUED_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>/]*>')
+_ERROR = b't="e"'
+
+
+@dataclass
+class SheetScan:
+    """What the scan saw: the cells' extent, error cells, formulas without a result, the head."""
+
+    rows: int = 0  # highest row number (1-based) written in the sheet
+    columns: int = 0  # highest column number a cell reference names
+    errors: int = 0
+    uncalculated: int = 0
+    head: bytes = b""
+
+    @property
+    def area(self) -> int:
+        return self.rows * self.columns
+
+
+def scan_sheet(zf: zipfile.ZipFile, member: str, limit: int) -> SheetScan:
+    """Scan one sheet part; ``zipfile`` stops a member at its declared size (a lying zip bomb
+    ends in BadZipFile, which the caller refuses as corrupt).
+
+    The extent is first taken from every row and cell reference; when that exceeds ``limit``
+    cells (styled empty rows down to row 1,048,576, as LibreOffice writes them), it is measured
+    again over the cells that hold something, which is what calamine keeps."""
+    scan = SheetScan()
+    head: list[bytes] = []
+    head_rows = 0
+    carry = b""
+    unnumbered = 0
+    with zf.open(member) as fh:
+        while True:
+            chunk = fh.read(CHUNK)
+            data = carry + chunk
+            if chunk:  # a row cut at the chunk's end is scanned with the next chunk
+                data, carry = _split(data)
+            tags = b"<row" in data
+            highest, bare = _highest_row(data)
+            scan.rows = max(scan.rows, highest)
+            unnumbered += bare  # rows without a number: each one follows on from the last
+            wide = _WIDE_REF.findall(data)
+            if wide:
+                widest = max(wide, key=lambda letters: (len(letters), letters))
+                scan.columns = max(scan.columns, column_index_from_string(widest.decode()))
+            elif tags:  # one letter: at most Z (finding which would cost a match per cell)
+                scan.columns = max(scan.columns, 26)
+            scan.errors += data.count(_ERROR)
+            if b"<f" in data:
+                scan.uncalculated += _uncalculated(data)
+            if head_rows < HEAD_ROWS:
+                ends = data.count(b"</row>")
+                if head_rows + ends >= HEAD_ROWS:
+                    at = -1
+                    for _ in range(HEAD_ROWS - head_rows):
+                        at = data.find(b"</row>", at + 1)
+                    head.append(data[: at + len(b"</row>")])
+                else:
+                    head.append(data)
+                head_rows += ends
+            if not chunk:
+                break
+    scan.rows += unnumbered
+    scan.head = b"".join(head)
+    if _PREFIXED.search(scan.head, 0, 4096):  # <x:row>, <x:c>: measured the slow way
+        scan.rows, scan.columns = _measure(zf, member)
+    elif scan.area > limit:
+        scan.rows, scan.columns = _valued_extent(zf, member)
+    return scan
+
+
+def _split(data: bytes) -> tuple[bytes, bytes]:
+    """Whole rows, and the rest (a row longer than a chunk is cut at a tag instead)."""
+    cut = data.rfind(b"</row>")
+    cut = cut + 6 if cut >= 0 else data.rfind(b"<")
+    return (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+
+
+def _uncalculated(data: bytes) -> int:
+    n = 0
+    for m in _NO_RESULT.finditer(data):
+        if m.group(1) != b"</c>":
+            start = data.rfind(b"<c ", 0, m.start())
+            kind = _CELL_TYPE.search(data, start, data.find(b">", start))
+            if kind is not None and kind.group(1) == b"str":
+                continue
+        n += 1
+    return n
+
+
+def _highest_row(data: bytes) -> tuple[int, int]:
+    """The highest row number in ``data``, and how many rows have none. Rows come in order, so
+    only numbers at least as long as the last one are compared (an out-of-order huge number is
+    among them); bare ``<row>`` tags are found by the same pass."""
+    last = data.rfind(b'<row r="')
+    digits = len(data[last + 8 : last + 20].split(b'"', 1)[0]) if last >= 0 else 0
+    found = re.findall(rb'<row(?: r="(\d{%d,})"|>)' % max(digits, 1), data)
+    numbers = [int(n) for n in found if n]
+    return max(numbers, default=0), len(found) - len(numbers)
+
+
+def _valued_extent(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
+    """The highest row and column of cells that are not self-closing (hold a value)."""
+    rows = columns = 0
+    widest = b""
+    carry = b""
+    with zf.open(member) as fh:
+        while True:
+            chunk = fh.read(CHUNK)
+            data = carry + chunk
+            if chunk:
+                data, carry = _split(data)
+            for letters, number in _VALUED_CELL.findall(data):
+                if (len(letters), letters) > (len(widest), widest):
+                    widest = letters
+                rows = max(rows, int(number) if len(number) < 8 else 10**8)
+            if not chunk:
+                break
+    if widest:
+        columns = column_index_from_string(widest.decode())
+    return rows, columns
+
+
+_PREFIXED = re.compile(rb"<\w+:(?:worksheet|sheetData|row)\b")
+
+
+def _measure(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
+    """Rows and columns by a full parse, for sheets written with namespace prefixes."""
+    state = {"row": 0, "col": 0, "rows": 0, "cols": 0}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        local = name.rsplit("}", 1)[-1]
+        if local == "row":
+            r = attrs.get("r")
+            state["row"] = int(r) if r and r.isdigit() else state["row"] + 1
+            state["col"] = 0
+            state["rows"] = max(state["rows"], state["row"])
+        elif local == "c":
+            state["col"] = _column(attrs.get("r"), state["col"])
+            state["cols"] = max(state["cols"], state["col"])
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.EntityDeclHandler = _refuse_entity
+    with zf.open(member) as fh:
+        parser.ParseFile(fh)
+    return state["rows"], state["cols"]
+
+
+def _refuse_entity(*args: object) -> None:
+    raise ValueError("entity declaration in a sheet")
+
+
+def _column(ref: str | None, previous: int) -> int:
+    letters = ref.rstrip("0123456789") if ref else ""
+    return column_index_from_string(letters) if letters else previous + 1
+
+
+def sheet_formats(head: bytes, first_row: int, columns: list[int], styles: list[str]) -> dict:
+    """The most common number format of numeric cells per column (0-based) in the first rows
+    of the table (from ``first_row``, 1-based), from the kept head of the sheet's XML."""
+    wanted = set(columns)
+    seen: dict[int, Counter[str]] = {c: Counter() for c in columns}
+    last = first_row + 49
+    state = {"row": 0, "col": 0}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        local = name.rsplit("}", 1)[-1]
+        if local == "row":
+            r = attrs.get("r")
+            state["row"] = int(r) if r and r.isdigit() else state["row"] + 1
+            state["col"] = 0
+        elif local == "c":
+            state["col"] = _column(attrs.get("r"), state["col"])
+            c = state["col"] - 1
+            if first_row <= state["row"] <= last and c in wanted and attrs.get("t", "n") == "n":
+                s = attrs.get("s", "0")
+                index = int(s) if s.isdigit() else 0
+                seen[c][styles[index] if index < len(styles) else "General"] += 1
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    with contextlib.suppress(expat.ExpatError, ValueError):
+        parser.Parse(head, False)  # the head ends mid-document: stop where it ends
+    return {c: cnt.most_common(1)[0][0] for c, cnt in seen.items() if cnt}
