@@ -29,14 +29,16 @@ from bot.render.frame import (
     PLOT_W,
     Frame,
     as_array,
+    column_labels,
     hatch,
+    row_labels,
     thin,
     tick_width,
     value_axis,
     value_text,
     zero_line,
 )
-from bot.render.layout import LINE, TICK_PT, fit_labels, line_count, max_width, shorten
+from bot.render.layout import LINE, TICK_PT, max_width, shorten
 from bot.render.styles import Style, palette_for
 from bot.spec import Aggregation, ChartSpec
 
@@ -51,7 +53,13 @@ def _top_n(
     new_labels = [labels[i] for i in kept]
     new_values = [v[kept] for v in values]
     n = len(labels)
-    if spec.aggregation in (Aggregation.SUM, Aggregation.COUNT, Aggregation.NONE):
+    summable = spec.aggregation in (Aggregation.SUM, Aggregation.COUNT, Aggregation.NONE)
+    other = float(np.nansum(totals[rest]))
+    if summable and other > np.nanmax(np.abs(totals[kept])):
+        # A bar for "Other" longer than every other bar would squash them into slivers.
+        total = format_number(other, spec.number_format, compact=needs_compact([other]))
+        return new_labels, new_values, f"Top {keep} of {n}; the other {len(rest)} add up to {total}"
+    if summable:
         new_labels.append(f"Other ({len(rest)})")
         merged = [np.nansum(v[rest]) if np.isfinite(v[rest]).any() else np.nan for v in values]
         new_values = [np.append(nv, m) for nv, m in zip(new_values, merged, strict=True)]
@@ -69,17 +77,13 @@ def draw_bar(ax: Axes, spec: ChartSpec, style: Style) -> Frame:
     values = [as_array(s.values) for s in spec.series]
     kind = date_kind(labels)
     horizontal = spec.options.horizontal
-    tick_labels: list[str] | None = None
+    columns: list[str] | None = None
     if kind is None:
-        if len(labels) > MAX_BARS or (horizontal and len(labels) > MAX_HBARS):
+        if not horizontal and len(labels) <= MAX_BARS:
+            columns = column_labels(labels, PLOT_W / len(labels))
+        horizontal = horizontal or columns is None
+        if horizontal and len(labels) > MAX_HBARS:
             labels, values, frame.note = _top_n(spec, labels, values, MAX_HBARS - 1)
-            horizontal = True
-        elif not horizontal:
-            tick_labels = fit_labels(labels, PLOT_W / len(labels) * 0.92, TICK_PT)
-            if tick_labels is None:
-                horizontal = True
-                if len(labels) > MAX_HBARS:
-                    labels, values, frame.note = _top_n(spec, labels, values, MAX_HBARS - 1)
     n = len(labels)
     pos = np.arange(n, dtype=float)
     stacked = spec.options.stacked and len(values) > 1
@@ -127,21 +131,16 @@ def draw_bar(ax: Axes, spec: ChartSpec, style: Style) -> Frame:
 
     readable = [readable_label(s, kind) for s in labels]
     if horizontal:
-        slot = PLOT_H / n
-        size = min(TICK_PT, slot * 72 * 0.72)
-        lines = max(1, min(2, int(slot / (size * LINE / 72))))
-        shown = fit_labels(readable, 2.4, size, max_lines=lines)
-        shown = shown or [shorten(s, 32) for s in readable]
-        ticks = thin(list(range(n)), shown, PLOT_H, line_count(shown) * size * LINE / 72)
-        ax.set_yticks([t for t, _ in ticks], [s for _, s in ticks], fontsize=size)
+        ticks = list(enumerate(row_labels(readable, PLOT_H / n)))
+        ticks = thin([t for t, _ in ticks], [s for _, s in ticks], PLOT_H, TICK_PT * LINE / 72)
+        ax.set_yticks([t for t, _ in ticks], [s for _, s in ticks])
         ax.set_ylim(n - 0.4, -0.6)  # first category on top
     else:
         if kind in ("year", "quarter", "month"):
             ticks = period_ticks(labels, kind, PLOT_W / n, tick_width)
         else:
-            shown = tick_labels or fit_labels(readable, PLOT_W / n * 0.92, TICK_PT)
-            shown = shown or [shorten(s, 14) for s in readable]
-            ticks = thin(list(range(n)), shown, PLOT_W, max_width(shown, TICK_PT) + 0.15)
+            shown = columns or column_labels(readable, PLOT_W / n) or readable
+            ticks = list(enumerate(shown))
         ax.set_xticks([t for t, _ in ticks], [s for _, s in ticks])
         ax.set_xlim(-0.6, n - 0.4)
     return frame

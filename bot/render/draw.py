@@ -18,6 +18,7 @@ from PIL import Image
 
 from bot.render.charts import DRAWERS, Frame
 from bot.render.describe import chart_title
+from bot.render.frame import reach_ticks
 from bot.render.layout import (
     DPI,
     FIG_H,
@@ -73,6 +74,8 @@ def build_figure(spec: ChartSpec) -> Figure:
         if spec.chart_type in (ChartType.PIE, ChartType.DONUT):
             _pie_page(fig, ax, style, frame, top)
         else:
+            for axis in ("x", "y") if frame.value_axis == "both" else (frame.value_axis,):
+                reach_ticks(ax, axis)
             _decorate(ax, spec, style, frame)
             _legend_top(fig, style, frame, top)
             _margins(fig, ax, spec, frame, top + _legend_height(frame))
@@ -130,6 +133,7 @@ def _decorate(ax: Axes, spec: ChartSpec, style: Style, frame: Frame) -> None:
     ax.set_axisbelow(True)
     ax.tick_params(labelsize=TICK_PT, labelcolor=style.text, color=style.muted, length=0, pad=5)
     ax.tick_params(which="minor", length=0)
+    ax.tick_params(axis="x", pad=7)  # clear of the lowest value label on the y axis
     grid = {"color": style.grid, "linewidth": 0.8}
     if frame.value_axis == "y":
         ax.spines["left"].set_visible(False)

@@ -75,7 +75,7 @@ def _shown(text: str) -> str:
 
 def _labels_category(label: str, shown: set[str]) -> bool:
     label = _shown(label)
-    if label in shown:
+    if label in shown or (_month_names([label]) and label[:3] in shown):
         return True
     return any(s.endswith("…") and label.startswith(s[:-1].rstrip()) for s in shown if len(s) > 1)
 
