@@ -23,14 +23,13 @@ from bot.render.formats import (
 )
 from bot.render.frame import (
     MAX_BARS,
-    MAX_HBARS,
     PLAIN,
-    PLOT_H,
-    PLOT_W,
     Frame,
     as_array,
     column_labels,
     hatch,
+    plot_size,
+    row_count,
     row_labels,
     thin,
     tick_width,
@@ -77,13 +76,14 @@ def draw_bar(ax: Axes, spec: ChartSpec, style: Style) -> Frame:
     values = [as_array(s.values) for s in spec.series]
     kind = date_kind(labels)
     horizontal = spec.options.horizontal
+    plot_w, plot_h = plot_size(ax)
     columns: list[str] | None = None
     if kind is None:
         if not horizontal and len(labels) <= MAX_BARS:
-            columns = column_labels(labels, PLOT_W / len(labels))
+            columns = column_labels(labels, plot_w / len(labels))
         horizontal = horizontal or columns is None
-        if horizontal and len(labels) > MAX_HBARS:
-            labels, values, frame.note = _top_n(spec, labels, values, MAX_HBARS - 1)
+        if horizontal and len(labels) > row_count(ax):
+            labels, values, frame.note = _top_n(spec, labels, values, row_count(ax) - 1)
     n = len(labels)
     pos = np.arange(n, dtype=float)
     stacked = spec.options.stacked and len(values) > 1
@@ -131,15 +131,16 @@ def draw_bar(ax: Axes, spec: ChartSpec, style: Style) -> Frame:
 
     readable = [readable_label(s, kind) for s in labels]
     if horizontal:
-        ticks = list(enumerate(row_labels(readable, PLOT_H / n)))
-        ticks = thin([t for t, _ in ticks], [s for _, s in ticks], PLOT_H, TICK_PT * LINE / 72)
+        page_w = float(ax.get_figure().get_size_inches()[0])
+        ticks = list(enumerate(row_labels(readable, plot_h / n, page_w)))
+        ticks = thin([t for t, _ in ticks], [s for _, s in ticks], plot_h, TICK_PT * LINE / 72)
         ax.set_yticks([t for t, _ in ticks], [s for _, s in ticks])
         ax.set_ylim(n - 0.4, -0.6)  # first category on top
     else:
         if kind in ("year", "quarter", "month"):
-            ticks = period_ticks(labels, kind, PLOT_W / n, tick_width)
+            ticks = period_ticks(labels, kind, plot_w / n, tick_width)
         else:
-            shown = columns or column_labels(readable, PLOT_W / n) or readable
+            shown = columns or column_labels(readable, plot_w / n) or readable
             ticks = list(enumerate(shown))
         ax.set_xticks([t for t, _ in ticks], [s for _, s in ticks])
         ax.set_xlim(-0.6, n - 0.4)
@@ -211,7 +212,8 @@ def draw_histogram(ax: Axes, spec: ChartSpec, style: Style) -> Frame:
         centres = np.arange(len(labels), dtype=float)
         ax.bar(centres, counts, width=1.0, color=color, zorder=2, **outline)
         shown = [shorten(s, 14) for s in labels]
-        ticks = thin(list(range(len(labels))), shown, PLOT_W, max_width(shown, TICK_PT) + 0.2)
+        room = plot_size(ax)[0]
+        ticks = thin(list(range(len(labels))), shown, room, max_width(shown, TICK_PT) + 0.2)
         ax.set_xticks([t for t, _ in ticks], [s for _, s in ticks])
         ax.set_xlim(-0.5, len(labels) - 0.5)
     value_axis(ax, "y", spec, PLAIN)

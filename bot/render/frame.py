@@ -13,8 +13,6 @@ from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
 
 from bot.render.formats import AxisFormatter
 from bot.render.layout import (
-    FIG_H,
-    FIG_W,
     LINE,
     TICK_PT,
     VALUE_PT,
@@ -29,11 +27,20 @@ from bot.spec import ChartSpec, NumberFormat
 MAX_BARS = 30  # vertical bars before the smallest are merged into "Other"
 MAX_HBARS = 14  # horizontal bars (rows) before the same: each row's label one line of ticks
 MAX_SLICES = 8
-PLOT_W = FIG_W - 1.1  # plot area estimate before the margins are known
-PLOT_H = FIG_H - 1.5
-ROW_LABEL_W = FIG_W * 0.34  # the most a horizontal bar's label may take of the width
+ROW_LABEL_SHARE = 0.34  # the most a horizontal bar's label may take of the width
 LABEL_GAP = 0.1  # inches between neighbouring category labels
 PLAIN = NumberFormat()
+
+
+def plot_size(ax: Axes) -> tuple[float, float]:
+    """Width and height in inches of the plot area, estimated before the margins are known."""
+    width, height = ax.get_figure().get_size_inches()
+    return float(width) - 1.1, float(height) - 1.5
+
+
+def row_count(ax: Axes) -> int:
+    """How many horizontal bars get a one-line label each."""
+    return max(3, min(MAX_HBARS, int(plot_size(ax)[1] / (TICK_PT * LINE / 72))))
 
 
 @dataclass
@@ -66,7 +73,10 @@ def value_axis(ax: Axes, axis: str, spec: ChartSpec, fmt: NumberFormat | None = 
         target.set_major_locator(LogLocator(base=10, subs=subs, numticks=40))
     target.set_major_formatter(AxisFormatter(fmt or spec.number_format, log=spec.options.log_scale))
     if not spec.options.log_scale:
-        target.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+        # About one tick per 0.4 in: six on a full page, fewer when the text is bigger.
+        length = plot_size(ax)[1 if axis == "y" else 0]
+        nbins = max(3, min(6, int(length / 0.4)))
+        target.set_major_locator(MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10]))
 
 
 def reach_ticks(ax: Axes, axis: str) -> None:
@@ -157,22 +167,23 @@ def column_labels(labels: list[str], slot_in: float) -> list[str] | None:
     return fit_labels(labels, room, TICK_PT, max_lines=3)
 
 
-def row_labels(labels: list[str], slot_in: float) -> list[str]:
+def row_labels(labels: list[str], slot_in: float, page_w: float) -> list[str]:
     """Labels beside horizontal bars ``slot_in`` inches apart: whole when they fit, wrapped onto
     two lines when the rows have room, else shortened with "…"."""
+    room = page_w * ROW_LABEL_SHARE
     two_lines = slot_in >= 2 * TICK_PT * LINE / 72 + 0.04
     out = []
     for label in labels:
-        if text_width(label, TICK_PT) <= ROW_LABEL_W:
+        if text_width(label, TICK_PT) <= room:
             out.append(label)
             continue
         if two_lines:
             for chars in range(len(label) // 2 + 8, 5, -1):
                 wrapped = wrap(label, chars, 2)
-                if all(text_width(line, TICK_PT) <= ROW_LABEL_W for line in wrapped.split("\n")):
+                if all(text_width(line, TICK_PT) <= room for line in wrapped.split("\n")):
                     break
             lines = wrapped.split("\n")
-            out.append("\n".join(fit_width(line, ROW_LABEL_W, TICK_PT) for line in lines))
+            out.append("\n".join(fit_width(line, room, TICK_PT) for line in lines))
         else:
-            out.append(fit_width(label, ROW_LABEL_W, TICK_PT))
+            out.append(fit_width(label, room, TICK_PT))
     return out

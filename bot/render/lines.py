@@ -23,9 +23,9 @@ from bot.render.formats import (
 )
 from bot.render.frame import (
     PLAIN,
-    PLOT_W,
     Frame,
     as_array,
+    plot_size,
     thin,
     tick_width,
     value_axis,
@@ -41,6 +41,7 @@ def _x_axis(ax: Axes, labels: list[str], frame: Frame) -> tuple[np.ndarray, Call
     """x positions for the labels, and a function that sets up readable ticks afterwards."""
     n = len(labels)
     kind = date_kind(labels)
+    plot_w = plot_size(ax)[0]
     if kind == "date":
         x = mdates.date2num([parse_date(s) for s in labels])
         frame.date_offset = True
@@ -59,7 +60,7 @@ def _x_axis(ax: Axes, labels: list[str], frame: Frame) -> tuple[np.ndarray, Call
             x = np.array(ordinals, dtype=float) - ordinals[0]
 
             def periods() -> None:
-                unit = PLOT_W / max(x[-1], 1.0)
+                unit = plot_w / max(x[-1], 1.0)
                 ticks = period_ticks(labels, kind, unit, tick_width, positions=x)
                 ax.set_xticks([x[i] for i, _ in ticks], [s for _, s in ticks])
 
@@ -80,14 +81,14 @@ def _x_axis(ax: Axes, labels: list[str], frame: Frame) -> tuple[np.ndarray, Call
 
     def categories() -> None:
         if kind in ("year", "quarter", "month"):
-            ticks = period_ticks(labels, kind, PLOT_W / max(n - 1, 1), tick_width)
+            ticks = period_ticks(labels, kind, plot_w / max(n - 1, 1), tick_width)
         else:
             shown = [shorten(s, 18) for s in labels]
-            fitted = fit_labels(shown, PLOT_W / n * 0.92, TICK_PT, max_lines=2)
+            fitted = fit_labels(shown, plot_w / n * 0.92, TICK_PT, max_lines=2)
             ticks = (
                 list(enumerate(fitted))
                 if fitted
-                else thin(list(range(n)), shown, PLOT_W, max_width(shown, TICK_PT) + 0.25)
+                else thin(list(range(n)), shown, plot_w, max_width(shown, TICK_PT) + 0.25)
             )
         ax.xaxis.set_major_locator(FixedLocator([t for t, _ in ticks]))
         ax.set_xticks([t for t, _ in ticks], [s for _, s in ticks])

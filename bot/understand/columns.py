@@ -197,7 +197,9 @@ class Mention:
         if self.rivals:
             names = ", ".join(f"“{c.name}”" for c in self.rivals)
             return f"Using column “{self.column.name}” for “{self.said}” ({names} also matches)."
-        if self.score < 1:
+        if self.score < 1 and "".join(norm_words(self.said)) != "".join(
+            norm_words(self.column.name)
+        ):
             return f"Using column “{self.column.name}” for “{self.said}”."
         return None
 

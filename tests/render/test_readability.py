@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.render import build_figure
@@ -22,4 +24,19 @@ def test_chart_reads_in_a_thread(name: str) -> None:
 @pytest.mark.parametrize("style", ["dark", "mono", "pastel"])
 def test_chart_reads_in_a_thread_in_every_style(name: str, style: str) -> None:
     spec = CASES[name].evolve(style=style)
+    assert problems(build_figure(spec), spec) == []
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_bigger_text_still_reads(name: str) -> None:
+    spec = CASES[name]
+    spec = spec.evolve(options=replace(spec.options, text_scale=1.3))
+    assert problems(build_figure(spec), spec) == []
+
+
+@pytest.mark.parametrize("name", ["bar_grouped", "hard_6_series_line", "scatter_10k", "pie"])
+def test_no_title_no_legend_and_axis_titles_still_read(name: str) -> None:
+    spec = CASES[name]
+    options = replace(spec.options, show_title=False, legend=False, axis_titles=True)
+    spec = spec.evolve(options=options)
     assert problems(build_figure(spec), spec) == []

@@ -239,3 +239,36 @@ def test_bars_on_a_log_scale_are_painted() -> None:
     bar = np.array([int(style_named("default").palette[0][i : i + 2], 16) for i in (1, 3, 5)])
     painted = np.all(np.abs(pixels.astype(int) - bar) <= 2, axis=-1).mean()
     assert painted > 0.05, "bars starting at zero vanished on the log axis"
+
+
+def test_title_legend_and_axis_titles_follow_the_options(specs: dict[str, ChartSpec]) -> None:
+    spec = specs["bar_grouped"]
+    plain = build_figure(spec)
+    assert [t.get_text() for t in plain.texts] == ["Revenue and cost by quarter"]
+    assert plain.legends
+    bare = build_figure(spec.evolve(options=ChartOptions(show_title=False, legend=False)))
+    assert bare.texts == [] and not bare.legends
+    untitled = build_figure(spec.evolve(options=ChartOptions(axis_titles=False)))
+    assert untitled.axes[0].get_xlabel() == "" and untitled.axes[0].get_ylabel() == ""
+    inline = ChartSpec(ChartType.BAR, "", ["a", "b"], [Series("value", [1.0, 2.0])],
+                       options=ChartOptions(axis_titles=True, legend=True))  # fmt: skip
+    fig = build_figure(inline)
+    assert (fig.axes[0].get_xlabel(), fig.axes[0].get_ylabel()) == ("Label", "Values")
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["value"]
+
+
+def test_bigger_text_keeps_the_picture_size_and_enlarges_every_text(
+    specs: dict[str, ChartSpec],
+) -> None:
+    spec = specs["bar"]
+    normal = build_figure(spec)
+    bigger = build_figure(spec.evolve(options=ChartOptions(text_scale=1.3)))
+    assert decode(figure_png(bigger)).shape == (PX_H, PX_W, 3)
+    normal.canvas.draw(), bigger.canvas.draw()
+    pairs = [(normal.texts[0], bigger.texts[0])]  # the title and the axis titles
+    pairs += [(a.xaxis.label, b.xaxis.label) for a, b in zip(normal.axes, bigger.axes, strict=True)]
+    pairs += [(a.yaxis.label, b.yaxis.label) for a, b in zip(normal.axes, bigger.axes, strict=True)]
+    for a, b in pairs:
+        size_a = a.get_window_extent(normal.canvas.get_renderer()).height
+        size_b = b.get_window_extent(bigger.canvas.get_renderer()).height
+        assert size_b == pytest.approx(size_a * 1.3, rel=0.02), a.get_text()
