@@ -78,6 +78,7 @@ class ChartOptions:
     legend: bool | None = None  # None: a legend when there are several series
     axis_titles: bool | None = None  # None: the axis titles that are set; False: none
     text_scale: float = 1.0  # "bigger text": every text this many times its usual size
+    partial: list[str] = field(default_factory=list)  # period labels the data covers in part
 
 
 @dataclass

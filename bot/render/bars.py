@@ -28,6 +28,8 @@ from bot.render.frame import (
     as_array,
     column_labels,
     hatch,
+    partial_indexes,
+    partial_note,
     plot_size,
     row_count,
     row_labels,
@@ -120,6 +122,12 @@ def draw_bar(ax: Axes, spec: ChartSpec, style: Style) -> Frame:
         ends = values
     if len(values) > 1:
         frame.legend = [(h, s.name) for h, s in zip(handles, spec.series, strict=True)]
+    if kind is not None:  # a partly covered period: a paler, hatched bar
+        for i in partial_indexes(spec, labels):
+            for container in handles:
+                container.patches[i].set_alpha(0.5)
+                container.patches[i].set_hatch("///")
+        frame.note = partial_note(spec, labels, frame.note, "paler bars")
 
     axis = "x" if horizontal else "y"
     frame.value_axis = axis

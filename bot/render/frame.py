@@ -187,3 +187,22 @@ def row_labels(labels: list[str], slot_in: float, page_w: float) -> list[str]:
         else:
             out.append(fit_width(label, room, TICK_PT))
     return out
+
+
+def partial_indexes(spec: ChartSpec, labels: list[str]) -> list[int]:
+    """Where the first or last period holds only part of its time (``options.partial``)."""
+    wanted = set(spec.options.partial)
+    return [i for i in {0, len(labels) - 1} if len(labels) > 1 and labels[i] in wanted]
+
+
+def partial_note(spec: ChartSpec, labels: list[str], note: str, how: str) -> str:
+    """The chart's note, saying which periods are partial and how they are drawn."""
+    from bot.render.formats import date_kind, readable_label
+
+    found = [labels[i] for i in sorted(partial_indexes(spec, labels))]
+    if not found:
+        return note
+    kind = date_kind(labels)
+    names = " and ".join(readable_label(s, kind) for s in found)
+    said = f"{names} {'is' if len(found) == 1 else 'are'} only partly covered ({how})"
+    return f"{note}; {said}" if note else said

@@ -25,6 +25,8 @@ from bot.render.frame import (
     PLAIN,
     Frame,
     as_array,
+    partial_indexes,
+    partial_note,
     plot_size,
     thin,
     tick_width,
@@ -112,7 +114,12 @@ def draw_line(ax: Axes, spec: ChartSpec, style: Style, *, area: bool = False) ->
         for poly, hatch in zip(handles, style.hatches * len(ys), strict=False):
             poly.set_hatch(hatch)
     else:
+        partial = partial_indexes(spec, labels)
         for i, y in enumerate(ys):
+            if partial and not area:
+                _dashed_ends(ax, x, y, partial, colors[i], style)
+                y = y.copy()
+                y[partial] = np.nan  # the solid line ends where the whole periods do
             (line,) = ax.plot(
                 x, y, color=colors[i], linewidth=style.line_width,
                 linestyle=style.line_styles[i % len(style.line_styles)],
@@ -124,6 +131,7 @@ def draw_line(ax: Axes, spec: ChartSpec, style: Style, *, area: bool = False) ->
             handles.append(line)
     if len(ys) > 1:
         frame.legend = [(h, s.name) for h, s in zip(handles, spec.series, strict=True)]
+    frame.note = partial_note(spec, labels, frame.note, "dashed")
     value_axis(ax, "y", spec)
     zero_line(ax, "y", ys, style)
     ticks()
@@ -134,6 +142,19 @@ def draw_line(ax: Axes, spec: ChartSpec, style: Style, *, area: bool = False) ->
     if spec.options.show_values:
         _line_values(ax, spec, style, x, ys, stacked=area and len(ys) > 1)
     return frame
+
+
+def _dashed_ends(
+    ax: Axes, x: np.ndarray, y: np.ndarray, partial: list[int], color: str, style: Style
+) -> None:
+    """A partly covered first or last period: a dashed step to a hollow point."""
+    for i in partial:
+        j = i + 1 if i == 0 else i - 1
+        ax.plot(x[[j, i]], y[[j, i]], color=color, linewidth=style.line_width * 0.8,
+                linestyle=(0, (2, 1.5)), zorder=3)  # fmt: skip
+        ax.plot(x[i], y[i], linestyle="none", marker="o", markersize=5.5, zorder=4,
+                markerfacecolor=style.background, markeredgecolor=color,
+                markeredgewidth=1.6)  # fmt: skip
 
 
 def _line_values(

@@ -139,6 +139,7 @@ def _options(options: Any, implied: dict[str, bool]) -> ChartOptions:
     return ChartOptions(
         **flags, **tri, color=normalize_color(options.color),
         show_title=bool(options.show_title), text_scale=_text_scale(options.text_scale),
+        partial=[_text(p) for p in (options.partial or [])[:2]],
     )  # fmt: skip
 
 

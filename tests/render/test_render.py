@@ -272,3 +272,18 @@ def test_bigger_text_keeps_the_picture_size_and_enlarges_every_text(
         size_a = a.get_window_extent(normal.canvas.get_renderer()).height
         size_b = b.get_window_extent(bigger.canvas.get_renderer()).height
         assert size_b == pytest.approx(size_a * 1.3, rel=0.02), a.get_text()
+
+
+def test_partial_periods_are_drawn_dashed_and_named() -> None:
+    spec = ChartSpec(ChartType.LINE, "P", ["2024-01", "2024-02", "2024-03", "2024-04"],
+                     [Series("Sales", [120.0, 290.0, 310.0, 150.0])],
+                     options=ChartOptions(partial=["2024-01", "2024-04"]))  # fmt: skip
+    fig = build_figure(spec)
+    ax = fig.axes[0]
+    solid = [line for line in ax.lines if line.get_linestyle() == "-"]
+    assert np.isnan(np.asarray(solid[0].get_ydata(), dtype=float)[[0, 3]]).all()
+    dashed = [line for line in ax.lines if line.get_linestyle() not in ("-", "None")]
+    assert len(dashed) == 2
+    assert fig.texts[1].get_text() == "Jan 2024 and Apr 2024 are only partly covered (dashed)"
+    bar = build_figure(spec.evolve(chart_type=ChartType.BAR))
+    assert [p.get_hatch() for p in bars(bar)] == ["///", None, None, "///"]
