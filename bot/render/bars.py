@@ -203,7 +203,9 @@ def draw_histogram(ax: Axes, spec: ChartSpec, style: Style) -> Frame:
     counts = as_array(spec.y_values)
     color = palette_for(style, spec.options.color, 1)[0]
     edges = bin_edges(labels)
-    outline = {"edgecolor": style.edge or style.background, "linewidth": 0.8}
+    # Neighbouring bins touch: a line of background between them keeps them apart (also in
+    # mono, whose dark outline would merge them).
+    outline = {"edgecolor": style.background, "linewidth": 0.8}
     if edges:
         lefts = np.array([lo for lo, _ in edges])
         widths = np.array([hi - lo for lo, hi in edges])

@@ -139,7 +139,7 @@ def draw_line(ax: Axes, spec: ChartSpec, style: Style, *, area: bool = False) ->
     finite = [v for y in ys for v in y[np.isfinite(y)]]
     if area and not spec.options.log_scale and min(finite, default=0) >= 0:
         ax.set_ylim(bottom=0)
-    if spec.options.show_values:
+    if spec.options.show_values or len(x) == 1:  # a lone point says its value
         _line_values(ax, spec, style, x, ys, stacked=area and len(ys) > 1)
     return frame
 
