@@ -74,6 +74,11 @@ class ChartOptions:
     show_values: bool = False
     trend_line: bool = False
     color: str | None = None  # a single colour ("blue", "#1f77b4") overriding the style's palette
+    show_title: bool = True  # "remove the title" hides it (the reply still names the chart)
+    legend: bool | None = None  # None: a legend when there are several series
+    axis_titles: bool | None = None  # None: the axis titles that are set; False: none
+    text_scale: float = 1.0  # "bigger text": every text this many times its usual size
+    partial: list[str] = field(default_factory=list)  # period labels the data covers in part
 
 
 @dataclass

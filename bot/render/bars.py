@@ -23,20 +23,23 @@ from bot.render.formats import (
 )
 from bot.render.frame import (
     MAX_BARS,
-    MAX_HBARS,
     PLAIN,
-    PLOT_H,
-    PLOT_W,
     Frame,
     as_array,
+    column_labels,
     hatch,
+    partial_indexes,
+    partial_note,
+    plot_size,
+    row_count,
+    row_labels,
     thin,
     tick_width,
     value_axis,
     value_text,
     zero_line,
 )
-from bot.render.layout import LINE, TICK_PT, fit_labels, line_count, max_width, shorten
+from bot.render.layout import LINE, TICK_PT, max_width, shorten
 from bot.render.styles import Style, palette_for
 from bot.spec import Aggregation, ChartSpec
 
@@ -51,7 +54,13 @@ def _top_n(
     new_labels = [labels[i] for i in kept]
     new_values = [v[kept] for v in values]
     n = len(labels)
-    if spec.aggregation in (Aggregation.SUM, Aggregation.COUNT, Aggregation.NONE):
+    summable = spec.aggregation in (Aggregation.SUM, Aggregation.COUNT, Aggregation.NONE)
+    other = float(np.nansum(totals[rest]))
+    if summable and other > np.nanmax(np.abs(totals[kept])):
+        # A bar for "Other" longer than every other bar would squash them into slivers.
+        total = format_number(other, spec.number_format, compact=needs_compact([other]))
+        return new_labels, new_values, f"Top {keep} of {n}; the other {len(rest)} add up to {total}"
+    if summable:
         new_labels.append(f"Other ({len(rest)})")
         merged = [np.nansum(v[rest]) if np.isfinite(v[rest]).any() else np.nan for v in values]
         new_values = [np.append(nv, m) for nv, m in zip(new_values, merged, strict=True)]
@@ -69,17 +78,14 @@ def draw_bar(ax: Axes, spec: ChartSpec, style: Style) -> Frame:
     values = [as_array(s.values) for s in spec.series]
     kind = date_kind(labels)
     horizontal = spec.options.horizontal
-    tick_labels: list[str] | None = None
+    plot_w, plot_h = plot_size(ax)
+    columns: list[str] | None = None
     if kind is None:
-        if len(labels) > MAX_BARS or (horizontal and len(labels) > MAX_HBARS):
-            labels, values, frame.note = _top_n(spec, labels, values, MAX_HBARS - 1)
-            horizontal = True
-        elif not horizontal:
-            tick_labels = fit_labels(labels, PLOT_W / len(labels) * 0.92, TICK_PT)
-            if tick_labels is None:
-                horizontal = True
-                if len(labels) > MAX_HBARS:
-                    labels, values, frame.note = _top_n(spec, labels, values, MAX_HBARS - 1)
+        if not horizontal and len(labels) <= MAX_BARS:
+            columns = column_labels(labels, plot_w / len(labels))
+        horizontal = horizontal or columns is None
+        if horizontal and len(labels) > row_count(ax):
+            labels, values, frame.note = _top_n(spec, labels, values, row_count(ax) - 1)
     n = len(labels)
     pos = np.arange(n, dtype=float)
     stacked = spec.options.stacked and len(values) > 1
@@ -116,6 +122,12 @@ def draw_bar(ax: Axes, spec: ChartSpec, style: Style) -> Frame:
         ends = values
     if len(values) > 1:
         frame.legend = [(h, s.name) for h, s in zip(handles, spec.series, strict=True)]
+    if kind is not None:  # a partly covered period: a paler, hatched bar
+        for i in partial_indexes(spec, labels):
+            for container in handles:
+                container.patches[i].set_alpha(0.5)
+                container.patches[i].set_hatch("///")
+        frame.note = partial_note(spec, labels, frame.note, "paler bars")
 
     axis = "x" if horizontal else "y"
     frame.value_axis = axis
@@ -127,21 +139,17 @@ def draw_bar(ax: Axes, spec: ChartSpec, style: Style) -> Frame:
 
     readable = [readable_label(s, kind) for s in labels]
     if horizontal:
-        slot = PLOT_H / n
-        size = min(TICK_PT, slot * 72 * 0.72)
-        lines = max(1, min(2, int(slot / (size * LINE / 72))))
-        shown = fit_labels(readable, 2.4, size, max_lines=lines)
-        shown = shown or [shorten(s, 32) for s in readable]
-        ticks = thin(list(range(n)), shown, PLOT_H, line_count(shown) * size * LINE / 72)
-        ax.set_yticks([t for t, _ in ticks], [s for _, s in ticks], fontsize=size)
+        page_w = float(ax.get_figure().get_size_inches()[0])
+        ticks = list(enumerate(row_labels(readable, plot_h / n, page_w)))
+        ticks = thin([t for t, _ in ticks], [s for _, s in ticks], plot_h, TICK_PT * LINE / 72)
+        ax.set_yticks([t for t, _ in ticks], [s for _, s in ticks])
         ax.set_ylim(n - 0.4, -0.6)  # first category on top
     else:
         if kind in ("year", "quarter", "month"):
-            ticks = period_ticks(labels, kind, PLOT_W / n, tick_width)
+            ticks = period_ticks(labels, kind, plot_w / n, tick_width)
         else:
-            shown = tick_labels or fit_labels(readable, PLOT_W / n * 0.92, TICK_PT)
-            shown = shown or [shorten(s, 14) for s in readable]
-            ticks = thin(list(range(n)), shown, PLOT_W, max_width(shown, TICK_PT) + 0.15)
+            shown = columns or column_labels(readable, plot_w / n) or readable
+            ticks = list(enumerate(shown))
         ax.set_xticks([t for t, _ in ticks], [s for _, s in ticks])
         ax.set_xlim(-0.6, n - 0.4)
     return frame
@@ -195,7 +203,9 @@ def draw_histogram(ax: Axes, spec: ChartSpec, style: Style) -> Frame:
     counts = as_array(spec.y_values)
     color = palette_for(style, spec.options.color, 1)[0]
     edges = bin_edges(labels)
-    outline = {"edgecolor": style.edge or style.background, "linewidth": 0.8}
+    # Neighbouring bins touch: a line of background between them keeps them apart (also in
+    # mono, whose dark outline would merge them).
+    outline = {"edgecolor": style.background, "linewidth": 0.8}
     if edges:
         lefts = np.array([lo for lo, _ in edges])
         widths = np.array([hi - lo for lo, hi in edges])
@@ -212,7 +222,8 @@ def draw_histogram(ax: Axes, spec: ChartSpec, style: Style) -> Frame:
         centres = np.arange(len(labels), dtype=float)
         ax.bar(centres, counts, width=1.0, color=color, zorder=2, **outline)
         shown = [shorten(s, 14) for s in labels]
-        ticks = thin(list(range(len(labels))), shown, PLOT_W, max_width(shown, TICK_PT) + 0.2)
+        room = plot_size(ax)[0]
+        ticks = thin(list(range(len(labels))), shown, room, max_width(shown, TICK_PT) + 0.2)
         ax.set_xticks([t for t, _ in ticks], [s for _, s in ticks])
         ax.set_xlim(-0.5, len(labels) - 0.5)
     value_axis(ax, "y", spec, PLAIN)

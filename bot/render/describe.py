@@ -76,11 +76,19 @@ def dimension_name(spec: ChartSpec) -> str:
     return spec.x_label or "label"
 
 
+def scatter_pair(spec: ChartSpec) -> str:
+    """ "Rating vs Price": y vs x, or the order the title already uses ("Mpg vs hp")."""
+    y, x = measure_name(spec), spec.x_label or "x"
+    if spec.title.lower().startswith(f"{x} vs ".lower()):
+        return f"{x} vs {y}"
+    return f"{y} vs {x}"
+
+
 def chart_title(spec: ChartSpec) -> str:
     """A title for a spec that has none: "Revenue by Region", "Rating vs Price"."""
     measure = measure_name(spec)
     if spec.chart_type is ChartType.SCATTER:
-        return _cap(f"{measure} vs {spec.x_label or 'x'}")
+        return _cap(scatter_pair(spec))
     if spec.chart_type is ChartType.HISTOGRAM:
         return _cap(f"Distribution of {spec.x_label or measure}")
     if not spec.x_label:
@@ -92,19 +100,30 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def counted(spec: ChartSpec) -> int | None:
+    """How many values (typed data) or rows (a file) the picture is made of, as drawn now: a
+    histogram counts what it binned, typed data the values it shows after every edit."""
+    if spec.chart_type is ChartType.HISTOGRAM:
+        return int(sum(v for v in spec.y_values if v is not None))
+    if spec.source_file is None and spec.aggregation is Aggregation.NONE:
+        return sum(1 for s in spec.series for v in s.values if v is not None)
+    return spec.rows
+
+
 def _comment(spec: ChartSpec) -> str:
     kind = kind_name(spec)
     if spec.chart_type is ChartType.SCATTER:
-        what = f"{measure_name(spec)} vs {spec.x_label or 'x'}"
+        what = scatter_pair(spec)
     elif spec.chart_type is ChartType.HISTOGRAM:
         what = spec.x_label or measure_name(spec)
     elif measure_name(spec) == "values" and not spec.x_label and spec.title:
-        what = spec.title[:1].lower() + spec.title[1:]  # "Bar chart of apples, pears and plums"
+        what = _from_labels(spec)  # "Bar chart of apples, pears and plums"
     else:
         what = f"{measure_name(spec)} by {dimension_name(spec)}"
     parts = [f"{kind} of {what}"]
-    unit = "value" if spec.source == "inline" else "row"  # typed data has values, not rows
-    rows = f"{spec.rows:,} {unit}{'s' if spec.rows != 1 else ''}" if spec.rows is not None else ""
+    unit = "row" if spec.source_file else "value"  # typed data has values, not rows
+    count = counted(spec)
+    rows = f"{count:,} {unit}{'s' if count != 1 else ''}" if count is not None else ""
     agg = _AGGREGATION.get(spec.aggregation)
     if agg and rows:
         parts.append(f"({agg} of {rows})")
@@ -121,7 +140,16 @@ def _comment(spec: ChartSpec) -> str:
     text = " ".join(parts)
     if spec.chart_type not in (ChartType.SCATTER, ChartType.HISTOGRAM) and len(spec.series) == 1:
         text += "; " + _extremes(_labels(spec), spec.y_values, spec.number_format)
-    return _clip(text, MAX_COMMENT)
+    text = _clip(text, MAX_COMMENT - 1)
+    return text if text.endswith("…") else text + "."  # notes follow it in the same reply
+
+
+def _from_labels(spec: ChartSpec) -> str:
+    """The title in mid-sentence: "apples, pears and plums", but "Jan to Apr" stays capital."""
+    first = str(spec.x_labels[0]) if spec.x_labels else ""
+    if first[:1].islower() and spec.title[:1] == first[:1].upper():
+        return spec.title[:1].lower() + spec.title[1:]
+    return spec.title
 
 
 def _num(value: float, fmt: NumberFormat) -> str:
@@ -170,7 +198,7 @@ def _category_alt(spec: ChartSpec) -> list[str]:
     fmt = spec.number_format
     dim = spec.x_label or "label"
     span = f"from {labels[0]} to {labels[-1]}" if date_kind([str(s) for s in spec.x_labels]) else ""
-    out = [f"{measure_name(spec)} by {dim}, {n:,} point{'s' if n != 1 else ''}"
+    out = [f"{_cap(measure_name(spec))} by {dim}, {n:,} point{'s' if n != 1 else ''}"
            + (f" {span}" if span else "") + "."]  # fmt: skip
     if len(spec.series) == 1:
         out.append(_cap(_extremes(labels, spec.y_values, fmt)) + ".")
@@ -195,7 +223,15 @@ def _category_alt(spec: ChartSpec) -> list[str]:
         out.append(f"{negatives} value{'s are' if negatives != 1 else ' is'} negative.")
     if missing:
         out.append(f"{missing} value{'s are' if missing != 1 else ' is'} missing.")
+    if len(spec.series) == 1 and 1 < n <= 30 and not span:
+        # The full names, which the picture may have had to shorten.
+        pairs = zip(labels, spec.y_values, strict=True)
+        out.append("In order: " + "; ".join(f"{a} {_value(v, fmt)}" for a, v in pairs) + ".")
     return out
+
+
+def _value(value: float | None, fmt: NumberFormat) -> str:
+    return "missing" if value is None else _num(value, fmt)
 
 
 def _pie_alt(spec: ChartSpec) -> list[str]:
@@ -204,7 +240,7 @@ def _pie_alt(spec: ChartSpec) -> list[str]:
     total = sum(v for _, v in pairs)
     fmt = spec.number_format
     pairs.sort(key=lambda p: -p[1])
-    out = [f"{measure_name(spec)} by {spec.x_label or 'label'}, {len(pairs)} slices, "
+    out = [f"{_cap(measure_name(spec))} by {spec.x_label or 'label'}, {len(pairs)} slices, "
            f"total {_num(total, fmt)}."]  # fmt: skip
     top = ", ".join(f"{label} {v / total:.0%} ({_num(v, fmt)})" for label, v in pairs[:3])
     out.append(f"Largest: {top}.")

@@ -17,7 +17,8 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from bot.render.charts import DRAWERS, Frame
-from bot.render.describe import chart_title
+from bot.render.describe import chart_title, dimension_name, measure_name
+from bot.render.frame import reach_ticks
 from bot.render.layout import (
     DPI,
     FIG_H,
@@ -28,6 +29,7 @@ from bot.render.layout import (
     PAD,
     TICK_PT,
     TITLE_PT,
+    fit_width,
     line_count,
     max_width,
     shorten,
@@ -65,30 +67,52 @@ def build_figure(spec: ChartSpec) -> Figure:
     spec = validate(spec)
     style = style_named(spec.style)
     with mpl.rc_context(_RC):
-        fig = Figure(figsize=(FIG_W, FIG_H), dpi=DPI, facecolor=style.background)
+        # Bigger text is a smaller page drawn at a higher dpi: the same pixels, larger type.
+        scale = spec.options.text_scale
+        fig = Figure(
+            figsize=(FIG_W / scale, FIG_H / scale), dpi=DPI * scale, facecolor=style.background
+        )
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.1, 0.1, 0.8, 0.8), facecolor=style.background)
         frame = DRAWERS[spec.chart_type](ax, spec, style)
+        if spec.chart_type not in (ChartType.PIE, ChartType.DONUT):  # a pie's legend stays
+            _legend_option(ax, spec, frame)
         top = _heading(fig, spec, style, frame)
         if spec.chart_type in (ChartType.PIE, ChartType.DONUT):
             _pie_page(fig, ax, style, frame, top)
         else:
+            for axis in ("x", "y") if frame.value_axis == "both" else (frame.value_axis,):
+                reach_ticks(ax, axis)
             _decorate(ax, spec, style, frame)
             _legend_top(fig, style, frame, top)
-            _margins(fig, ax, spec, frame, top + _legend_height(frame))
+            _margins(fig, ax, spec, frame, top + _legend_height(fig, frame))
     return fig
+
+
+def _legend_option(ax: Axes, spec: ChartSpec, frame: Frame) -> None:
+    """ "legend off" drops it; "legend on" names even a single series."""
+    if spec.options.legend is False:
+        frame.legend = []
+    elif spec.options.legend and not frame.legend:
+        drawn = [line for line in ax.lines if line.get_transform() is ax.transData]
+        handles = list(ax.containers) or drawn
+        frame.legend = [(h, s.name) for h, s in zip(handles, spec.series, strict=False)]
 
 
 def _heading(fig: Figure, spec: ChartSpec, style: Style, frame: Frame) -> float:
     """Title (and note) at the top left; returns the inches they take from the top edge."""
-    title = title_lines(spec.title or chart_title(spec))
-    fig.text(
-        PAD / FIG_W, 1 - PAD / FIG_H, title, ha="left", va="top",
-        fontsize=TITLE_PT, fontweight="bold", color=style.text,
-    )  # fmt: skip
-    used = PAD + text_height(title.count("\n") + 1, TITLE_PT)
+    fig_w, fig_h = fig.get_size_inches()
+    used = PAD - 0.04
+    if spec.options.show_title:
+        title = title_lines(spec.title or chart_title(spec), fig_w - 2 * PAD)
+        fig.text(
+            PAD / fig_w, 1 - PAD / fig_h, title, ha="left", va="top",
+            fontsize=TITLE_PT, fontweight="bold", color=style.text,
+        )  # fmt: skip
+        used = PAD + text_height(title.count("\n") + 1, TITLE_PT)
     if frame.note:
-        fig.text(PAD / FIG_W, 1 - (used + 0.04) / FIG_H, shorten(frame.note, 110), ha="left",
+        note = fit_width(frame.note, fig_w - 2 * PAD, NOTE_PT)
+        fig.text(PAD / fig_w, 1 - (used + 0.04) / fig_h, note, ha="left",
                  va="top", fontsize=NOTE_PT, color=style.muted)  # fmt: skip
         used += 0.04 + text_height(1, NOTE_PT)
     return used + 0.1 + text_height(0.5, TICK_PT)  # the top tick label reaches above the plot
@@ -101,20 +125,21 @@ def _legend_columns(frame: Frame, room: float) -> tuple[int, int]:
     return cols, math.ceil(len(items) / cols)
 
 
-def _legend_height(frame: Frame) -> float:
+def _legend_height(fig: Figure, frame: Frame) -> float:
     if not frame.legend:
         return 0.0
-    _, rows = _legend_columns(frame, FIG_W - 2 * PAD)
+    _, rows = _legend_columns(frame, fig.get_size_inches()[0] - 2 * PAD)
     return rows * LEGEND_PT * 1.75 / 72 + 0.08
 
 
 def _legend_top(fig: Figure, style: Style, frame: Frame, top: float) -> None:
     if not frame.legend:
         return
-    cols, _ = _legend_columns(frame, FIG_W - 2 * PAD)
+    fig_w, fig_h = fig.get_size_inches()
+    cols, _ = _legend_columns(frame, fig_w - 2 * PAD)
     handles, labels = zip(*frame.legend, strict=True)
     fig.legend(
-        handles, labels, loc="upper left", bbox_to_anchor=(PAD / FIG_W, 1 - top / FIG_H),
+        handles, labels, loc="upper left", bbox_to_anchor=(PAD / fig_w, 1 - top / fig_h),
         ncols=cols, frameon=False, fontsize=LEGEND_PT, labelcolor=style.text,
         handlelength=1.2, handletextpad=0.6, columnspacing=1.6, borderaxespad=0,
         borderpad=0,
@@ -130,6 +155,7 @@ def _decorate(ax: Axes, spec: ChartSpec, style: Style, frame: Frame) -> None:
     ax.set_axisbelow(True)
     ax.tick_params(labelsize=TICK_PT, labelcolor=style.text, color=style.muted, length=0, pad=5)
     ax.tick_params(which="minor", length=0)
+    ax.tick_params(axis="x", pad=7)  # clear of the lowest value label on the y axis
     grid = {"color": style.grid, "linewidth": 0.8}
     if frame.value_axis == "y":
         ax.spines["left"].set_visible(False)
@@ -140,9 +166,9 @@ def _decorate(ax: Axes, spec: ChartSpec, style: Style, frame: Frame) -> None:
     else:  # scatter: both axes carry numbers
         ax.grid(True, **grid)
         ax.tick_params(length=3)
-    x_label, y_label = (spec.y_label, spec.x_label) if frame.swap_labels else (
-        spec.x_label, spec.y_label
-    )  # fmt: skip
+    x_label, y_label = _axis_titles(spec)
+    if frame.swap_labels:
+        x_label, y_label = y_label, x_label
     if frame.swap_labels and not y_label:
         y_label = ""
     label = {"fontsize": LABEL_PT, "color": style.text, "labelpad": 7}
@@ -150,6 +176,18 @@ def _decorate(ax: Axes, spec: ChartSpec, style: Style, frame: Frame) -> None:
         ax.set_xlabel(shorten(x_label, 80), **label)
     if y_label:
         ax.set_ylabel(shorten(y_label, 60), **label)
+
+
+def _axis_titles(spec: ChartSpec) -> tuple[str, str]:
+    """The x and y axis titles: as set, none ("remove the axis labels"), or named after the
+    dimension and measure when asked for and not set ("add axis labels")."""
+    wanted = spec.options.axis_titles
+    if wanted is False:
+        return "", ""
+    if wanted is None:
+        return spec.x_label, spec.y_label
+    x = spec.x_label or ("x" if spec.chart_type is ChartType.SCATTER else dimension_name(spec))
+    return x[:1].upper() + x[1:], spec.y_label or measure_name(spec).capitalize()
 
 
 def _tick_texts(axis: Axis) -> list[str]:
@@ -163,8 +201,7 @@ def _tick_texts(axis: Axis) -> list[str]:
 
 def _margins(fig: Figure, ax: Axes, spec: ChartSpec, frame: Frame, top: float) -> None:
     x_ticks, y_ticks = _tick_texts(ax.xaxis), _tick_texts(ax.yaxis)
-    size_x = _tick_size(ax, "x")
-    size_y = _tick_size(ax, "y")
+    size_x = size_y = TICK_PT  # every tick label has one size (asking an axis for it costs 12 %)
     left = PAD + max_width(y_ticks, size_y) + 0.1
     if ax.get_ylabel():
         left += text_height(ax.get_ylabel().count("\n") + 1, LABEL_PT) + 0.1
@@ -178,26 +215,24 @@ def _margins(fig: Figure, ax: Axes, spec: ChartSpec, frame: Frame, top: float) -
     edge_left = text_width(x_ticks[0], size_x) / 2 + 0.05 if x_ticks else 0.0
     left = max(left, PAD + edge_left)
     right = max(PAD + 0.1, edge_right + 0.08)
-    width, height = FIG_W - left - right, FIG_H - top - bottom
-    ax.set_position((left / FIG_W, bottom / FIG_H, width / FIG_W, height / FIG_H))
-
-
-def _tick_size(ax: Axes, axis: str) -> float:
-    ticks = (ax.xaxis if axis == "x" else ax.yaxis).get_ticklabels()
-    return float(ticks[0].get_fontsize()) if ticks else TICK_PT
+    fig_w, fig_h = fig.get_size_inches()
+    width, height = fig_w - left - right, fig_h - top - bottom
+    ax.set_position((left / fig_w, bottom / fig_h, width / fig_w, height / fig_h))
 
 
 def _pie_page(fig: Figure, ax: Axes, style: Style, frame: Frame, top: float) -> None:
     """Pie on the left, a legend of label, value and share on the right."""
-    height = FIG_H - top - PAD
-    size = min(height, FIG_W * 0.52)
+    fig_w, fig_h = fig.get_size_inches()
+    height = fig_h - top - PAD
+    labels_w = max_width([label for _, label in frame.legend], LEGEND_PT + 1) + 0.35
+    size = max(1.0, min(height, fig_w * 0.52, fig_w - 2 * PAD - 0.7 - labels_w))
     ax.set_position(
-        ((PAD + 0.25) / FIG_W, (PAD + (height - size) / 2) / FIG_H, size / FIG_W, size / FIG_H)
+        ((PAD + 0.25) / fig_w, (PAD + (height - size) / 2) / fig_h, size / fig_w, size / fig_h)
     )
     handles, labels = zip(*frame.legend, strict=True)
-    left = (PAD + 0.25 + size + 0.45) / FIG_W
+    left = (PAD + 0.25 + size + 0.45) / fig_w
     fig.legend(
-        handles, labels, loc="center left", bbox_to_anchor=(left, (PAD + height / 2) / FIG_H),
+        handles, labels, loc="center left", bbox_to_anchor=(left, (PAD + height / 2) / fig_h),
         frameon=False, fontsize=LEGEND_PT + 1, labelcolor=style.text, handlelength=1.1,
         handleheight=1.1, labelspacing=0.75, borderaxespad=0,
     )  # fmt: skip

@@ -145,6 +145,92 @@ def gallery_specs() -> dict[str, ChartSpec]:
     }  # fmt: skip
 
 
+MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+]  # fmt: skip
+
+
+def hard_specs() -> dict[str, ChartSpec]:
+    """The cases that break naive charts: many or long labels, month names, negatives, a wide
+    range, a log axis, six series, one value."""
+    rng = np.random.default_rng(15)
+    long_names = [
+        f"{word} — premium edition with extended warranty and accessories pack"[:60]
+        for word in ("Alpha", "Nova", "Terra", "Vista", "Pulse", "Orbit")
+    ]
+    names = ["Ann", "Bartholomew", "Chen", "Dolores", "Eve", "Friedrich", "Gu", "Hildegard",
+             "Ivo", "Jacqueline"]  # fmt: skip
+    series6 = [
+        Series(f"Team {name}", list(np.round(rng.uniform(20, 90, 12), 1)))
+        for name in ("Atlas", "Borealis", "Cygnus", "Draco", "Eridanus", "Fornax")
+    ]
+    return {
+        "hard_40_categories": ChartSpec(
+            ChartType.BAR, "Units by store", [f"Store {i + 1}" for i in range(40)],
+            [Series("Units", list(np.round(rng.uniform(100, 900, 40))))], x_label="Store",
+            y_label="Units", aggregation=Aggregation.SUM, rows=4_000,
+        ),
+        "hard_60_char_labels": ChartSpec(
+            ChartType.BAR, "Revenue by product", long_names,
+            [Series("Revenue", [42_000.0, 38_500, 27_000, 21_300, 12_800, 9_900])],
+            x_label="Product", y_label="Revenue", number_format=USD,
+        ),
+        "hard_month_names_bar": ChartSpec(
+            ChartType.BAR, "Visitors by month", MONTH_NAMES,
+            [Series("Visitors", [float(v) for v in rng.integers(800, 4000, 12)])],
+            x_label="Month", y_label="Visitors",
+        ),
+        "hard_month_names_line": ChartSpec(
+            ChartType.LINE, "Visitors by month", MONTH_NAMES,
+            [Series("Visitors", [float(v) for v in rng.integers(800, 4000, 12)])],
+            x_label="Month", y_label="Visitors",
+        ),
+        "hard_age_by_name": ChartSpec(
+            ChartType.BAR, "Age by name", names,
+            [Series("Age", [34.0, 51, 29, 62, 45, 38, 27, 70, 33, 41])],
+            x_label="Name", y_label="Age",
+        ),
+        "hard_negative": ChartSpec(
+            ChartType.BAR, "Change by account", ["Cash", "Stock", "Bonds", "Loans", "Fees"],
+            [Series("Change", [-12_500.0, 8_200, -3_100, -17_800, 2_400])],
+            x_label="Account", y_label="Change", number_format=USD,
+        ),
+        "hard_million_range": ChartSpec(
+            ChartType.BAR, "Downloads by app", ["Maps", "Mail", "Notes", "Chess", "Radio"],
+            [Series("Downloads", [1_000_000.0, 640_000, 85_000, 3_200, 0])],
+            x_label="App", y_label="Downloads",
+        ),
+        "hard_log_scale": ChartSpec(
+            ChartType.BAR, "Population by place", ["Hamlet", "Village", "Town", "City", "Metro"],
+            [Series("Population", [40.0, 900, 25_000, 610_000, 8_400_000])],
+            x_label="Place", y_label="Population", options=ChartOptions(log_scale=True),
+        ),
+        "hard_log_one_decade": ChartSpec(
+            ChartType.LINE, "Response time by week", [f"Week {i}" for i in range(1, 9)],
+            [Series("Milliseconds", [35.0, 48, 62, 90, 120, 150, 210, 330])],
+            x_label="Week", y_label="Milliseconds", options=ChartOptions(log_scale=True),
+        ),
+        "hard_6_series_line": ChartSpec(
+            ChartType.LINE, "Score by month and team", _months(2024, 12), series6,
+            x_label="Month", y_label="Score",
+        ),
+        "hard_6_series_bar": ChartSpec(
+            ChartType.BAR, "Score by quarter and team", ["Q1", "Q2", "Q3", "Q4"],
+            [Series(s.name, s.values[:4]) for s in series6], x_label="Quarter",
+            y_label="Score",
+        ),
+        "hard_one_value": ChartSpec(
+            ChartType.BAR, "Total revenue", ["Total"], [Series("Revenue", [1_234_567.0])],
+            y_label="Revenue", number_format=USD,
+        ),
+        "hard_one_value_line": ChartSpec(
+            ChartType.LINE, "Revenue in January", ["2024-01"], [Series("Revenue", [4_200.0])],
+            x_label="Month", y_label="Revenue", number_format=USD,
+        ),
+    }  # fmt: skip
+
+
 def _product_names(count: int) -> list[str]:
     words = ["Alpha", "Nova", "Terra", "Vista", "Pulse", "Orbit", "Zen", "Flux", "Echo", "Lumen"]
     return [f"{words[i % 10]} {100 + i * 7}" for i in range(count)]
@@ -154,7 +240,7 @@ def write_gallery(outdir: Path, styles: tuple[str, ...] = STYLES) -> list[Path]:
     outdir.mkdir(parents=True, exist_ok=True)
     written = []
     for style in styles:
-        for name, spec in gallery_specs().items():
+        for name, spec in {**gallery_specs(), **hard_specs()}.items():
             path = outdir / f"{name}-{style}.png"
             path.write_bytes(render_png(spec.evolve(style=style)))
             written.append(path)

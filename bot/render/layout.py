@@ -15,17 +15,20 @@ from collections.abc import Iterable
 from matplotlib import font_manager, ft2font
 from matplotlib.font_manager import FontProperties
 
-# 8 × 5 in at 200 dpi = 1600 × 1000 px: crisp when Slack scales it down and when opened full size.
-FIG_W, FIG_H, DPI = 8.0, 5.0, 200
+# Slack shows an image about 480 px wide in a thread (larger when opened). The page is sized so
+# that, at that width, the smallest text is over 8 px tall: 6.4 × 4 in at 200 dpi is 1280 × 800
+# px, so a point of type is 480 / 1280 × 200 / 72 ≈ 1.04 px in the thread.
+FIG_W, FIG_H, DPI = 6.4, 4.0, 200
 PX_W, PX_H = int(FIG_W * DPI), int(FIG_H * DPI)
+THREAD_PX = 480
 
-TITLE_PT = 15.0
-NOTE_PT = 9.5
-LABEL_PT = 11.0
-TICK_PT = 9.5
-VALUE_PT = 8.5
+TITLE_PT = 13.5  # 14 px in the thread
+NOTE_PT = 9.0
+LABEL_PT = 10.0
+TICK_PT = 9.5  # 9.9 px in the thread
+VALUE_PT = 8.5  # the smallest text: 8.9 px in the thread
 LEGEND_PT = 9.5
-PAD = 0.22  # inches of air at the figure edges
+PAD = 0.16  # inches of air at the figure edges
 LINE = 1.3  # line height as a multiple of the font size
 
 MAX_TITLE_CHARS = 70
@@ -74,11 +77,30 @@ def shorten(text: str, limit: int) -> str:
 
 
 def wrap(text: str, width: int, max_lines: int) -> str:
-    lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=True) or [text]
+    """Lines of at most ``width`` characters, broken between words (a word longer than the
+    width stays whole), the last line ending in "…" when the text does not fit."""
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=True) or [text]
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = shorten(lines[-1] + "…", width)
     return "\n".join(lines)
+
+
+def fit_width(text: str, width_in: float, size_pt: float) -> str:
+    """``text`` on one line, shortened at a word (or, failing that, a letter) with "…" so that it
+    fits ``width_in`` inches; the full text belongs in the alt text."""
+    if text_width(text, size_pt) <= width_in:
+        return text
+    words = text.split()
+    for count in range(len(words) - 1, 0, -1):
+        candidate = " ".join(words[:count]).rstrip(",;:–—-") + "…"
+        if text_width(candidate, size_pt) <= width_in and count * 2 >= len(words):
+            return candidate
+    for chars in range(len(text) - 1, 0, -1):
+        candidate = text[:chars].rstrip() + "…"
+        if text_width(candidate, size_pt) <= width_in:
+            return candidate
+    return "…"
 
 
 def fit_labels(
@@ -106,4 +128,5 @@ def title_lines(title: str, width_in: float = FIG_W - 2 * PAD) -> str:
         text = wrap(title, chars, 2)
         if all(text_width(line, TITLE_PT, bold=True) <= width_in for line in text.split("\n")):
             return text
-    return wrap(title, 20, 2)
+    lines = wrap(title, 20, 2).split("\n")  # a word too long for any line: cut it with "…"
+    return "\n".join(fit_width(line, width_in, TITLE_PT * 1.05) for line in lines)

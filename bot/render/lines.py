@@ -23,9 +23,11 @@ from bot.render.formats import (
 )
 from bot.render.frame import (
     PLAIN,
-    PLOT_W,
     Frame,
     as_array,
+    partial_indexes,
+    partial_note,
+    plot_size,
     thin,
     tick_width,
     value_axis,
@@ -41,6 +43,7 @@ def _x_axis(ax: Axes, labels: list[str], frame: Frame) -> tuple[np.ndarray, Call
     """x positions for the labels, and a function that sets up readable ticks afterwards."""
     n = len(labels)
     kind = date_kind(labels)
+    plot_w = plot_size(ax)[0]
     if kind == "date":
         x = mdates.date2num([parse_date(s) for s in labels])
         frame.date_offset = True
@@ -59,7 +62,7 @@ def _x_axis(ax: Axes, labels: list[str], frame: Frame) -> tuple[np.ndarray, Call
             x = np.array(ordinals, dtype=float) - ordinals[0]
 
             def periods() -> None:
-                unit = PLOT_W / max(x[-1], 1.0)
+                unit = plot_w / max(x[-1], 1.0)
                 ticks = period_ticks(labels, kind, unit, tick_width, positions=x)
                 ax.set_xticks([x[i] for i, _ in ticks], [s for _, s in ticks])
 
@@ -80,14 +83,14 @@ def _x_axis(ax: Axes, labels: list[str], frame: Frame) -> tuple[np.ndarray, Call
 
     def categories() -> None:
         if kind in ("year", "quarter", "month"):
-            ticks = period_ticks(labels, kind, PLOT_W / max(n - 1, 1), tick_width)
+            ticks = period_ticks(labels, kind, plot_w / max(n - 1, 1), tick_width)
         else:
             shown = [shorten(s, 18) for s in labels]
-            fitted = fit_labels(shown, PLOT_W / n * 0.92, TICK_PT, max_lines=2)
+            fitted = fit_labels(shown, plot_w / n * 0.92, TICK_PT, max_lines=2)
             ticks = (
                 list(enumerate(fitted))
                 if fitted
-                else thin(list(range(n)), shown, PLOT_W, max_width(shown, TICK_PT) + 0.25)
+                else thin(list(range(n)), shown, plot_w, max_width(shown, TICK_PT) + 0.25)
             )
         ax.xaxis.set_major_locator(FixedLocator([t for t, _ in ticks]))
         ax.set_xticks([t for t, _ in ticks], [s for _, s in ticks])
@@ -111,7 +114,12 @@ def draw_line(ax: Axes, spec: ChartSpec, style: Style, *, area: bool = False) ->
         for poly, hatch in zip(handles, style.hatches * len(ys), strict=False):
             poly.set_hatch(hatch)
     else:
+        partial = partial_indexes(spec, labels)
         for i, y in enumerate(ys):
+            if partial and not area:
+                _dashed_ends(ax, x, y, partial, colors[i], style)
+                y = y.copy()
+                y[partial] = np.nan  # the solid line ends where the whole periods do
             (line,) = ax.plot(
                 x, y, color=colors[i], linewidth=style.line_width,
                 linestyle=style.line_styles[i % len(style.line_styles)],
@@ -123,6 +131,7 @@ def draw_line(ax: Axes, spec: ChartSpec, style: Style, *, area: bool = False) ->
             handles.append(line)
     if len(ys) > 1:
         frame.legend = [(h, s.name) for h, s in zip(handles, spec.series, strict=True)]
+    frame.note = partial_note(spec, labels, frame.note, "dashed")
     value_axis(ax, "y", spec)
     zero_line(ax, "y", ys, style)
     ticks()
@@ -130,9 +139,22 @@ def draw_line(ax: Axes, spec: ChartSpec, style: Style, *, area: bool = False) ->
     finite = [v for y in ys for v in y[np.isfinite(y)]]
     if area and not spec.options.log_scale and min(finite, default=0) >= 0:
         ax.set_ylim(bottom=0)
-    if spec.options.show_values:
+    if spec.options.show_values or len(x) == 1:  # a lone point says its value
         _line_values(ax, spec, style, x, ys, stacked=area and len(ys) > 1)
     return frame
+
+
+def _dashed_ends(
+    ax: Axes, x: np.ndarray, y: np.ndarray, partial: list[int], color: str, style: Style
+) -> None:
+    """A partly covered first or last period: a dashed step to a hollow point."""
+    for i in partial:
+        j = i + 1 if i == 0 else i - 1
+        ax.plot(x[[j, i]], y[[j, i]], color=color, linewidth=style.line_width * 0.8,
+                linestyle=(0, (2, 1.5)), zorder=3)  # fmt: skip
+        ax.plot(x[i], y[i], linestyle="none", marker="o", markersize=5.5, zorder=4,
+                markerfacecolor=style.background, markeredgecolor=color,
+                markeredgewidth=1.6)  # fmt: skip
 
 
 def _line_values(

@@ -48,9 +48,11 @@ def draw_pie(ax: Axes, spec: ChartSpec, style: Style, *, donut: bool = False) ->
     if donut and spec.aggregation in (Aggregation.SUM, Aggregation.COUNT, Aggregation.NONE):
         compact = needs_compact([total])
         total_text = format_number(total, spec.number_format, compact=compact)
-        ax.text(0, 0.07, total_text, ha="center", va="center", fontsize=16, fontweight="bold",
-                color=style.text)  # fmt: skip
-        ax.text(0, -0.13, "total", ha="center", va="center", fontsize=TICK_PT, color=style.muted)
+        # Offsets in points, so the two lines stay apart at any text size.
+        ax.annotate(total_text, (0, 0), xytext=(0, 0), textcoords="offset points", ha="center",
+                    va="bottom", fontsize=16, fontweight="bold", color=style.text)  # fmt: skip
+        ax.annotate("total", (0, 0), xytext=(0, -2), textcoords="offset points", ha="center",
+                    va="top", fontsize=TICK_PT, color=style.muted)  # fmt: skip
     compact = needs_compact(list(values))
     frame.legend = [
         (w, f"{shorten(label, 28)}  {format_number(v, spec.number_format, compact=compact)}"

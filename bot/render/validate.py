@@ -134,7 +134,27 @@ def _options(options: Any, implied: dict[str, bool]) -> ChartOptions:
         for name in ("stacked", "horizontal", "log_scale", "show_values", "trend_line")
     }
     flags.update(implied)
-    return ChartOptions(**flags, color=normalize_color(options.color))
+    tri = {n: None if getattr(options, n) is None else bool(getattr(options, n))
+           for n in ("legend", "axis_titles")}  # fmt: skip
+    return ChartOptions(
+        **flags, **tri, color=normalize_color(options.color),
+        show_title=bool(options.show_title), text_scale=_text_scale(options.text_scale),
+        partial=[_text(p) for p in (options.partial or [])[:2]],
+    )  # fmt: skip
+
+
+# Smaller than 1 would drop text under 8 px in a Slack thread; above 1.3 a chart runs out of room.
+TEXT_SCALES = (1.0, 1.3)
+
+
+def _text_scale(value: Any) -> float:
+    try:
+        scale = float(value)
+    except (TypeError, ValueError):
+        return 1.0
+    if not math.isfinite(scale):
+        return 1.0
+    return round(min(max(scale, TEXT_SCALES[0]), TEXT_SCALES[1]), 3)
 
 
 def _series(raw: Any) -> list[Series]:

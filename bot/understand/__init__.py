@@ -31,6 +31,7 @@ from bot.understand.parse import parse_columns
 from bot.understand.request import Modifiers, read_modifiers
 from bot.understand.sources import strip_sources, wanted_file, wanted_sheet
 from bot.understand.state import Parsed
+from bot.understand.style_edits import style_words, without_style_words
 from bot.understand.text import clean
 from bot.understand.words import Command, command
 
@@ -139,6 +140,8 @@ def _is_new_request(parsed: Parsed, mods: Modifiers) -> bool:
 def _has_edit(parsed: Parsed | None, mods: Modifiers, text: str) -> bool:
     if mods.any_presentation() or mods.aggregation is not None or mods.binning():
         return True
+    if style_words(text):  # the look: legend, text size, axis titles, swapped axes
+        return True
     if parsed is not None and (
         parsed.measures
         or parsed.dims
@@ -194,7 +197,8 @@ def _understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstoo
         if inline is not None and _plausible_inline(inline, table):
             built = inline_chart(inline, mods, ctx.style)
             return ChartResult(built.spec, built.notes)
-        parsed = parse_columns(rest, table) if table is not None else None
+        looked = without_style_words(rest)  # "swap the axes" names no column
+        parsed = parse_columns(looked, table) if table is not None else None
         sheet_note = None
         if parsed is not None and ctx.dataset is not None and table is ctx.dataset.table:
             found = _other_sheet(rest, parsed, mods, ctx.dataset)

@@ -97,8 +97,13 @@ def _bullets(items: list[str]) -> str:
     return "\n".join(f"• `{x}`" for x in items)
 
 
+SUMMARY_COLUMNS = 12  # a wide sheet's summary names the first dozen; "what columns" lists all
+
+
 def _column_line(table: Table) -> str:
-    return ", ".join(f"{c.name} ({c.type})" for c in table.columns)
+    shown = ", ".join(f"{c.name} ({c.type})" for c in table.columns[:SUMMARY_COLUMNS])
+    more = len(table.columns) - SUMMARY_COLUMNS
+    return shown + (f" and {more} more (ask: what columns are there?)" if more > 0 else "")
 
 
 def help_text(dataset: Dataset | None) -> str:

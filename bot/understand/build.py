@@ -368,6 +368,7 @@ def query_chart(
         record["entity"] = entity
     x_label, y_label = _axis_labels(q, measures, series, table)
     opts = options_from(mods, base.options if base is not None else None)
+    opts.partial = list(result.partial)
     if ctype is ChartType.BAR and q.group and mods.stacked is None and base is None:
         opts.stacked = False
     spec = ChartSpec(

@@ -197,9 +197,14 @@ class Mention:
         if self.rivals:
             names = ", ".join(f"“{c.name}”" for c in self.rivals)
             return f"Using column “{self.column.name}” for “{self.said}” ({names} also matches)."
-        if self.score < 1:
+        if self.score < 1 and _spelled(self.said) != _spelled(self.column.name):
             return f"Using column “{self.column.name}” for “{self.said}”."
         return None
+
+
+def _spelled(text: str) -> str:
+    """'lifeexp' for 'lifeExp': the very name typed, only its case differs; no note needed."""
+    return " ".join(text.lower().split())
 
 
 def _score(gram: list[str], key: list[str]) -> float:

@@ -19,6 +19,7 @@ from bot.understand.numbers import parse_number
 from bot.understand.query import Query, auto_bucket, sort_limit
 from bot.understand.request import Modifiers
 from bot.understand.state import Parsed
+from bot.understand.style_edits import finish
 
 _CLEAR_FILTERS = re.compile(
     r"\b(?:(?:remove|clear|drop|reset|no|without)\s+(?:the\s+|all\s+|any\s+)?filters?|unfiltered|"
@@ -196,7 +197,7 @@ def _restyle(prev: ChartSpec, mods: Modifiers, text: str) -> Built:
     if dropped:
         notes.append("Left out " + ", ".join(f"“{x}”" for x in dropped) + ".")
         spec.rows = len(spec.x_labels)
-    return Built(spec, notes)
+    return finish(prev, Built(spec, notes), mods, text)  # look words, labels-made titles
 
 
 _ADD_POINTS = re.compile(

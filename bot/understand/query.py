@@ -18,6 +18,7 @@ from bot.spec import Filter, Series
 from bot.table import BLANK, Column, ColumnType, Table
 from bot.understand.inline import month_index, weekday_index
 from bot.understand.numbers import tidy
+from bot.understand.periods import partial_periods
 
 MAX_GROUPS = 12
 MAX_BINS = 100  # a narrower bin width asked for is widened to stay under this
@@ -64,6 +65,7 @@ class Result:
     rows: int
     time_axis: bool = False
     notes: list[str] = field(default_factory=list)
+    partial: list[str] = field(default_factory=list)  # first/last periods only partly covered
 
 
 class QueryError(ValueError):
@@ -308,6 +310,7 @@ def run(table: Table, q: Query) -> Result:
         raise QueryError("I need something to group by.")
     dim_col = _column(table, q.dimension)
     keys, time_axis = _keys(table, q.dimension, q.bucket, rows)
+    dated = [dim_col.values[i] for i in rows] if dim_col.type is ColumnType.DATE else []
     gkeys: list[Any] | None = None
     if q.group:
         gkeys, _ = _keys(table, q.group, q.group_bucket, rows)
@@ -388,8 +391,10 @@ def run(table: Table, q: Query) -> Result:
         labels = [MONTH_NAMES[int(k) - 1] for k in order]
     elif q.bucket == "weekday":
         labels = [DAY_NAMES[int(k) - 1] for k in order]
+    bucket = bucket_of_label(labels[0]) if labels else None
+    partial, said = partial_periods(dated, bucket, labels, period)
     labels, series = sort_limit(labels, series, q.sort, q.limit)
-    return Result(labels, series, counted, time_axis=time_axis, notes=notes_out)
+    return Result(labels, series, counted, time_axis, notes_out + said, partial)
 
 
 def _simple_groups(

@@ -10,7 +10,7 @@ def test_comment_names_type_measure_dimension_aggregation_and_source(specs) -> N
     text = describe(specs["bar"])
     assert text.comment == (
         "Bar chart of Revenue by Region (sum of 120 rows) from sales.xlsx › 2024; "
-        "highest West $1.2M, lowest North $310k"
+        "highest West $1.2M, lowest North $310k."
     )
     assert text.title == "Revenue by Region"
 
@@ -25,7 +25,8 @@ def test_inline_data_reads_naturally() -> None:
     spec = ChartSpec(ChartType.BAR, "", ["apples", "pears"], [Series("value", [3.0, 5.0])])
     text = describe(spec)
     assert text.comment == (
-        "Bar chart of values by label from your message; highest pears 5, lowest apples 3"
+        "Bar chart of values by label (2 values) from your message; highest pears 5, lowest "
+        "apples 3."
     )
     assert "Highest pears 5, lowest apples 3." in text.alt_text
     assert text.title == "Values"
@@ -58,7 +59,7 @@ def test_pie_alt_text_gives_shares(specs) -> None:
 def test_scatter_alt_text_gives_ranges_and_correlation(specs) -> None:
     text = describe(specs["scatter_10k"])
     assert (
-        text.comment == "Scatter plot of Rating vs Price ($) (10,000 rows) from sales.xlsx › 2024"
+        text.comment == "Scatter plot of Rating vs Price ($) (10,000 rows) from sales.xlsx › 2024."
     )
     assert "10,000 points of Rating against Price ($)" in text.alt_text
     assert "correlation is moderate and positive" in text.alt_text
@@ -81,7 +82,7 @@ def test_mean_without_row_count_and_negative_values() -> None:
                      x_label="Store", aggregation=Aggregation.MEAN, source="previous")  # fmt: skip
     text = describe(spec)
     assert text.comment == (
-        "Bar chart of Profit by Store (average) from the previous chart; highest b 10, lowest a -5"
+        "Bar chart of Profit by Store (average) from the previous chart; highest b 10, lowest a -5."
     )
     assert "1 value is negative." in text.alt_text
     assert "lowest a -5" in text.alt_text
