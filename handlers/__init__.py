@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers.messages import handle_mention, handle_message
+from handlers.messages import answer_taken, take_on
 from handlers.newchat import handle_newchat_command, handle_newchat_shortcut
 
 COMMAND = "/newchat"
@@ -15,7 +15,8 @@ SHORTCUT_CALLBACK_ID = "new_chat"
 def register(app: AsyncApp) -> None:
     app.command(COMMAND)(handle_newchat_command)
     app.message_shortcut(SHORTCUT_CALLBACK_ID)(handle_newchat_shortcut)
-    app.event("app_mention")(handle_mention)
-    # Every message event, so each is acknowledged; handle_message drops the subtypes that are
+    # take_on claims a message for the bot before Bolt acknowledges it; answer_taken answers.
+    app.event("app_mention", middleware=[take_on])(answer_taken)
+    # Every message event, so each is acknowledged; take_on passes over the subtypes that are
     # not a person's new message (edits, deletions, housekeeping).
-    app.event("message")(handle_message)
+    app.event("message", middleware=[take_on])(answer_taken)

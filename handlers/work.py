@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import logging
 from typing import Any
 
@@ -26,9 +27,15 @@ MAX_RESUMES = 2  # a message the bot stopped on this often is apologised for, no
 Job = dict[str, Any]  # a claim's note: all it takes to answer the message in another process
 
 
-async def answer(
-    services: Services,
-    client: AsyncWebClient,
+class Taken(enum.Enum):
+    """What ``take`` made of one delivery of a message."""
+
+    FIRST = "first"  # claimed here: answer it
+    DUPLICATE = "duplicate"  # claimed before (a twin, a retry): nothing to do
+    UNAVAILABLE = "unavailable"  # storage failed: apologise
+
+
+def new_job(
     *,
     team_id: str,
     channel: str,
@@ -36,9 +43,8 @@ async def answer(
     event: dict[str, Any],
     event_id: str | None,
     text: str,
-) -> None:
-    """Answer ``event`` in its thread once, whichever delivery of it arrives first."""
-    job: Job = {
+) -> Job:
+    return {
         "team_id": team_id,
         "channel": channel,
         "thread_ts": thread_ts,
@@ -48,20 +54,41 @@ async def answer(
         "event_id": event_id,
         "text": text,
     }
-    claim = f"msg:{team_id}:{channel}:{event['ts']}"
+
+
+async def take(services: Services, job: Job) -> Taken:
+    """Claim the job's message with the job, and its place in its thread's turns, in one step.
+    Runs before Slack's acknowledgement: once Slack has that, it never re-delivers, so only
+    the claim keeps the message (another process, or the next start, answers it if this one
+    dies), and a later message of the thread, in any process, waits for it."""
     try:
-        # The job goes with the claim: if this process dies before Slack has its reply, the
-        # next one answers it (Slack never re-delivers an event that was acknowledged).
-        first = await services.storage.claim(claim, CLAIM_SECONDS, note=job)
+        first = await services.storage.claim(
+            _claim_token(job), CLAIM_SECONDS, note=job, thread=_thread_key(job), order=job["ts"]
+        )
     except Exception:
-        log.exception("storage unavailable; cannot answer %s event=%s", event["ts"], event_id)
-        await _apologise(client, channel, thread_ts, event_id)
-        await _react(client, "add", channel, event["ts"], FAILED)
-        return
+        log.exception("storage unavailable; cannot answer %s event=%s", job["ts"], job["event_id"])
+        return Taken.UNAVAILABLE
     if not first:
-        log.info("duplicate delivery of %s ignored event=%s", event["ts"], event_id)
-        return
-    await _work(services, client, claim, job)
+        log.info("duplicate delivery of %s ignored event=%s", job["ts"], job["event_id"])
+        return Taken.DUPLICATE
+    return Taken.FIRST
+
+
+async def answer(services: Services, client: AsyncWebClient, job: Job, taken: Taken) -> None:
+    """Answer a message that ``take`` claimed; apologise if it could not be claimed."""
+    if taken is Taken.UNAVAILABLE:
+        await _apologise(client, job["channel"], job["thread_ts"], job["event_id"])
+        await _react(client, "add", job["channel"], job["ts"], FAILED)
+    elif taken is Taken.FIRST:
+        await _work(services, client, _claim_token(job), job)
+
+
+def _claim_token(job: Job) -> str:
+    return f"msg:{job['team_id']}:{job['channel']}:{job['ts']}"
+
+
+def _thread_key(job: Job) -> str:
+    return session_key(job["team_id"], job["channel"], job["thread_ts"])
 
 
 async def resume_forever(services: Services, client: AsyncWebClient) -> None:
@@ -82,7 +109,10 @@ async def resume_unfinished(services: Services, client: AsyncWebClient) -> None:
     storage, jobs = services.storage, []
     for claim, job in await storage.unfinished():
         job = {**job, "resumed": job.get("resumed", 0) + 1}
-        if await storage.claim(claim, CLAIM_SECONDS, note=job, resume=True):
+        taken = await storage.claim(
+            claim, CLAIM_SECONDS, note=job, resume=True, thread=_thread_key(job), order=job["ts"]
+        )
+        if taken:
             jobs.append(_resume(services, client, claim, job))
     await asyncio.gather(*jobs)
 
@@ -107,8 +137,11 @@ async def _resume(services: Services, client: AsyncWebClient, claim: str, job: J
         log.error("gave up on message %s: the bot stopped %d times while answering it "
                   "event=%s", ts, job["resumed"], event_id)  # fmt: skip
         outbox = _outbox(services, client, claim, job)
-        with contextlib.suppress(DeliveryError):
+        try:
             await outbox.post(Reply(texts.BUSY, failed=True))
+        except DeliveryError:  # settled all the same: the thread's later messages go on
+            log.exception("could not post the apology either event=%s", event_id)
+            await services.storage.finish(claim)
         await _answered(client, channel, ts, failed=True)
         return
     log.info("resuming message %s left unanswered by a stopped process event=%s", ts, event_id)
@@ -141,7 +174,7 @@ def _outbox(services: Services, client: AsyncWebClient, claim: str, job: Job) ->
 
 async def _work(services: Services, client: AsyncWebClient, claim: str, job: Job) -> None:
     message = Message(
-        key=session_key(job["team_id"], job["channel"], job["thread_ts"]),
+        key=_thread_key(job),
         user_id=job["user"],
         text=job["text"],
         ts=job["ts"],
@@ -160,7 +193,7 @@ async def _answer(
     try:
         await services.chartbot.begin(message)  # first: follow-ups now see the session
         await _react(client, "add", channel, ts, WORKING)
-        async with storage.thread_lock(message.key, order=ts):
+        async with storage.thread_lock(message.key, order=ts, claim=claim):
             replies = await services.chartbot.handle(message, outbox)
         failed = any(r.failed for r in replies)
     except Exception:
@@ -170,9 +203,10 @@ async def _answer(
             await outbox.post(Reply(texts.BUSY, failed=True))  # the apology is the answer
         except DeliveryError:
             log.exception("could not post the apology either event=%s", event_id)
-            if not replied:  # nothing reached the user: Slack's retry may try again
-                with contextlib.suppress(Exception):
-                    await storage.release(claim)
+            # Nothing reached the user: Slack's retry may try again; a reply on its way may
+            # have: settled (never redone blindly). Either way the thread's next message goes on.
+            with contextlib.suppress(Exception):
+                await (storage.finish(claim) if replied else storage.release(claim))
     await _answered(client, channel, ts, failed=failed)
 
 

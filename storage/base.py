@@ -155,6 +155,8 @@ class Storage(ABC):
         note: dict[str, Any] | None = None,
         *,
         resume: bool = False,
+        thread: str | None = None,
+        order: str | None = None,
     ) -> bool:
         """True the first time ``token`` is claimed within ``ttl_seconds`` (across processes
         sharing this storage); False afterwards, while the claim's work is in progress in a
@@ -162,7 +164,12 @@ class Storage(ABC):
         a restart) before ``settle`` may be taken over, so a retry of that work is still
         answered; a settled one only with ``resume`` (by whoever checks first whether its
         reply arrived). A ``note`` (JSON values) saying what the work is stays with the claim
-        until ``finish`` or ``release``: ``unfinished`` hands it to whoever resumes the work."""
+        until ``finish`` or ``release``: ``unfinished`` hands it to whoever resumes the work.
+        With ``thread`` and ``order`` (a Slack ts), a claim taken also takes its place in that
+        thread's turns, in the same step: from then on a later message of the thread, in any
+        process, waits for it in ``thread_lock(thread, order, claim=token)``. The place lasts
+        until that turn is taken or the claim is finished, released or expires; a process
+        dying keeps it for whoever resumes the claim."""
 
     @abstractmethod
     async def settle(self, token: str, note: dict[str, Any]) -> None:
@@ -183,9 +190,12 @@ class Storage(ABC):
         """Forget a claim (work that never started may be claimed again by a retry)."""
 
     @abstractmethod
-    def thread_lock(self, key: str, order: str | None = None) -> AbstractAsyncContextManager[None]:
+    def thread_lock(
+        self, key: str, order: str | None = None, claim: str | None = None
+    ) -> AbstractAsyncContextManager[None]:
         """Mutual exclusion per thread (across processes on Redis). Waiters that give an
-        ``order`` (a Slack ts) get their turns lowest first among those waiting."""
+        ``order`` (a Slack ts) get their turns lowest first among those waiting; a ``claim``
+        that reserved its place (see ``claim``) waits there."""
 
     async def close(self) -> None:  # noqa: B027 - backends override when they hold resources
         """Release files, locks and connections."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import heapq
+import itertools
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -48,31 +49,66 @@ class KeyedLocks:
 
 class OrderedTurns:
     """Per-key turns in this process: one holder at a time, lowest ``order`` first among the
-    waiters (Slack ts strings order correctly once their integer part is padded)."""
+    waiters (Slack ts strings order correctly once their integer part is padded). A place can
+    be reserved ahead of the wait (``reserve``): a claimed message holds its place in the
+    thread from its acknowledgement on, so a later message cannot overtake it."""
 
     def __init__(self) -> None:
-        self._waiting: dict[str, list[str]] = {}
+        self._waiting: dict[str, list[tuple[str, str]]] = {}  # key -> heap of (rank, place)
+        self._places: dict[str, str] = {}  # place -> key, while it waits
         self._busy: set[str] = set()
         self._changed = asyncio.Condition()
+        self._anonymous = itertools.count()
+
+    def reserve(self, key: str, order: str, place: str) -> None:
+        """Queue ``place`` (e.g. a claim token) for ``key`` now; ``turn(..., place=)`` waits
+        in it, ``forget`` gives it up."""
+        if place not in self._places:
+            self._places[place] = key
+            heapq.heappush(self._waiting.setdefault(key, []), (sortable_ts(order), place))
+
+    async def forget(self, place: str) -> None:
+        key = self._places.get(place)
+        if key is not None:
+            async with self._changed:
+                self._leave(key, place)
 
     @asynccontextmanager
-    async def turn(self, key: str, order: str) -> AsyncIterator[None]:
-        rank = sortable_ts(order)
+    async def turn(self, key: str, order: str, place: str | None = None) -> AsyncIterator[None]:
+        if place is None or self._places.get(place) != key:
+            place = place or f"~{next(self._anonymous)}"
+            self.reserve(key, order, place)
         async with self._changed:
-            heapq.heappush(self._waiting.setdefault(key, []), rank)
-            await self._changed.wait_for(
-                lambda: key not in self._busy and self._waiting[key][0] == rank
-            )
+            try:
+                await self._changed.wait_for(
+                    lambda: key not in self._busy and self._waiting[key][0][1] == place
+                )
+            except BaseException:
+                self._leave(key, place)
+                raise
             heapq.heappop(self._waiting[key])
+            del self._places[place]
             self._busy.add(key)
         try:
             yield
         finally:
             async with self._changed:
                 self._busy.discard(key)
-                if not self._waiting[key]:
-                    del self._waiting[key]
+                self._drop_if_idle(key)
                 self._changed.notify_all()
+
+    def _leave(self, key: str, place: str) -> None:
+        """Give up a waiting place (the condition's lock held)."""
+        self._places.pop(place, None)
+        heap = self._waiting[key]
+        heap[:] = [entry for entry in heap if entry[1] != place]
+        heapq.heapify(heap)
+        self._drop_if_idle(key)
+        self._changed.notify_all()
+
+    def _drop_if_idle(self, key: str) -> None:
+        if key not in self._busy and not self._waiting.get(key, True):
+            del self._waiting[key]
 
 
 def sortable_ts(ts: str) -> str:

@@ -1,7 +1,7 @@
 """JSON backend: files under one directory, written with aiofiles.
 
-Every file step runs on aiofiles' executor (storage/files.py). Layout (``<sh>`` spreads keys over
-256 directories, ``<name>`` is ``safe_name(key)``)::
+Every file step runs on aiofiles' executor (storage/files.py), but a new claim's one small write.
+Layout (``<sh>`` spreads keys over 256 directories, ``<name>`` is ``safe_name(key)``)::
 
     chartbot.lock                      flock held by the bot process (holds its pid)
     sessions/<sh>/<name>.json          header: the §5 document without chat_history, plus
@@ -473,13 +473,25 @@ class JsonStorage(Storage):
         note: dict[str, Any] | None = None,
         *,
         resume: bool = False,
+        thread: str | None = None,
+        order: str | None = None,
     ) -> bool:
         """Claim files hold ``EXPIRES OWNER STATE``, then the note on a second line. One bot
         process owns the directory, so an unfinished claim of another owner was left by a
-        process that is gone: take it over (keeping its state)."""
+        process that is gone: take it over (keeping its state). A new claim is written inline:
+        it is taken before Slack's acknowledgement, and one small write costs less than the
+        executor hop (a burst of them would queue there, behind each other)."""
         path, expires = self._claim_path(token), time.time() + ttl_seconds
-        if await files.create_exclusive(path, self._claim_file(token, expires, "working", note)):
-            return True
+        taken = files.create_exclusive_now(path, self._claim_file(token, expires, "working", note))
+        if not taken:
+            taken = await self._take_over(token, path, expires, note, resume)
+        if taken and thread is not None and order is not None:
+            self._turns.reserve(thread, order, token)
+        return taken
+
+    async def _take_over(
+        self, token: str, path: Path, expires: float, note: dict[str, Any] | None, resume: bool
+    ) -> bool:
         takeable = UNFINISHED if resume else ("working",)
         async with self._locks.hold(f"claim:{token}"):  # two deliveries, one takeover
             until, owner, state = await _read_claim(path)
@@ -493,6 +505,7 @@ class JsonStorage(Storage):
 
     async def finish(self, token: str) -> None:
         await self._restate(token, "done")
+        await self._turns.forget(token)
 
     async def settle(self, token: str, note: dict[str, Any]) -> None:
         await self._restate(token, "sent", note)
@@ -536,6 +549,7 @@ class JsonStorage(Storage):
     async def release(self, token: str) -> None:
         with suppress(FileNotFoundError):
             await aiofiles.os.remove(self._claim_path(token))
+        await self._turns.forget(token)
 
     async def _prune_claims(self) -> None:
         now = time.time()
@@ -549,9 +563,11 @@ class JsonStorage(Storage):
                 if expired:
                     await aiofiles.os.remove(path)
 
-    def thread_lock(self, key: str, order: str | None = None) -> AbstractAsyncContextManager[None]:
+    def thread_lock(
+        self, key: str, order: str | None = None, claim: str | None = None
+    ) -> AbstractAsyncContextManager[None]:
         if order is not None:
-            return self._turns.turn(key, order)
+            return self._turns.turn(key, order, place=claim)
         return self._thread_locks.hold(key)
 
     async def close(self) -> None:

@@ -12,7 +12,8 @@ Keys (prefix ``chartbot:``)::
     i:user:USER         set: sessions a user took part in (list --user, /newchat)
     i:start:TEAM:USER   set: sessions a user started (the per-user cap)
     prefs:TEAM:USER     hash: preference → JSON value (no expiry)
-    claim:TOKEN         dedupe claims (SET NX PX);  lock:KEY  thread locks
+    claim:TOKEN         dedupe claims (SET NX PX);  lock:KEY  thread locks ("OWNER.TOKEN")
+    q:KEY               zset: a thread's turns by Slack ts (claimed messages and waiters)
     note:TOKEN          a claim's note (JSON), until done;  notes  set: tokens with one
 
 Every write that changes a session is one Lua script, so it is atomic and refreshes the expiry
@@ -142,6 +143,12 @@ if ARGV[4] ~= '' then
   redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[2])
   redis.call('SADD', KEYS[3], ARGV[5])
 end
+if ARGV[7] ~= '' then
+  redis.call('ZADD', KEYS[4], ARGV[7], 'c:' .. ARGV[5])
+  if redis.call('PTTL', KEYS[4]) < tonumber(ARGV[2]) then
+    redis.call('PEXPIRE', KEYS[4], ARGV[2])
+  end
+end
 return 1
 """
 
@@ -164,19 +171,43 @@ return 0
 """
 
 # Ordered turns across processes: waiters sit in a sorted set by Slack ts; the lowest live one
-# may take the lock. A waiter whose process died (its heartbeat key gone) is dropped.
+# may take the lock. "c:TOKEN" is a claim's place, taken with the claim (before Slack's ack): it
+# lives while the claim is unfinished, whoever holds it, so a message whose process died keeps
+# its place for its resumer. "w:OWNER:…" is a plain waiter, dropped once its process died. A
+# lock whose holder's process died is taken over at once, not after its lease.
 _TAKE_TURN = """
+local function live(member)
+  local token = string.match(member, '^c:(.*)$')
+  if token then
+    local current = redis.call('GET', ARGV[5] .. token)
+    local state = current and string.match(current, ' (%S+)$')
+    return state == 'working' or state == 'sent'
+  end
+  return redis.call('EXISTS', ARGV[4] .. string.match(member, '^w:([^:]+):')) == 1
+end
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('ZADD', KEYS[1], ARGV[6], ARGV[1])
+end
 local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-while head and head ~= ARGV[1]
-    and redis.call('EXISTS', ARGV[4] .. string.match(head, '^([^:]+):')) == 0 do
+while head ~= ARGV[1] and not live(head) do
   redis.call('ZREM', KEYS[1], head)
   head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
 end
 if head ~= ARGV[1] then return 0 end
-if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then
-  redis.call('ZREM', KEYS[1], ARGV[1])
-  return 1
+local holder = redis.call('GET', KEYS[2])
+if holder then
+  local owner = string.match(holder, '^(%x+)%.')
+  if not owner or redis.call('EXISTS', ARGV[4] .. owner) == 1 then return 0 end
 end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+return 1
+"""
+
+# A turn ends: the lock goes and the waiter leaves the queue (it stays there while it holds the
+# turn, so a holder that dies keeps the thread for whoever resumes its claim).
+_LEAVE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+redis.call('ZREM', KEYS[2], ARGV[2])
 return 0
 """
 
@@ -224,6 +255,7 @@ class RedisStorage(Storage):
         self._finish = client.register_script(_FINISH)
         self._settle = client.register_script(_SETTLE)
         self._take_turn = client.register_script(_TAKE_TURN)
+        self._leave = client.register_script(_LEAVE)
         self._owner = secrets.token_hex(8)
         self._heartbeat: asyncio.Task[None] | None = None
 
@@ -443,12 +475,19 @@ class RedisStorage(Storage):
         note: dict[str, Any] | None = None,
         *,
         resume: bool = False,
+        thread: str | None = None,
+        order: str | None = None,
     ) -> bool:
         await self._beat()
         ttl_ms = max(1, int(ttl_seconds * 1000))
         noted = b"" if note is None else orjson.dumps(note)
-        args = [self._owner, ttl_ms, self._alive_prefix, noted, token, "1" if resume else "0"]
-        return bool(await self._claim(keys=self._claim_keys(token), args=args))
+        queued = thread is not None and order is not None
+        args = [
+            self._owner, ttl_ms, self._alive_prefix, noted, token, "1" if resume else "0",
+            repr(_ts_score(order)) if queued else "",
+        ]  # fmt: skip
+        keys = [*self._claim_keys(token), self._queue(thread or "")]
+        return bool(await self._claim(keys=keys, args=args))
 
     async def finish(self, token: str) -> None:
         await self._finish(keys=self._claim_keys(token), args=[self._owner, token])
@@ -472,6 +511,9 @@ class RedisStorage(Storage):
             if not await self.client.exists(self._alive_prefix + owner):
                 found.append((token, orjson.loads(note)))
         return found
+
+    def _queue(self, key: str) -> str:
+        return f"{self.prefix}q:{key}"
 
     def _claim_keys(self, token: str) -> list[str]:
         return [f"{self.prefix}claim:{token}", f"{self.prefix}note:{token}", f"{self.prefix}notes"]
@@ -503,11 +545,14 @@ class RedisStorage(Storage):
         await pipe.execute()
 
     @asynccontextmanager
-    async def thread_lock(self, key: str, order: str | None = None) -> AsyncIterator[None]:
+    async def thread_lock(
+        self, key: str, order: str | None = None, claim: str | None = None
+    ) -> AsyncIterator[None]:
         """A lease (SET NX PX) renewed while held and released only by its owner. Without
         ``order``, waiters in this process queue in call order and other processes poll; with
-        it, every waiter (any process) joins one queue by Slack ts and the lowest goes first."""
-        name, token = f"{self.prefix}lock:{key}", secrets.token_hex(16)
+        it, every waiter (any process) joins one queue by Slack ts and the lowest goes first,
+        a ``claim`` in the place its claim took."""
+        name, token = f"{self.prefix}lock:{key}", f"{self._owner}.{secrets.token_hex(16)}"
         if order is None:
             async with self._thread_local.hold(key):
                 await self._wait(lambda: self.client.set(name, token, nx=True, px=LOCK_LEASE_MS))
@@ -515,16 +560,24 @@ class RedisStorage(Storage):
                     yield
             return
         await self._beat()
-        queue, member = f"{self.prefix}q:{key}", f"{self._owner}:{order}:{token}"
-        await self.client.zadd(queue, {member: _ts_score(order)})
-        await self.client.pexpire(queue, LOCK_LEASE_MS * 10)
-        keys, args = [queue, name], [member, token, LOCK_LEASE_MS, self._alive_prefix]
+        queue = self._queue(key)
+        member = f"c:{claim}" if claim else f"w:{self._owner}:{order}:{token}"
+        keys = [queue, name]
+        args = [
+            member, token, LOCK_LEASE_MS, self._alive_prefix, f"{self.prefix}claim:",
+            repr(_ts_score(order)),
+        ]  # fmt: skip
+        if claim is None:
+            await self.client.zadd(queue, {member: _ts_score(order)})
+            await self.client.pexpire(queue, LOCK_LEASE_MS * 10)
         try:
             await self._wait(lambda: self._take_turn(keys=keys, args=args))
         except BaseException:
-            await self.client.zrem(queue, member)
+            if claim is None:  # a claim's place stays for whoever resumes it
+                await self.client.zrem(queue, member)
             raise
-        async with self._holding(name, token):
+        # Stopped mid-turn (a shutdown), a claim keeps its place: it is unfinished, resumable.
+        async with self._holding(name, token, queue, member, keep_place=claim is not None):
             yield
 
     @staticmethod
@@ -540,15 +593,30 @@ class RedisStorage(Storage):
             delay = min(delay * 1.5, 0.05)
 
     @asynccontextmanager
-    async def _holding(self, name: str, token: str) -> AsyncIterator[None]:
+    async def _holding(
+        self,
+        name: str,
+        token: str,
+        queue: str | None = None,
+        member: str | None = None,
+        *,
+        keep_place: bool = False,
+    ) -> AsyncIterator[None]:
+        """Hold the lock (renewed) for the block; then leave the ``queue`` too, unless the
+        block was stopped and ``keep_place`` says to stay."""
         keeper = asyncio.create_task(self._keep_lock(name, token))
+        stopped = True
         try:
             yield
+            stopped = False
         finally:
             keeper.cancel()
             with suppress(asyncio.CancelledError):
                 await keeper
-            await self._unlock(keys=[name], args=[token])
+            if queue is None or (stopped and keep_place):
+                await self._unlock(keys=[name], args=[token])
+            else:
+                await self._leave(keys=[name, queue], args=[token, member])
 
     async def _keep_lock(self, name: str, token: str) -> None:
         while True:

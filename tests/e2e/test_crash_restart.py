@@ -226,3 +226,46 @@ async def test_a_reply_on_its_way_at_the_kill_is_looked_for_then_sent_once(
 def _replies(fake: FakeSlack, event: dict) -> list[dict]:
     """What reached the message's thread (the fake's record of it)."""
     return [m for m in fake.messages[event["channel"]] if m.get("thread_ts") == event["ts"]]
+
+
+@pytest.mark.timeout(180)
+async def test_sigkill_the_moment_the_acks_are_in_loses_nothing(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    """Ten messages acknowledged at once, the bot killed as soon as the last ack is in (Slack
+    will not re-deliver any of them): the next start answers every one, once."""
+    data, channel = tmp_path / "data", "CACKED"
+    events = [
+        mention(f"bar chart of up {i + 1}, down 2 title: Acked {i}", channel=channel)
+        for i in range(10)
+    ]
+    bot = await BotProcess.start(storage_url=data, api_url=fake_slack.api_url, workdir=tmp_path)
+    sender = SlackSender(bot.events_url)
+    try:
+        acks = await asyncio.gather(
+            *(sender.event(ev, event_id=f"EvAcked{i}") for i, ev in enumerate(events))
+        )
+        await bot.kill()
+    finally:
+        await sender.close()
+    assert [status for status, _ in acks] == [200] * len(events)
+    before = uploaded_titles(fake_slack)
+    assert sum(before[f"Acked {i}"] for i in range(10)) < 10, "the kill came too late"
+
+    bot = await BotProcess.start(storage_url=data, api_url=fake_slack.api_url, workdir=tmp_path)
+    try:
+        await wait_until(
+            lambda: all(uploaded_titles(fake_slack)[f"Acked {i}"] for i in range(10)),
+            timeout=90,
+            what="every acknowledged message answered after the restart",
+        )
+        await fake_slack.quiet(0.5)
+    finally:
+        await bot.stop()
+    titles = uploaded_titles(fake_slack)
+    assert {i: titles[f"Acked {i}"] for i in range(10)} == {i: 1 for i in range(10)}
+    async with reading(data) as storage:
+        for event in events:
+            session = await storage.get(f"T1:{channel}:{event['ts']}")
+            assert session is not None and is_complete(session), event["ts"]
+            assert exchanges(session) == [("user", "chart_request"), ("assistant", "chart")]

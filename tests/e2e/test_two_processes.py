@@ -25,6 +25,7 @@ from tests.processes import ROOT, bot_env
 from tests.signed import mention, message, next_ts
 
 THREADS = 6
+ORDER_RUNS = 20
 
 
 async def test_spread_requests_redeliveries_and_twins_are_answered_once(
@@ -122,6 +123,45 @@ async def test_follow_ups_sent_to_both_processes_at_once_keep_thread_order(
     assert [c["title"] for c in charts][:2] == ["Order root", "Order 1"]
     assert [c["title"] for c in charts][3:] == ["Order 3", "Order 4"]
     assert [c["chart_type"] for c in charts] == ["bar", "bar", "pie", "pie", "pie"]
+
+
+async def test_follow_ups_acknowledged_in_turn_by_alternating_processes_are_answered_in_order(
+    bot_pair: Pair, module_fake: FakeSlack
+) -> None:
+    """The issue's scenario, 20 runs in a row: three follow-ups sent one after another, each
+    acknowledged before the next is sent, alternating between the processes (A, B, A in even
+    runs, B, A, B in odd ones). The second lands on the other process while the first may not
+    have started: it must wait for it, as must the third."""
+    fake, senders = module_fake, bot_pair.senders
+    channel, follow_texts = "CALTERNATE", ["make it a pie chart", "a line chart", "a bar chart"]
+    runs: list[tuple[str, list[str]]] = []
+    for run in range(ORDER_RUNS):
+        first, root = run % 2, next_ts()
+        text = f"bar chart of a 1, b 2, c 3 title: Alternate {run}"
+        assert (await senders[1 - first].event(mention(text, channel=channel, ts=root)))[0] == 200
+        await wait_until(lambda root=root: final_reactions(fake, root), what="the root's answer")
+        follow_ups = []
+        for j, follow_text in enumerate(follow_texts):
+            ts = next_ts()
+            event = message(follow_text, channel=channel, thread_ts=root, ts=ts)
+            assert (await senders[(first + j) % 2].event(event))[0] == 200
+            follow_ups.append(ts)
+        runs.append((root, follow_ups))
+        await wait_until(
+            lambda follow_ups=follow_ups: all(final_reactions(fake, ts) for ts in follow_ups),
+            what=f"run {run}'s follow-ups answered",
+        )
+    await fake.quiet(0.3)
+
+    async with reading(bot_pair.storage_url) as storage:
+        for run, (root, follow_ups) in enumerate(runs):
+            session = await storage.get(f"{TEAM_ID}:{channel}:{root}")
+            assert session is not None
+            assert user_ts(session) == [root, *follow_ups], run
+            assert is_complete(session), (run, exchanges(session))
+            charts = [m["metadata"] for m in session.chat_history if m["role"] == "assistant"]
+            assert [c["chart_type"] for c in charts] == ["bar", "pie", "line", "bar"], run
+            assert replies_in(fake, root) == 4, run
 
 
 async def test_sessions_show_reads_a_session_while_both_processes_run(

@@ -392,3 +392,29 @@ async def test_storage_operations_work_inside_a_thread_lock(storage: Storage) ->
         await storage.get_or_create(KEY, user_id="U1")
         assert await storage.append(KEY, user_msg("inside"))
     assert len((await storage.get(KEY)).chat_history) == 1
+
+
+async def test_a_claim_holds_its_place_in_the_thread_from_the_claim_on(storage: Storage) -> None:
+    """The earlier message, claimed first, goes first even if the later one asks for the turn
+    before it does; a claimed message that is finished without its turn frees the place."""
+    early, late, dropped = "1700000001.000100", "1700000002.000100", "1700000000.000500"
+    served: list[str] = []
+    assert await storage.claim(f"m:{dropped}", 600, {"ts": dropped}, thread=KEY, order=dropped)
+    assert await storage.claim(f"m:{early}", 600, {"ts": early}, thread=KEY, order=early)
+    assert await storage.claim(f"m:{late}", 600, {"ts": late}, thread=KEY, order=late)
+    assert not await storage.claim(f"m:{late}", 600, {"ts": late}, thread=KEY, order=late)
+
+    async def answer(ts: str) -> None:
+        async with storage.thread_lock(KEY, order=ts, claim=f"m:{ts}"):
+            served.append(ts)
+        await storage.finish(f"m:{ts}")
+
+    later = asyncio.create_task(answer(late))
+    await asyncio.sleep(0.2)
+    assert served == []  # waits for the earlier claims
+    await storage.finish(f"m:{dropped}")  # answered without a turn (e.g. an apology)
+    await asyncio.sleep(0.2)
+    assert served == []
+    await asyncio.wait_for(answer(early), 10)
+    await asyncio.wait_for(later, 10)
+    assert served == [early, late]

@@ -149,3 +149,55 @@ async def test_index_forgets_sessions_redis_expired(
     assert await one.client.smembers("chartbot:i:user:U1") == {b"T1:C1:2.0"}
     assert await one.purge(dt.timedelta(0)) == ["T1:C1:2.0"]
     assert await one.client.zcard("chartbot:i:all") == 0
+
+
+async def test_a_claim_of_a_dead_process_keeps_its_place_for_its_resumer(
+    pair: tuple[RedisStorage, RedisStorage], redis_server: RedisServer
+) -> None:
+    """Process one claims a message and dies holding the thread's lock; process two's later
+    message of the thread waits until a third process has resumed and answered the first."""
+    one, two = pair
+    early, late = "1700000001.000100", "1700000002.000100"
+    served: list[str] = []
+    assert await one.claim(f"m:{early}", 600, {"ts": early}, thread=KEY, order=early)
+    held = asyncio.Event()
+
+    async def crash() -> None:
+        async with one.thread_lock(KEY, order=early, claim=f"m:{early}"):
+            held.set()
+            await asyncio.sleep(3600)  # stopped here by the crash
+
+    crashed = asyncio.create_task(crash())
+    await held.wait()
+    crashed.cancel()  # the lease stays behind, as after SIGKILL
+    with contextlib.suppress(asyncio.CancelledError):
+        await crashed
+    await one.client.set("chartbot:lock:" + KEY, f"{one._owner}.stale", px=30_000)
+    one._heartbeat.cancel()
+    await one.client.delete(one._alive_prefix + one._owner)  # one is gone
+
+    assert await two.claim(f"m:{late}", 600, {"ts": late}, thread=KEY, order=late)
+
+    async def answer(store: RedisStorage, ts: str) -> None:
+        async with store.thread_lock(KEY, order=ts, claim=f"m:{ts}"):
+            served.append(ts)
+        await store.finish(f"m:{ts}")
+
+    later = asyncio.create_task(answer(two, late))
+    await asyncio.sleep(0.5)
+    assert served == []  # the dead process's message keeps its place
+    third = await open_storage(
+        redis_server.url, session_ttl=dt.timedelta(hours=1), max_sessions_per_user=50
+    )
+    try:
+        assert await third.unfinished() == [(f"m:{early}", {"ts": early})]
+        assert await third.claim(
+            f"m:{early}", 600, {"ts": early}, resume=True, thread=KEY, order=early
+        )
+        # The dead holder's lease does not hold the resumer up (it would for 30 s).
+        await asyncio.wait_for(answer(third, early), 5)
+        await asyncio.wait_for(later, 5)
+    finally:
+        await third.close()
+    assert served == [early, late]
+    assert await two.client.zcard("chartbot:q:" + KEY) == 0
