@@ -16,6 +16,7 @@ from bot.understand.build import Built, Refusal, labels_title, options_from, que
 from bot.understand.columns import norm_words
 from bot.understand.inline import label_values
 from bot.understand.numbers import parse_number
+from bot.understand.pies import pie_series
 from bot.understand.query import Query, auto_bucket, sort_limit
 from bot.understand.request import Modifiers
 from bot.understand.state import Parsed
@@ -64,12 +65,54 @@ def edit(
             built.spec.source = "previous"
             built.notes[:0] = parsed.notes
             return built
+    if table is not None and dataset is not None and _pie_of_many(prev, mods):
+        return _pie_of_query(prev, mods, dataset, table, style)
     if parsed is not None and (parsed.measures or parsed.dims or parsed.filters) and table is None:
         raise Refusal(
             "The previous chart isn't from the active file, so I can't change its data.",
             "a new request such as “revenue by region”",
         )
     return _restyle(prev, mods, text)
+
+
+_PIES = (ChartType.PIE, ChartType.DONUT)
+_AGG_WORDS = {"sum": "total", "mean": "average", "min": "minimum", "max": "maximum"}
+
+
+def _pie_of_many(prev: ChartSpec, mods: Modifiers) -> bool:
+    return mods.chart_type in _PIES and prev.chart_type not in _PIES and len(prev.series) > 1
+
+
+def _pie_of_query(
+    prev: ChartSpec, mods: Modifiers, dataset: Dataset, table: Table, style: str
+) -> Built:
+    """'make it a pie' on a file chart of several series: grouped series become the totals per
+    label, queried again over all their rows (exact for averages too); several measures are
+    different things, so the reply asks which one."""
+    q = Query.from_dict(prev.query or {})
+    if not q.group:
+        names = " or ".join(f"“{m}”" for m in q.measures) or "which series"
+        raise Refusal(
+            f"A pie shows one series: which one, {names}?",
+            f"a request such as “pie of {q.measures[0] if q.measures else 'Revenue'}”",
+        )
+    group, q.group, q.group_bucket = q.group, None, None
+    built = query_chart(
+        q,
+        mods,
+        dataset,
+        table,
+        style,
+        share=bool((prev.query or {}).get("share")),
+        entity=(prev.query or {}).get("entity"),
+        base=prev,
+    )
+    built.spec.source = "previous"
+    word = _AGG_WORDS.get(q.aggregation, q.aggregation)
+    built.notes.insert(
+        0, f"A pie shows one series, so each slice is the {word} over every {group}."
+    )
+    return built
 
 
 def _change_query(
@@ -172,9 +215,11 @@ def _restyle(prev: ChartSpec, mods: Modifiers, text: str) -> Built:
         spec.chart_type = ChartType.BAR
     if mods.stacked and spec.chart_type is ChartType.LINE:
         spec.chart_type = ChartType.AREA
-    if spec.chart_type in (ChartType.PIE, ChartType.DONUT) and len(spec.series) > 1:
-        notes.append(f"A pie shows one series; using “{spec.series[0].name}”.")
-        spec.series = spec.series[:1]
+    if spec.chart_type in _PIES and len(spec.series) > 1:
+        chosen = pie_series(spec.series, spec.title, text)
+        spec.series, spec.title = [chosen.series], chosen.title
+        spec.y_label = chosen.series.name if chosen.series.name != "Total" else spec.y_label
+        notes.append(chosen.note)
     spec.options = options_from(mods, spec.options)
     if mods.style is not None:
         spec.style = mods.style
