@@ -142,13 +142,18 @@ def parse_inline(text: str) -> InlineData | None:
                 return data
     text = _END_MARKS.sub("", text)
     body, labels = _labels_after_for(text)
+    flawed: InlineData | None = None  # data that reads, but with a problem to point out
     for head, data_text in _attempts(body):
         data_text = data_text.strip(" \t\n:;,.-")
+        head = "" if _QUESTION.match(head) else head
         data = None if labels else _keyed_lists(data_text)
+        if data is not None and data.problem:
+            return data  # 'labels: …' and 'values: …' were given, and do not pair up
         if data is None:
             recs = records(data_text)
             data = read(recs, Given(head, tuple(labels))) if recs else None
-        if data is None:
+        if data is None or data.problem:
+            flawed = flawed or data
             continue
         if head and not labels and len(data.series) == 1 and data.labels[0] == "1":
             named = labels_in_name(head, len(data.labels))  # 'mon tue wed: 12, 14, 9'
@@ -158,9 +163,10 @@ def parse_inline(text: str) -> InlineData | None:
             head = _title_before_first_label(data, head)
         data.leftover = " ".join(x for x in (head, data.leftover) if x)
         return data
-    return None
+    return flawed
 
 
+_QUESTION = re.compile(r"(?:how|what|which|can|could|would|will|do|does|is|are|should)\b", re.I)
 _END_MARKS = re.compile(r"[\s?!.]+$")
 _FOR_LABELS = re.compile(r"\s(?:for|over|across)\s+(?P<labels>[^:=;\n]+)$", re.I)
 _INTRO_CUTS = 12
@@ -189,6 +195,9 @@ def _attempts(text: str) -> list[tuple[str, str]]:
     intro = re.split(r"[,;\n]", text, maxsplit=1)[0].split(" ")
     words = text.split(" ")
     for k in range(1, min(_INTRO_CUTS, len(intro))):
+        number = parse_number(words[k].strip(",:;="))
+        if number is not None and not re.fullmatch(r"(?:19|20)\d\d[:=,]?", words[k]):
+            continue  # 'apples 3': the label stays with its number
         out.append((" ".join(words[:k]).strip(" :"), " ".join(words[k:])))
     return out
 
@@ -206,6 +215,9 @@ def _title_before_first_label(data: InlineData, head: str) -> str:
     if is_time_sequence([label, *rest]):
         data.labels[0] = label
         title = " ".join(words[:-k])
+    elif is_time_sequence([" ".join(words[:k]), *rest]):  # 'Q1 sales were 10, Q2 14'
+        data.labels[0] = " ".join(words[:k])
+        title = re.sub(r"\s+(?:is|are|was|were|of|at|=)$", "", " ".join(words[k:]), flags=re.I)
     elif cut is not None and len(cut["label"].split()) <= k:
         data.labels[0], title = cut["label"], cut["title"]
     else:

@@ -63,6 +63,7 @@ def _for_labels(recs: list[Record], given: Given) -> InlineData:
     numbers = [n for r in recs for n in r.numbers]
     name = _list_name(recs)
     data = _data(labels, [Series(name or "value", [n.value for n in numbers])], numbers)
+    data.leftover = name or ""
     if name is None or len(numbers) != len(labels):
         counts = [len(r.numbers) for r in recs] if name is None else [len(numbers)]
         data.problem = count_problem(len(labels), counts)
@@ -70,8 +71,23 @@ def _for_labels(recs: list[Record], given: Given) -> InlineData:
 
 
 def _one_list(recs: list[Record], given: Given) -> bool:
-    """Numbers with at most one name, in front: '1, 2, 3', 'sales 10, 20, 30', '2023 1 2 3'."""
-    return all(not r.head for r in recs[1:]) and sum(len(r.numbers) for r in recs) >= 2
+    """Numbers with at most one name, in front: '1, 2, 3', 'sales 10, 20, 30', '2023 1 2 3';
+    not 'price between 60 and 120' (a filter) or 'revenue 2023 and 2024' (years are labels)."""
+    numbers = [n for r in recs for n in r.numbers]
+    name = _list_name(recs)
+    return (
+        name is not None
+        and len(numbers) >= 2
+        and not (name and _ASKS.search(name))
+        and not all(isinstance(n.value, int) and 1900 <= n.value <= 2100 for n in numbers)
+    )
+
+
+_ASKS = re.compile(
+    r"\b(?:between|than|from|to|in|over|under|above|below|at|and|or|by|per|with|since|until|"
+    r"after|before|least|most|top|bottom|first|last)$",
+    re.I,
+)
 
 
 def _list(recs: list[Record], given: Given) -> InlineData:
@@ -151,7 +167,9 @@ _SHAPES: list[tuple[_Shape, _Reader]] = [
 def _as_series(recs: list[Record], labels: list[str]) -> InlineData:
     numbers = [n for r in recs for n in r.numbers]
     series = [Series(r.head, [n.value for n in r.numbers]) for r in recs]
-    return _data(labels, series, numbers)
+    data = _data(labels, series, numbers)
+    data.leftover = recs[0].head if len(recs) == 1 else ""  # one named list: its name is the title
+    return data
 
 
 def _data(labels: list[str], series: list[Series], numbers: list[Number]) -> InlineData:
@@ -162,7 +180,11 @@ def _list_name(recs: list[Record]) -> str | None:
     """'sales of 10, 20 and 30' → 'sales'; None when a later record has a name of its own."""
     if any(r.head for r in recs[1:]):
         return None
-    return re.sub(r"\s+(?:of|is|are|were|was|=)$", "", recs[0].head, flags=re.I) or ""
+    name = _LIST_LEAD.sub("", recs[0].head)
+    return re.sub(r"\s+(?:of|is|are|were|was|=)$", "", name, flags=re.I).strip()
+
+
+_LIST_LEAD = re.compile(r"^(?:(?:of|the|these|those|my|our|some|for)\s+)+", re.I)
 
 
 def _listing(names: list[str]) -> str:

@@ -115,7 +115,7 @@ def _words(gap: str) -> list[Token]:
 
 _STRONG = re.compile(r"\s*(?:[;\n]|\s\|\s)\s*")
 _ITEM = re.compile(r",(?=\s|[^\d\s])|,\s*and\s+", re.I)
-_JOINER = re.compile(r"^(?:and|&|plus|then|,)\s+|^(?:and|&)$", re.I)
+_JOINER = re.compile(r"^(?:and|&|plus|then|,)\s+|\s+(?:and|&)$|^(?:and|&)$", re.I)
 _LIST = re.compile(r"[^:=]{0,80}?(?P<key>[:=])\s*(?P<list>[^:=]+)")
 
 
@@ -147,7 +147,7 @@ def _listed(chunk: str) -> Record | None:
     items = [i.strip() for i in re.split(r",\s*(?:and\s+)?|\s+and\s+", m["list"]) if i.strip()]
     numbers = [parse_number(i) for i in items]
     head = chunk[: m.start("key")].strip()
-    if len(numbers) < 2 or None in numbers or not head:
+    if len(numbers) < 2 or None in numbers or not head or "," in head:
         return None
     return Record(head, tuple(n for n in numbers if n is not None), listed=True)
 
@@ -155,8 +155,10 @@ def _listed(chunk: str) -> Record | None:
 def item_records(toks: list[Token]) -> list[Record] | None:
     """One item's records: a new record starts at a word after a number, or at a number right
     before a key sign, so 'Q1=10 Q2=14', 'apples 3 pears 5' and '2023: 5 2024: 7' are two each."""
-    if len(toks) == 2 and toks[0].number is not None and toks[1].number is None:
-        return [Record(_head([toks[1]]), (toks[0].number,))]  # '3 apples'
+    if _number_first(toks):  # '3 apples', '5 dogs and 2 fish'
+        pairs = zip(toks[::2], toks[1::2], strict=True)
+        found = [Record(_head([w]), (n.number,)) for n, w in pairs if n.number is not None]
+        return found if all(r.head and _names_something(r.head) for r in found) else None
     groups: list[list[Token]] = [[]]
     for i, tok in enumerate(toks):
         group = groups[-1]
@@ -174,6 +176,15 @@ def item_records(toks: list[Token]) -> list[Record] | None:
             return None
         out.append(record)
     return out
+
+
+def _number_first(toks: list[Token]) -> bool:
+    """Number, words, number, words: the words after each number are its label."""
+    return (
+        len(toks) % 2 == 0
+        and all(t.number is not None for t in toks[::2])
+        and all(t.number is None and not t.key for t in toks[1::2])
+    )
 
 
 def _after_key(group: list[Token]) -> int:
