@@ -16,6 +16,7 @@ from bot.understand.build import Built, Refusal, labels_title, options_from, que
 from bot.understand.columns import norm_words
 from bot.understand.inline import label_values
 from bot.understand.numbers import parse_number
+from bot.understand.parts import drop_parts, keep_parts
 from bot.understand.pies import pie_series
 from bot.understand.query import Query, auto_bucket, sort_limit
 from bot.understand.request import Modifiers
@@ -215,6 +216,10 @@ def _restyle(prev: ChartSpec, mods: Modifiers, text: str) -> Built:
         spec.chart_type = ChartType.BAR
     if mods.stacked and spec.chart_type is ChartType.LINE:
         spec.chart_type = ChartType.AREA
+    inline_only = keep_parts(spec, text) if spec.query is None else None
+    for change in (inline_only, drop_parts(spec, text)):
+        if change is not None:
+            notes.append(change.note)
     if spec.chart_type in _PIES and len(spec.series) > 1:
         chosen = pie_series(spec.series, spec.title, text)
         spec.series, spec.title = [chosen.series], chosen.title
@@ -237,10 +242,6 @@ def _restyle(prev: ChartSpec, mods: Modifiers, text: str) -> Built:
         spec.x_labels, spec.series = sort_limit(spec.x_labels, spec.series, sort, mods.limit)
         spec.sort = sort if sort in ("asc", "desc") else None
         spec.limit = mods.limit or spec.limit
-    dropped = _drop_labels(spec, text)
-    if dropped:
-        notes.append("Left out " + ", ".join(f"“{x}”" for x in dropped) + ".")
-        spec.rows = len(spec.x_labels)
     return Built(spec, notes)
 
 
@@ -255,7 +256,10 @@ _SET_POINT = re.compile(
 
 def edit_points(prev: ChartSpec, mods: Modifiers, text: str) -> Built | None:
     """'add bananas 4', 'set pears to 7': new or changed categories of a one-series inline
-    chart (a file chart's numbers come from its data, not from the message)."""
+    chart (a file chart's numbers come from its data, not from the message); 'only 2024',
+    'just apples and pears': the parts of an inline chart to keep."""
+    if prev.query is None and keep_parts(copy.deepcopy(prev), text) is not None:
+        return _restyle(prev, mods, text)
     if prev.query is not None or len(prev.series) != 1 or prev.chart_type in _NOT_CATEGORIES:
         return None
     if (m := _ADD_POINTS.fullmatch(text)) is not None:
@@ -298,34 +302,6 @@ _NOT_CATEGORIES = (ChartType.SCATTER, ChartType.HISTOGRAM)
 
 def _key(label: object) -> tuple[str, ...]:
     return tuple(norm_words(str(label)))
-
-
-_DROP_WORDS = re.compile(
-    r"\b(?:without|remove|drop|exclude|excluding|except|hide|minus|no more|take out|leave out)"
-    r"\s+(?P<what>[^\n;.]{1,200})",
-    re.I,
-)
-
-
-def _drop_labels(spec: ChartSpec, text: str) -> list[str]:
-    """'without pears': drop named categories of an inline chart."""
-    m = _DROP_WORDS.search(text)
-    if m is None:
-        return []
-    wanted = [norm_words(w) for w in re.split(r",|\band\b|&", m["what"]) if w.strip()]
-    keep = []
-    dropped = []
-    for i, label in enumerate(spec.x_labels):
-        if norm_words(str(label)) in wanted:
-            dropped.append(str(label))
-        else:
-            keep.append(i)
-    if dropped and keep:
-        spec.x_labels = [spec.x_labels[i] for i in keep]
-        for s in spec.series:
-            s.values = [s.values[i] for i in keep]
-        return dropped
-    return []
 
 
 def _set_bins(q: Query, mods: Modifiers) -> None:
