@@ -142,10 +142,13 @@ def parse_inline(text: str) -> InlineData | None:
                 return data
     text = _END_MARKS.sub("", text)
     body, labels = _labels_after_for(text)
+    headed = _under_header(body) if not labels else None
+    if headed is not None:
+        return headed
     flawed: InlineData | None = None  # data that reads, but with a problem to point out
     for head, data_text in _attempts(body):
         data_text = data_text.strip(" \t\n:;,.-")
-        head = "" if _QUESTION.match(head) else head
+        head = "" if _QUESTION.match(head) else _FILLER.sub("", head)
         data = None if labels else _keyed_lists(data_text)
         if data is not None and data.problem:
             return data  # 'labels: …' and 'values: …' were given, and do not pair up
@@ -166,10 +169,30 @@ def parse_inline(text: str) -> InlineData | None:
     return flawed
 
 
+_FILLER = re.compile(r"^(?:(?:now|then|also|and|next|ok|okay|so|here'?s|this time)\b[\s,]*)+", re.I)
 _QUESTION = re.compile(r"(?:how|what|which|can|could|would|will|do|does|is|are|should)\b", re.I)
 _END_MARKS = re.compile(r"[\s?!.]+$")
 _FOR_LABELS = re.compile(r"\s(?:for|over|across)\s+(?P<labels>[^:=;\n]+)$", re.I)
 _INTRO_CUTS = 12
+
+
+def _under_header(text: str) -> InlineData | None:
+    """'region 2023 2024' over 'north 10 12' lines: a header line names the series (and, with
+    one word more, the labels), as a pasted table with single spaces would."""
+    first, _, rest = text.strip().partition("\n")
+    words = first.split()
+    recs = records(rest) if rest.count("\n") >= 1 else None
+    if not recs or not all(r.head for r in recs) or len({len(r.numbers) for r in recs}) != 1:
+        return None
+    k = len(recs[0].numbers)
+    years = all(re.fullmatch(r"(?:19|20)\d\d", w) for w in words[-k:])
+    plain = all(parse_number(w) is None for w in words)
+    if k < 2 or len(words) not in (k, k + 1) or not (years or plain):
+        return None
+    data = read(recs, Given(header=tuple(words[-k:])))
+    if data is not None and len(words) == k + 1:
+        data.label_name = words[0]
+    return data
 
 
 def _labels_after_for(text: str) -> tuple[str, list[str]]:

@@ -24,6 +24,7 @@ class Given:
 
     context: str = ""  # the text around the data: a title, maybe the series' names
     labels: tuple[str, ...] = ()  # labels given apart from the numbers ('… for Q1, Q2, Q3')
+    header: tuple[str, ...] = ()  # series names from a header line ('region 2023 2024')
 
 
 def read(recs: list[Record], given: Given) -> InlineData | None:
@@ -111,7 +112,7 @@ def _rows_or_series(recs: list[Record], given: Given) -> InlineData:
     costs: 2, 3, 4' (each head a series). Scored on what the message says."""
     k = len(recs[0].numbers)
     heads = [r.head for r in recs]
-    names = series_names(given.context, k)
+    names = list(given.header) if len(given.header) == k else series_names(given.context, k)
     rows = (2 if names else 0) + (1 if is_time_sequence(heads) else 0)
     named_heads = series_names(given.context, len(recs))
     series = (2 if all(r.listed for r in recs) else 0) + (1 if named_heads else 0)
