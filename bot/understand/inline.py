@@ -187,7 +187,7 @@ def _under_header(text: str) -> InlineData | None:
     k = len(recs[0].numbers)
     years = all(re.fullmatch(r"(?:19|20)\d\d", w) for w in words[-k:])
     plain = all(parse_number(w) is None for w in words)
-    if k < 2 or len(words) not in (k, k + 1) or not (years or plain):
+    if k < 2 or len(words) not in (k, k + 1) or not (years or plain) or re.search(r"[:=,;]", first):
         return None
     data = read(recs, Given(header=tuple(words[-k:])))
     if data is not None and len(words) == k + 1:
