@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass
 
 from bot.spec import Series
 from bot.understand.numbers import Number, combine_formats, parse_number
@@ -146,27 +147,65 @@ def parse_inline(text: str) -> InlineData | None:
     if headed is not None:
         return headed
     flawed: InlineData | None = None  # data that reads, but with a problem to point out
-    for head, data_text in _attempts(body):
-        data_text = data_text.strip(" \t\n:;,.-")
-        head = "" if _QUESTION.match(head) else _FILLER.sub("", head)
-        data = None if labels else _keyed_lists(data_text)
-        if data is not None and data.problem:
-            return data  # 'labels: …' and 'values: …' were given, and do not pair up
-        if data is None:
-            recs = records(data_text)
-            data = read(recs, Given(head, tuple(labels))) if recs else None
-        if data is None or data.problem:
+    for tail, core in _tails(body):
+        for head, data_text in _attempts(core):
+            data = _read_attempt(head, data_text, tail, labels)
+            if data is not None and (not data.problem or data.pasted):
+                return data
             flawed = flawed or data
-            continue
-        if head and not labels and len(data.series) == 1 and data.labels[0] == "1":
-            named = labels_in_name(head, len(data.labels))  # 'mon tue wed: 12, 14, 9'
-            if named is not None:
-                data.labels, data.notes, head = named, [], ""
-        if not data.pasted and not labels:
-            head = _title_before_first_label(data, head)
-        data.leftover = " ".join(x for x in (head, data.leftover) if x)
-        return data
     return flawed
+
+
+def _read_attempt(head: str, text: str, tail: Tail, labels: list[str]) -> InlineData | None:
+    """The data in ``text``, with ``head`` and ``tail`` the words around it."""
+    text = text.strip(" \t\n:;,.-")
+    head = "" if _QUESTION.match(head) else _FILLER.sub("", head)
+    data = None if labels else _keyed_lists(text)
+    if data is not None and data.problem:
+        data.pasted = True  # 'labels: …' and 'values: …' were given, and do not pair up
+        return data
+    if data is None:
+        recs = records(text)
+        context = " ".join(x for x in (head, tail.words) if x)
+        data = read(recs, Given(context, tuple(labels))) if recs else None
+    if data is None or data.problem:
+        return data
+    if head and not labels and len(data.series) == 1 and data.labels[0] == "1":
+        named = labels_in_name(head, len(data.labels))  # 'mon tue wed: 12, 14, 9'
+        if named is not None:
+            data.labels, data.notes, head = named, [], ""
+    if not labels:
+        head = _title_before_first_label(data, head)
+    title = tail.words if tail.title else ""
+    data.leftover = " ".join(x for x in (head, data.leftover, title) if x)
+    return data
+
+
+_TAIL = re.compile(r"\s*(?:\((?P<paren>[^()\d]{1,80})\)|[-–—]\s+(?P<dash>[^\d\-–—]{1,80}))$")
+_TAIL_WORDS = 6
+
+
+def _tails(text: str) -> list[tuple[Tail, str]]:
+    """Where the data may end: at the end, before a note in brackets or after a dash ('…
+    (actual vs target)'), or before a few words with no numbers ('… look like as a donut')."""
+    out = [(Tail(), text)]
+    m = _TAIL.search(text)
+    if m is not None:
+        out.append((Tail((m["paren"] or m["dash"]).strip(), title=True), text[: m.start()]))
+    words = text[-200:].split(" ")
+    for k in range(1, min(_TAIL_WORDS, len(words) - 1) + 1):
+        if re.search(r"\d", words[-k]):
+            break
+        out.append((Tail(" ".join(words[-k:])), " ".join(words[:-k])))
+    return out if len(text) < 2000 else out[:2]
+
+
+@dataclass(frozen=True)
+class Tail:
+    """Words after the data: a title when set apart ('(actual vs target)'), else context only."""
+
+    words: str = ""
+    title: bool = False
 
 
 _FILLER = re.compile(r"^(?:(?:now|then|also|and|next|ok|okay|so|here'?s|this time)\b[\s,]*)+", re.I)
@@ -232,6 +271,9 @@ def _title_before_first_label(data: InlineData, head: str) -> str:
     widths = {len(label.split()) for label in rest}
     words = first.split()
     if not rest or len(widths) != 1 or len(words) <= (k := widths.pop()):
+        return head
+    if _QUESTION.match(first):  # 'what do apples 3, pears 5 look like'
+        data.labels[0] = " ".join(words[-k:])
         return head
     label = " ".join(words[-k:])
     cut = re.match(r"(?P<title>.+?)\s+(?:for|across|among)\s+(?P<label>.+)$", first, re.I)
