@@ -146,20 +146,45 @@ def parse_inline(text: str) -> InlineData | None:
     headed = _under_header(body) if not labels else None
     if headed is not None:
         return headed
+    unit, body = _common_unit(body)
     flawed: InlineData | None = None  # data that reads, but with a problem to point out
     for tail, core in _tails(body):
         for head, data_text in _attempts(core):
             data = _read_attempt(head, data_text, tail, labels)
+            if data is not None and unit and [s.name for s in data.series] == ["value"]:
+                data.series[0].name = unit  # '5 wins, 8 wins': the numbers count wins
             if data is not None and (not data.problem or data.pasted):
                 return data
             flawed = flawed or data
     return flawed
 
 
+_ITEMS = re.compile(r"\s*(?:[,;\n]|\s/\s|\s+and\s+)\s*", re.I)
+_UNIT_AFTER = re.compile(r".*\d\S*\s+(?P<unit>[^\W\d_]{2,20})", re.I)
+
+
+_NUMBER_WORDS = {
+    "thousand", "million", "billion", "mn", "bn", "mio", "percent", "pct", "usd", "eur", "gbp",
+    "dollars",
+}  # fmt: skip
+
+
+def _common_unit(text: str) -> tuple[str, str]:
+    """'Team A: 5 wins, Team B: 8 wins' -> ('wins', 'Team A: 5, Team B: 8'): one word after
+    every number is their unit, not the next label."""
+    items = [i for i in _ITEMS.split(text) if i.strip()]
+    units = {m["unit"].lower() if (m := _UNIT_AFTER.fullmatch(i)) else None for i in items}
+    if len(items) < 2 or len(units) != 1 or None in units or units & _NUMBER_WORDS:
+        return "", text
+    unit = units.pop() or ""
+    cut = re.compile(r"(?<=\S)\s+" + re.escape(unit) + r"(?=\s*(?:[,;\n]|\s/\s|\s+and\s+|$))", re.I)
+    return unit, cut.sub("", text)
+
+
 def _read_attempt(head: str, text: str, tail: Tail, labels: list[str]) -> InlineData | None:
     """The data in ``text``, with ``head`` and ``tail`` the words around it."""
     text = text.strip(" \t\n:;,.-")
-    head = "" if _QUESTION.match(head) else _FILLER.sub("", head)
+    head = "" if _QUESTION.match(head) else _SAID.sub("", _FILLER.sub("", head))
     data = None if labels else _keyed_lists(text)
     if data is not None and data.problem:
         data.pasted = True  # 'labels: …' and 'values: …' were given, and do not pair up
@@ -209,6 +234,7 @@ class Tail:
 
 
 _FILLER = re.compile(r"^(?:(?:now|then|also|and|next|ok|okay|so|here'?s|this time)\b[\s,]*)+", re.I)
+_SAID = re.compile(r"\s+(?:was|were|is|are|of|=)$", re.I)
 _QUESTION = re.compile(r"(?:how|what|which|can|could|would|will|do|does|is|are|should)\b", re.I)
 _END_MARKS = re.compile(r"[\s?!.]+$")
 _FOR_LABELS = re.compile(r"\s(?:for|over|across)\s+(?P<labels>[^:=;\n]+)$", re.I)
@@ -258,8 +284,10 @@ def _attempts(text: str) -> list[tuple[str, str]]:
     words = text.split(" ")
     for k in range(1, min(_INTRO_CUTS, len(intro))):
         number = parse_number(words[k].strip(",:;="))
-        if number is not None and not re.fullmatch(r"(?:19|20)\d\d[:=,]?", words[k]):
-            continue  # 'apples 3': the label stays with its number
+        year = re.fullmatch(r"(?:19|20)\d\d[:=,]?", words[k])
+        said = re.fullmatch(r"(?:was|were|is|are|of|had|got|made|did|=)", words[k - 1], re.I)
+        if number is not None and not year and not said:
+            continue  # 'apples 3': the label stays with its number ('revenue was 10 in Q1' ends)
         out.append((" ".join(words[:k]).strip(" :"), " ".join(words[k:])))
     return out
 

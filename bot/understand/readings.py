@@ -29,6 +29,7 @@ class Given:
 
 def read(recs: list[Record], given: Given) -> InlineData | None:
     """The best reading of the records, or None when they are not chart data."""
+    recs = _numbered_heads(recs)
     for shape, reader in _SHAPES:
         if shape(recs, given):
             return reader(recs, given)
@@ -165,6 +166,25 @@ _SHAPES: list[tuple[_Shape, _Reader]] = [
 # ----------------------------------------------------------------------------------- helpers
 
 
+def _numbered_heads(recs: list[Record]) -> list[Record]:
+    """'week 1 100, week 2 120': one word for every head, told apart by the number after it,
+    which is part of the label."""
+    heads = {r.head.lower() for r in recs}
+    firsts = [r.numbers[0].value for r in recs if r.numbers]
+    if (
+        len(recs) < 2
+        or len(heads) != 1
+        or not all(len(r.numbers) >= 2 for r in recs)
+        or len(set(firsts)) != len(firsts)
+        or not all(
+            isinstance(v, int) and not n.prefix and not n.suffix
+            for v, n in zip(firsts, (r.numbers[0] for r in recs), strict=True)
+        )
+    ):
+        return recs
+    return [Record(f"{r.head} {r.numbers[0].value}", r.numbers[1:], r.listed) for r in recs]
+
+
 def _as_series(recs: list[Record], labels: list[str]) -> InlineData:
     numbers = [n for r in recs for n in r.numbers]
     series = [Series(r.head, [n.value for n in r.numbers]) for r in recs]
@@ -185,7 +205,11 @@ def _list_name(recs: list[Record]) -> str | None:
     return re.sub(r"\s+(?:of|is|are|were|was|=)$", "", name, flags=re.I).strip()
 
 
-_LIST_LEAD = re.compile(r"^(?:(?:of|the|these|those|my|our|some|for)\s+)+", re.I)
+_LIST_LEAD = re.compile(
+    r"^(?:(?:of|the|these|those|my|our|some|for|plot|chart|graph|draw|show|make|give|me|us|a|an|"
+    r"numbers|values|data)(?:\s+|$))+",
+    re.I,
+)
 
 
 def _listing(names: list[str]) -> str:

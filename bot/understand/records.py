@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from bot.spec import NumberFormat, Series
 from bot.understand.numbers import Number, parse_number
+from bot.understand.timelabels import month_index
 
 
 @dataclass
@@ -32,7 +33,8 @@ class InlineData:
 # A number as typed: optional sign/bracket/currency, digits with separators, scale or percent.
 _NUM_TOKEN = re.compile(
     r"\(?[-+]?(?:[$€£¥₹]\s?)?[-+]?(?:\d[\d.,']{0,24}\d{1,40}|\d|[.,]\d{1,12})"
-    r"(?:\s?(?:k|mn|mio|m|bn|b|%|pct|thousand|million|billion)(?![a-z]))?(?:\s?[€£$])?\)?",
+    r"(?:\s?(?:k|mn|mio|m|bn|b|%|pct|thousand|million|billion)(?![a-z]))?"
+    r"(?:\s?(?:[€£$]|(?:usd|eur|gbp|dollars)(?![a-z])))?\)?",
     re.I,
 )
 _KEY_SIGN = re.compile(r"\s*(?:[:=]|\s-\s|\s–\s)\s*")
@@ -113,7 +115,7 @@ def _words(gap: str) -> list[Token]:
 
 # ----------------------------------------------------------------------------------- records
 
-_STRONG = re.compile(r"\s*(?:[;\n]|\s\|\s)\s*")
+_STRONG = re.compile(r"\s*(?:[;\n]|\s[|/]\s)\s*")
 _ITEM = re.compile(r",(?=\s|[^\d\s])|,\s*and\s+", re.I)
 _JOINER = re.compile(r"^(?:and|&|plus|then|,)\s+|\s+(?:and|&)$|^(?:and|&)$", re.I)
 _LIST = re.compile(r"[^:=]{0,80}?(?P<key>[:=])\s*(?P<list>[^:=]+)")
@@ -157,7 +159,9 @@ def item_records(toks: list[Token]) -> list[Record] | None:
     before a key sign, so 'Q1=10 Q2=14', 'apples 3 pears 5' and '2023: 5 2024: 7' are two each."""
     if _number_first(toks):  # '3 apples', '5 dogs and 2 fish'
         pairs = zip(toks[::2], toks[1::2], strict=True)
-        found = [Record(_head([w]), (n.number,)) for n, w in pairs if n.number is not None]
+        found = [
+            Record(_AT.sub("", _head([w])), (n.number,)) for n, w in pairs if n.number is not None
+        ]  # '10 in Q1, 12 in Q2': the label after its number
         return found if all(r.head and _names_something(r.head) for r in found) else None
     groups: list[list[Token]] = [[]]
     for i, tok in enumerate(toks):
@@ -196,6 +200,9 @@ def _head(toks: list[Token]) -> str:
     return _JOINER.sub("", " ".join(t.text for t in toks)).strip(" ,-–")
 
 
+_AT = re.compile(r"^(?:in|for|on|at|during)\s+", re.I)
+
+
 def _record(toks: list[Token]) -> Record | None:
     if any(t.key for t in toks):
         k = max(i for i, t in enumerate(toks) if t.key)
@@ -204,6 +211,8 @@ def _record(toks: list[Token]) -> Record | None:
         head_toks, values = toks[:1], toks[1:]  # '2023 1 2 3'
     else:
         n = next((i for i, t in enumerate(toks) if t.number is not None), len(toks))
+        if 0 < n < len(toks) - 1 and toks[n].year and _time_word(toks[n - 1].text):
+            n += 1  # 'Jan 2024 100': the year belongs to the month
         head_toks, values = toks[:n], toks[n:]
     if not values or any(t.number is None for t in values):
         return None
@@ -211,6 +220,15 @@ def _record(toks: list[Token]) -> Record | None:
     if head and not _names_something(head):
         return None
     return Record(head, tuple(t.number for t in values if t.number is not None))
+
+
+def _time_word(words: str) -> bool:
+    """'Jan', 'march', 'Q3', 'H1', 'week': a period that a year can complete."""
+    last = words.split()[-1] if words.split() else ""
+    return (
+        month_index(last) is not None
+        or re.fullmatch(r"(?:q[1-4]|h[12]|fy)", last, re.I) is not None
+    )
 
 
 _CONNECTORS = {
