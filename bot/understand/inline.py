@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.spec import Series
 from bot.understand.numbers import Number, combine_formats, parse_number
 from bot.understand.pasted import table_from_rows, table_rows
-from bot.understand.readings import Given, count_problem, read
+from bot.understand.readings import NUMBERED, Given, count_problem, read
 from bot.understand.records import InlineData, records, tokens
 from bot.understand.timelabels import is_time_sequence, month_index, weekday_index
 
@@ -199,6 +199,9 @@ def _read_attempt(head: str, text: str, tail: Tail, labels: list[str]) -> Inline
         named = labels_in_name(head, len(data.labels))  # 'mon tue wed: 12, 14, 9'
         if named is not None:
             data.labels, data.notes, head = named, [], ""
+        elif data.series[0].name == "value" and not data.notes:  # 'sales: 10, 20, 30'
+            data.series[0].name = head
+            data.notes.append(NUMBERED)
     if not labels:
         head = _title_before_first_label(data, head)
     title = tail.words if tail.title else ""

@@ -17,6 +17,8 @@ from bot.understand.numbers import Number, combine_formats
 from bot.understand.records import InlineData, Record
 from bot.understand.timelabels import is_time_sequence
 
+NUMBERED = "No labels were given, so the points are numbered; add “for A, B, C”."
+
 
 @dataclass(frozen=True)
 class Given:
@@ -99,7 +101,7 @@ def _list(recs: list[Record], given: Given) -> InlineData:
     data = _data(labels, [Series(name or "value", [n.value for n in numbers])], numbers)
     if name:
         data.leftover = name
-        data.notes.append("No labels were given, so the points are numbered; add “for A, B, C”.")
+        data.notes.append(NUMBERED)
     return data
 
 
