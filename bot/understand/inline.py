@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.spec import Series
 from bot.understand.numbers import Number, combine_formats, parse_number
 from bot.understand.pasted import table_from_rows, table_rows
 from bot.understand.readings import NUMBERED, Given, count_problem, read
-from bot.understand.records import InlineData, records, tokens
+from bot.understand.records import InlineData, Memo, records, tokens
 from bot.understand.timelabels import is_time_sequence, month_index, weekday_index
 
 __all__ = [
@@ -141,6 +142,8 @@ def parse_inline(text: str) -> InlineData | None:
             if data is not None:
                 data.leftover = " ".join(lines[:start] + lines[end:])
                 return data
+    if len(_DIGITS.findall(text, 0, 20_000)) < 2:
+        return None  # data has two numbers at least: most requests for a file end here
     text = _END_MARKS.sub("", text)
     body, labels = _labels_after_for(text)
     headed = _under_header(body) if not labels else None
@@ -148,9 +151,10 @@ def parse_inline(text: str) -> InlineData | None:
         return headed
     unit, body = _common_unit(body)
     flawed: InlineData | None = None  # data that reads, but with a problem to point out
+    memo: Memo = {}
     for tail, core in _tails(body):
         for head, data_text in _attempts(core):
-            data = _read_attempt(head, data_text, tail, labels)
+            data = _read_attempt(head, data_text, tail, labels, memo)
             if data is not None and unit and [s.name for s in data.series] == ["value"]:
                 data.series[0].name = unit  # '5 wins, 8 wins': the numbers count wins
             if data is not None and (not data.problem or data.pasted):
@@ -181,16 +185,18 @@ def _common_unit(text: str) -> tuple[str, str]:
     return unit, cut.sub("", text)
 
 
-def _read_attempt(head: str, text: str, tail: Tail, labels: list[str]) -> InlineData | None:
+def _read_attempt(
+    head: str, text: str, tail: Tail, labels: list[str], memo: Memo
+) -> InlineData | None:
     """The data in ``text``, with ``head`` and ``tail`` the words around it."""
     text = text.strip(" \t\n:;,.-")
     head = "" if _QUESTION.match(head) else _SAID.sub("", _FILLER.sub("", head))
-    data = None if labels else _keyed_lists(text)
+    data = None if labels or not re.search(r"[:=]", text) else _keyed_lists(text)
     if data is not None and data.problem:
         data.pasted = True  # 'labels: …' and 'values: …' were given, and do not pair up
         return data
     if data is None:
-        recs = records(text)
+        recs = records(text, memo)
         context = " ".join(x for x in (head, tail.words) if x)
         data = read(recs, Given(context, tuple(labels))) if recs else None
     if data is None or data.problem:
@@ -213,19 +219,18 @@ _TAIL = re.compile(r"\s*(?:\((?P<paren>[^()\d]{1,80})\)|[-–—]\s+(?P<dash>[^\
 _TAIL_WORDS = 6
 
 
-def _tails(text: str) -> list[tuple[Tail, str]]:
+def _tails(text: str) -> Iterator[tuple[Tail, str]]:
     """Where the data may end: at the end, before a note in brackets or after a dash ('…
     (actual vs target)'), or before a few words with no numbers ('… look like as a donut')."""
-    out = [(Tail(), text)]
-    m = _TAIL.search(text)
+    yield Tail(), text
+    m = _TAIL.search(text, max(0, len(text) - 200))
     if m is not None:
-        out.append((Tail((m["paren"] or m["dash"]).strip(), title=True), text[: m.start()]))
-    words = text[-200:].split(" ")
+        yield Tail((m["paren"] or m["dash"]).strip(), title=True), text[: m.start()]
+    words = text.rsplit(" ", _TAIL_WORDS)
     for k in range(1, min(_TAIL_WORDS, len(words) - 1) + 1):
-        if re.search(r"\d", words[-k]):
+        if re.search(r"\d", words[-k]) or len(text) > 2000:
             break
-        out.append((Tail(" ".join(words[-k:])), " ".join(words[:-k])))
-    return out if len(text) < 2000 else out[:2]
+        yield Tail(" ".join(words[-k:])), " ".join(words[:-k])
 
 
 @dataclass(frozen=True)
@@ -236,6 +241,7 @@ class Tail:
     title: bool = False
 
 
+_DIGITS = re.compile(r"\d+")
 _FILLER = re.compile(r"^(?:(?:now|then|also|and|next|ok|okay|so|here'?s|this time)\b[\s,]*)+", re.I)
 _SAID = re.compile(r"\s+(?:was|were|is|are|of|=)$", re.I)
 _QUESTION = re.compile(r"(?:how|what|which|can|could|would|will|do|does|is|are|should)\b", re.I)
@@ -275,24 +281,22 @@ def _labels_after_for(text: str) -> tuple[str, list[str]]:
     return text[: m.start()], labels
 
 
-def _attempts(text: str) -> list[tuple[str, str]]:
+def _attempts(text: str) -> Iterator[tuple[str, str]]:
     """Where the data may start: after an intro ending in ':', at the start, or after a few
     leading words (a title, which may hold numbers: 'compare 2023 vs 2024 sales Q1 10 12, …')."""
-    out = []
     split = _split_intro(text)
     if split is not None:
-        out.append(split)
-    out.append(("", text))
-    intro = re.split(r"[,;\n]", text, maxsplit=1)[0].split(" ")
-    words = text.split(" ")
+        yield split
+    yield "", text
+    intro = re.split(r"[,;\n]", text, maxsplit=1)[0].split(" ", _INTRO_CUTS)
+    words = text.split(" ", _INTRO_CUTS)
     for k in range(1, min(_INTRO_CUTS, len(intro))):
         number = parse_number(words[k].strip(",:;="))
         year = re.fullmatch(r"(?:19|20)\d\d[:=,]?", words[k])
         said = re.fullmatch(r"(?:was|were|is|are|of|had|got|made|did|=)", words[k - 1], re.I)
         if number is not None and not year and not said:
             continue  # 'apples 3': the label stays with its number ('revenue was 10 in Q1' ends)
-        out.append((" ".join(words[:k]).strip(" :"), " ".join(words[k:])))
-    return out
+        yield " ".join(words[:k]).strip(" :"), " ".join(words[k:])
 
 
 def _title_before_first_label(data: InlineData, head: str) -> str:

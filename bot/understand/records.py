@@ -121,8 +121,13 @@ _JOINER = re.compile(r"^(?:and|&|plus|then|,)\s+|\s+(?:and|&)$|^(?:and|&)$", re.
 _LIST = re.compile(r"[^:=]{0,80}?(?P<key>[:=])\s*(?P<list>[^:=]+)")
 
 
-def records(text: str) -> list[Record] | None:
-    """Every record in ``text``, or None when some part of it is not data."""
+Memo = dict[str, "list[Record] | None"]
+
+
+def records(text: str, memo: Memo | None = None) -> list[Record] | None:
+    """Every record in ``text``, or None when some part of it is not data. ``memo`` keeps the
+    items already read, for callers that try the same text with different intros."""
+    memo = {} if memo is None else memo
     out: list[Record] = []
     for chunk in _STRONG.split(text.strip()):
         if not chunk.strip():
@@ -134,7 +139,9 @@ def records(text: str) -> list[Record] | None:
         for item in _ITEM.split(chunk):
             if not item.strip():
                 continue
-            found = item_records(tokens(item))
+            if item not in memo:
+                memo[item] = item_records(tokens(item))
+            found = memo[item]
             if found is None:
                 return None
             out += found
