@@ -196,7 +196,7 @@ def _understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstoo
         inline = parse_inline(rest) or parse_inline(_without_polite_edges(rest))
         if inline is not None and _plausible_inline(inline, table):
             built = inline_chart(inline, mods, ctx.style)
-            return ChartResult(built.spec, built.notes)
+            return ChartResult(built.spec, inline.notes + built.notes)
         looked = without_style_words(rest)  # "swap the axes" names no column
         parsed = parse_columns(looked, table) if table is not None else None
         sheet_note = None
@@ -265,7 +265,8 @@ def _plausible_inline(data: InlineData, table: Table | None) -> bool:
     if table is None or data.pasted:
         return True
     for label in data.labels:
-        if set(str(label).lower().split()) & _QUERY_WORDS:
+        words = str(label).lower().split()
+        if words and {words[0], words[-1]} & _QUERY_WORDS:  # 'R and D' is a label
             return False
     values = [v for s in data.series for v in s.values]
     years = all(isinstance(v, int) and 1900 <= v <= 2100 for v in values)

@@ -16,6 +16,8 @@ from bot.understand.build import Built, Refusal, labels_title, options_from, que
 from bot.understand.columns import norm_words
 from bot.understand.inline import label_values
 from bot.understand.numbers import parse_number
+from bot.understand.parts import drop_parts, keep_parts
+from bot.understand.pies import pie_series
 from bot.understand.query import Query, auto_bucket, sort_limit
 from bot.understand.request import Modifiers
 from bot.understand.state import Parsed
@@ -65,12 +67,54 @@ def edit(
             built.spec.source = "previous"
             built.notes[:0] = parsed.notes
             return built
+    if table is not None and dataset is not None and _pie_of_many(prev, mods):
+        return _pie_of_query(prev, mods, dataset, table, style)
     if parsed is not None and (parsed.measures or parsed.dims or parsed.filters) and table is None:
         raise Refusal(
             "The previous chart isn't from the active file, so I can't change its data.",
             "a new request such as “revenue by region”",
         )
     return _restyle(prev, mods, text)
+
+
+_PIES = (ChartType.PIE, ChartType.DONUT)
+_AGG_WORDS = {"sum": "total", "mean": "average", "min": "minimum", "max": "maximum"}
+
+
+def _pie_of_many(prev: ChartSpec, mods: Modifiers) -> bool:
+    return mods.chart_type in _PIES and prev.chart_type not in _PIES and len(prev.series) > 1
+
+
+def _pie_of_query(
+    prev: ChartSpec, mods: Modifiers, dataset: Dataset, table: Table, style: str
+) -> Built:
+    """'make it a pie' on a file chart of several series: grouped series become the totals per
+    label, queried again over all their rows (exact for averages too); several measures are
+    different things, so the reply asks which one."""
+    q = Query.from_dict(prev.query or {})
+    if not q.group:
+        names = " or ".join(f"“{m}”" for m in q.measures) or "which series"
+        raise Refusal(
+            f"A pie shows one series: which one, {names}?",
+            f"a request such as “pie of {q.measures[0] if q.measures else 'Revenue'}”",
+        )
+    group, q.group, q.group_bucket = q.group, None, None
+    built = query_chart(
+        q,
+        mods,
+        dataset,
+        table,
+        style,
+        share=bool((prev.query or {}).get("share")),
+        entity=(prev.query or {}).get("entity"),
+        base=prev,
+    )
+    built.spec.source = "previous"
+    word = _AGG_WORDS.get(q.aggregation, q.aggregation)
+    built.notes.insert(
+        0, f"A pie shows one series, so each slice is the {word} over every {group}."
+    )
+    return built
 
 
 def _change_query(
@@ -173,9 +217,15 @@ def _restyle(prev: ChartSpec, mods: Modifiers, text: str) -> Built:
         spec.chart_type = ChartType.BAR
     if mods.stacked and spec.chart_type is ChartType.LINE:
         spec.chart_type = ChartType.AREA
-    if spec.chart_type in (ChartType.PIE, ChartType.DONUT) and len(spec.series) > 1:
-        notes.append(f"A pie shows one series; using “{spec.series[0].name}”.")
-        spec.series = spec.series[:1]
+    inline_only = keep_parts(spec, text) if spec.query is None else None
+    for change in (inline_only, drop_parts(spec, text)):
+        if change is not None:
+            notes.append(change.note)
+    if spec.chart_type in _PIES and len(spec.series) > 1:
+        chosen = pie_series(spec.series, spec.title, text)
+        spec.series, spec.title = [chosen.series], chosen.title
+        spec.y_label = chosen.series.name if chosen.series.name != "Total" else spec.y_label
+        notes.append(chosen.note)
     spec.options = options_from(mods, spec.options)
     if mods.style is not None:
         spec.style = mods.style
@@ -193,10 +243,6 @@ def _restyle(prev: ChartSpec, mods: Modifiers, text: str) -> Built:
         spec.x_labels, spec.series = sort_limit(spec.x_labels, spec.series, sort, mods.limit)
         spec.sort = sort if sort in ("asc", "desc") else None
         spec.limit = mods.limit or spec.limit
-    dropped = _drop_labels(spec, text)
-    if dropped:
-        notes.append("Left out " + ", ".join(f"“{x}”" for x in dropped) + ".")
-        spec.rows = len(spec.x_labels)
     return finish(prev, Built(spec, notes), mods, text)  # look words, labels-made titles
 
 
@@ -211,7 +257,10 @@ _SET_POINT = re.compile(
 
 def edit_points(prev: ChartSpec, mods: Modifiers, text: str) -> Built | None:
     """'add bananas 4', 'set pears to 7': new or changed categories of a one-series inline
-    chart (a file chart's numbers come from its data, not from the message)."""
+    chart (a file chart's numbers come from its data, not from the message); 'only 2024',
+    'just apples and pears': the parts of an inline chart to keep."""
+    if prev.query is None and keep_parts(copy.deepcopy(prev), text) is not None:
+        return _restyle(prev, mods, text)
     if prev.query is not None or len(prev.series) != 1 or prev.chart_type in _NOT_CATEGORIES:
         return None
     if (m := _ADD_POINTS.fullmatch(text)) is not None:
@@ -254,34 +303,6 @@ _NOT_CATEGORIES = (ChartType.SCATTER, ChartType.HISTOGRAM)
 
 def _key(label: object) -> tuple[str, ...]:
     return tuple(norm_words(str(label)))
-
-
-_DROP_WORDS = re.compile(
-    r"\b(?:without|remove|drop|exclude|excluding|except|hide|minus|no more|take out|leave out)"
-    r"\s+(?P<what>[^\n;.]{1,200})",
-    re.I,
-)
-
-
-def _drop_labels(spec: ChartSpec, text: str) -> list[str]:
-    """'without pears': drop named categories of an inline chart."""
-    m = _DROP_WORDS.search(text)
-    if m is None:
-        return []
-    wanted = [norm_words(w) for w in re.split(r",|\band\b|&", m["what"]) if w.strip()]
-    keep = []
-    dropped = []
-    for i, label in enumerate(spec.x_labels):
-        if norm_words(str(label)) in wanted:
-            dropped.append(str(label))
-        else:
-            keep.append(i)
-    if dropped and keep:
-        spec.x_labels = [spec.x_labels[i] for i in keep]
-        for s in spec.series:
-            s.values = [s.values[i] for i in keep]
-        return dropped
-    return []
 
 
 def _set_bins(q: Query, mods: Modifiers) -> None:

@@ -6,173 +6,28 @@ linear time, and keeps the user's label order.
 
 from __future__ import annotations
 
-import csv
 import itertools
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from bot.spec import NumberFormat, Series
+from bot.spec import Series
 from bot.understand.numbers import Number, combine_formats, parse_number
+from bot.understand.pasted import table_from_rows, table_rows
+from bot.understand.readings import NUMBERED, Given, count_problem, read
+from bot.understand.records import InlineData, Memo, records, tokens
+from bot.understand.timelabels import is_time_sequence, month_index, weekday_index
 
-MAX_ROWS = 5000
-
-
-@dataclass
-class InlineData:
-    labels: list[str]
-    series: list[Series]
-    number_format: NumberFormat = field(default_factory=NumberFormat)
-    label_name: str = ""  # header of the label column, when the user gave one
-    xy: bool = False  # labels are numbers too: a scatter of x against y
-    leftover: str = ""  # the words around the data (a title hint)
-    problem: str | None = None  # data that looks intended but cannot be used, in plain words
-    pasted: bool = False  # cells of a pasted table: labels are kept exactly as typed
-
-
-# ----------------------------------------------------------------------------- tokens of a number
-
-# A number as typed: optional sign/bracket/currency, digits with separators, scale or percent.
-_NUM_TOKEN = re.compile(
-    r"\(?[-+]?(?:[$€£¥₹]\s?)?[-+]?(?:\d[\d.,']{0,24}\d{1,40}|\d|[.,]\d{1,12})"
-    r"(?:\s?(?:k|mn|mio|m|bn|b|%|pct|thousand|million|billion)(?![a-z]))?(?:\s?[€£$])?\)?",
-    re.I,
-)
-
-
-def _as_number(text: str) -> Number | None:
-    text = text.strip()
-    return parse_number(text) if text else None
-
-
-# ------------------------------------------------------------------------------------- tables
-
-
-def _split_row(line: str, mode: str) -> list[str]:
-    if mode == "tab":
-        return [c.strip() for c in line.split("\t")]
-    if mode == "pipe":
-        return [c.strip() for c in line.strip().strip("|").split("|")]
-    if mode == "spaces":
-        return [c.strip() for c in re.split(r" {2,}", line.strip())]
-    return [c.strip() for c in next(csv.reader([line], skipinitialspace=True), [])]
-
-
-def _row_mode(line: str) -> str | None:
-    if "\t" in line:
-        return "tab"
-    if line.count("|") >= 2 or (line.count("|") == 1 and not line.strip().startswith("|")):
-        return "pipe"
-    if re.search(r"\S {2,}\S", line):
-        return "spaces"
-    if "," in line:
-        return "csv"
-    return None
-
-
-_RULE = re.compile(r"\s*:?-{2,}:?\s*")
-
-
-def table_rows(lines: list[str]) -> tuple[list[list[str]], int, int] | None:
-    """The longest run of >= 2 consecutive lines that split the same way into >= 2 cells."""
-    best: tuple[list[list[str]], int, int] | None = None
-    i = 0
-    while i < len(lines):
-        mode = _row_mode(lines[i])
-        if mode is None:
-            i += 1
-            continue
-        rows: list[list[str]] = []
-        j = i
-        width = None
-        while j < len(lines) and _row_mode(lines[j]) == mode:
-            cells = _split_row(lines[j], mode)
-            if mode == "pipe" and all(_RULE.fullmatch(c) for c in cells if c):
-                j += 1
-                continue
-            if len(cells) < 2 or (width is not None and len(cells) != width):
-                break
-            width = len(cells)
-            rows.append(cells)
-            j += 1
-        if len(rows) >= 2 and (best is None or len(rows) > len(best[0])):
-            best = (rows, i, j)
-        i = max(j, i + 1)
-    return best
-
-
-def _year_header(row: list[str], parsed: list[Number | None]) -> bool:
-    """'Region  2023  2024': a text corner cell over columns named by years."""
-    years = [p.value for p in parsed[1:] if p is not None]
-    return (
-        parsed[0] is None
-        and bool(row[0])
-        and len(years) == len(row) - 1
-        and all(isinstance(y, int) and 1900 <= y <= 2100 for y in years)
-        and years == sorted(set(years))
-    )
-
-
-def table_from_rows(rows: list[list[str]]) -> InlineData | None:
-    rows = rows[: MAX_ROWS + 1]
-    width = len(rows[0])
-    parsed = [[_as_number(c) for c in row] for row in rows]
-    header_years = [p.value for p in parsed[0] if p is not None]
-    years_row = len(header_years) == width and all(
-        isinstance(y, int) and 1900 <= y <= 2100 for y in header_years
-    )
-    if len(rows) == 2 and (all(p is None for p in parsed[0]) or years_row) and all(parsed[1]):
-        # One header row of labels over one row of values ('Q1  Q2  Q3' / '10  20  30').
-        numbers = [p for p in parsed[1] if p is not None]
-        return InlineData(
-            labels=rows[0],
-            series=[Series("value", [n.value for n in numbers])],
-            number_format=combine_formats(numbers),
-            pasted=True,
-        )
-
-    def numeric_ratio(col: int, body: list[list[Number | None]]) -> float:
-        cells = [r[col] for r in body]
-        return sum(c is not None for c in cells) / max(1, len(cells))
-
-    header = any(parsed[0][c] is None and rows[0][c] for c in range(width)) and any(
-        numeric_ratio(c, parsed[1:]) >= 0.5 and parsed[0][c] is None for c in range(width)
-    )
-    if not header and _year_header(rows[0], parsed[0]):
-        header = True
-    body_text = rows[1:] if header else rows
-    body = parsed[1:] if header else parsed
-    names = rows[0] if header else [""] * width
-    value_cols = [c for c in range(width) if numeric_ratio(c, body) >= 0.5]
-    if not value_cols:
-        return None
-    first_numeric = 0 in value_cols
-    if first_numeric and len(value_cols) == width:
-        label_col = 0
-        labels = [r[0] for r in body_text]
-        xy = width == 2 and not is_time_sequence(labels)
-        value_cols = value_cols[1:]
-    else:
-        label_col = next(c for c in range(width) if c not in value_cols)
-        xy = False
-    labels = [r[label_col] for r in body_text]
-    series = []
-    numbers: list[Number] = []
-    for c in value_cols:
-        vals = [r[c] for r in body]
-        numbers += [v for v in vals if v is not None]
-        name = names[c] or ("value" if len(value_cols) == 1 else f"Series {len(series) + 1}")
-        series.append(Series(name, [v.value if v else None for v in vals]))
-    if xy:
-        labels = [str(r[0].value) if r[0] else "" for r in body]  # type: ignore[union-attr]
-    return InlineData(
-        labels=labels,
-        series=series,
-        number_format=combine_formats(numbers),
-        label_name=names[label_col],
-        xy=xy,
-        pasted=True,
-    )
-
+__all__ = [
+    "InlineData",
+    "is_time_sequence",
+    "label_values",
+    "month_index",
+    "parse_inline",
+    "table_from_rows",
+    "table_rows",
+    "weekday_index",
+]
 
 # --------------------------------------------------------------------------------- keyed lists
 
@@ -229,6 +84,8 @@ def _keyed_lists(text: str) -> InlineData | None:
     for key, items in keyed:
         parsed = [parse_number(i) for i in items]
         all_numeric = all(p is not None for p in parsed)
+        if not all_numeric and any(_holds_data(i) for i in items):
+            return None  # 'sales: Q1 10 12, Q2 14 15' are records, not a list of labels
         if labels is None and (_LABEL_KEYS.fullmatch(key) or not all_numeric):
             labels = items
             label_name = "" if _LABEL_KEYS.fullmatch(key) and len(key) < 7 else key
@@ -249,10 +106,12 @@ def _keyed_lists(text: str) -> InlineData | None:
         labels = labels_in_name(series[0].name, n)  # 'mon, tue, wed = 12, 14, 9'
         if labels is not None:
             series[0] = Series("value", series[0].values)
+    if labels is None and any(s.name != "value" for s in series):
+        return None  # named lists without labels: the records' readings say how they read
     if labels is None:
         labels = [str(i + 1) for i in range(n)]
     if any(len(s.values) != len(labels) for s in series):
-        problem = _count_problem(labels, series)
+        problem = count_problem(len(labels), [len(s.values) for s in series])
     return InlineData(
         labels=[str(x) for x in labels],
         series=series,
@@ -263,131 +122,9 @@ def _keyed_lists(text: str) -> InlineData | None:
     )
 
 
-# --------------------------------------------------------------------------------------- pairs
-
-_ITEM_SPLIT = re.compile(r"[;\n]|,(?=\s|[^\d\s])|\s+and\s+|\s*\|\s*", re.I)
-# Leading "=" goes ("a: 1", "= 5") unless a formula-looking label starts with it ("=A1*2").
-_LABEL_CLEAN = re.compile(r"^(?:[\s:\-–,.(]|=(?![A-Za-z]))+|[\s:=\-–,.(]+$")
-
-
-def _pair(item: str) -> tuple[str, Number] | None:
-    """'apples 3', 'A: 10', 'Q1=10', '3 apples', '2023 100' -> (label, number)."""
-    matches = [m for m in _NUM_TOKEN.finditer(item) if _boundary_ok(item, m)]
-    if not matches:
-        return None
-    last = matches[-1]
-    label = _LABEL_CLEAN.sub("", item[: last.start()] + " " + item[last.end() :]).strip()
-    number = parse_number(last.group().strip())
-    if number is None and len(matches) >= 1:
-        return None
-    if item[last.end() :].strip() and item[: last.start()].strip():
-        return None  # number in the middle: not a label/value pair
-    if not label or number is None:
-        return None
-    return label, number
-
-
-def label_values(text: str) -> list[tuple[str, Number]] | None:
-    """'bananas 4', 'kiwis 6 and figs 2': one or more label/value pairs, or None."""
-    items = [i for i in _ITEM_SPLIT.split(text) if i and i.strip()]
-    pairs = [_pair(i) for i in items]
-    if not pairs or any(p is None for p in pairs):
-        return None
-    return [p for p in pairs if p is not None]
-
-
-def _boundary_ok(text: str, m: re.Match[str]) -> bool:
-    before = text[m.start() - 1] if m.start() else " "
-    after = text[m.end()] if m.end() < len(text) else " "
-    return not (
-        before.isalnum()
-        or after.isalnum()
-        or after == "-"
-        or (before == "-" and m.start() > 1 and text[m.start() - 2].isalnum())
-    )
-
-
-def _pairs(text: str) -> InlineData | None:
-    data = _pairs_from(text)
-    if data is not None:
-        _title_before_first_label(data)
-        return data
-    # 'Monthly signups Jan: 120 Feb: 135': a few leading words before the data are a title.
-    words = text.split(" ", 7)
-    for k in range(1, min(7, len(words))):
-        if parse_number(words[k - 1].strip(",:")) is not None:
-            break
-        data = _pairs_from(" ".join(words[k:]))
-        if data is not None:
-            data.leftover = " ".join(words[:k])
-            return data
-    return None
-
-
-def _title_before_first_label(data: InlineData) -> None:
-    """'revenue 2021: 1.2M, 2022: 1.5M': the words before a time sequence's first label are
-    a title, not part of the label."""
-    first, rest = data.labels[0], data.labels[1:]
-    widths = {len(label.split()) for label in rest}
-    words = first.split()
-    if len(widths) != 1 or len(words) <= (k := widths.pop()):
-        return
-    label = " ".join(words[-k:])
-    if is_time_sequence([label, *rest]):
-        data.labels[0] = label
-        data.leftover = " ".join(x for x in (" ".join(words[:-k]), data.leftover) if x)
-
-
-def _pairs_from(text: str) -> InlineData | None:
-    pairs = label_values(text) or []
-    if len(pairs) < 2:
-        pairs = _run_pairs(text)
-    if len(pairs) < 2:
-        return None
-    numbers = [n for _, n in pairs]
-    return InlineData(
-        labels=[label for label, _ in pairs],
-        series=[Series("value", [n.value for n in numbers])],
-        number_format=combine_formats(numbers),
-    )
-
-
-_RUN = re.compile(r"(?P<label>[^\s=:\d(][^\s=:]{0,40}|\d{4})\s*[=:]?\s*(?P<num>\S{1,30})")
-
-
-def _run_pairs(text: str) -> list[tuple[str, Number]]:
-    """'Q1=10 Q2=14' or 'apples 3 pears 5': alternating one-word labels and numbers."""
-    pairs = []
-    pos = 0
-    text = text.strip()
-    while pos < len(text):
-        m = _RUN.match(text, pos)
-        if m is None:
-            return []
-        number = parse_number(m["num"].rstrip(",;"))
-        if number is None or (parse_number(m["label"]) is not None and len(m["label"]) != 4):
-            return []
-        pairs.append((m["label"].strip(",;"), number))
-        pos = m.end()
-        while pos < len(text) and text[pos] in " ,;":
-            pos += 1
-    return pairs
-
-
-def _bare_list(text: str) -> InlineData | None:
-    """'1, 2, 2, 3, 10': numbers only (labels become 1..n; a histogram can bin them)."""
-    items = _list_items(text)
-    if len(items) < 2:
-        return None
-    numbers = [parse_number(i) for i in items]
-    if any(n is None for n in numbers):
-        return None
-    nums = [n for n in numbers if n is not None]
-    return InlineData(
-        labels=[str(i + 1) for i in range(len(nums))],
-        series=[Series("value", [n.value for n in nums])],
-        number_format=combine_formats(nums),
-    )
+def _holds_data(item: str) -> bool:
+    """'Q1 10' holds a number beside its label; 'Jan 2024' and 'Q1' do not."""
+    return any(t.number is not None and not t.year for t in tokens(item)[1:])
 
 
 # ----------------------------------------------------------------------------------- public
@@ -405,22 +142,195 @@ def parse_inline(text: str) -> InlineData | None:
             if data is not None:
                 data.leftover = " ".join(lines[:start] + lines[end:])
                 return data
-    attempts = [("", text)]
+    if len(_DIGITS.findall(text, 0, 20_000)) < 2:
+        return None  # data has two numbers at least: most requests for a file end here
+    text = _END_MARKS.sub("", text)
+    body, labels = _labels_after_for(text)
+    headed = _under_header(body) if not labels else None
+    if headed is not None:
+        return headed
+    unit, body = _common_unit(body)
+    flawed: InlineData | None = None  # data that reads, but with a problem to point out
+    memo: Memo = {}
+    for tail, core in _tails(body):
+        for head, data_text in _attempts(core):
+            data = _read_attempt(head, data_text, tail, labels, memo)
+            if data is not None and unit and [s.name for s in data.series] == ["value"]:
+                data.series[0].name = unit  # '5 wins, 8 wins': the numbers count wins
+            if data is not None and (not data.problem or data.pasted):
+                return data
+            flawed = flawed or data
+    return flawed
+
+
+_ITEMS = re.compile(r"\s*(?:[,;\n]|\s/\s|\s+and\s+)\s*", re.I)
+_UNIT_AFTER = re.compile(r".*\d\S*\s+(?P<unit>[^\W\d_]{2,20})", re.I)
+
+
+_NUMBER_WORDS = {
+    "thousand", "million", "billion", "mn", "bn", "mio", "percent", "pct", "usd", "eur", "gbp",
+    "dollars",
+}  # fmt: skip
+
+
+def _common_unit(text: str) -> tuple[str, str]:
+    """'Team A: 5 wins, Team B: 8 wins' -> ('wins', 'Team A: 5, Team B: 8'): one word after
+    every number is their unit, not the next label."""
+    items = [i for i in _ITEMS.split(text) if i.strip()]
+    units = {m["unit"].lower() if (m := _UNIT_AFTER.fullmatch(i)) else None for i in items}
+    if len(items) < 2 or len(units) != 1 or None in units or units & _NUMBER_WORDS:
+        return "", text
+    unit = units.pop() or ""
+    cut = re.compile(r"(?<=\S)\s+" + re.escape(unit) + r"(?=\s*(?:[,;\n]|\s/\s|\s+and\s+|$))", re.I)
+    return unit, cut.sub("", text)
+
+
+def _read_attempt(
+    head: str, text: str, tail: Tail, labels: list[str], memo: Memo
+) -> InlineData | None:
+    """The data in ``text``, with ``head`` and ``tail`` the words around it."""
+    text = text.strip(" \t\n:;,.-")
+    head = "" if _QUESTION.match(head) else _SAID.sub("", _FILLER.sub("", head))
+    data = None if labels or not re.search(r"[:=]", text) else _keyed_lists(text)
+    if data is not None and data.problem:
+        data.pasted = True  # 'labels: …' and 'values: …' were given, and do not pair up
+        return data
+    if data is None:
+        recs = records(text, memo)
+        context = " ".join(x for x in (head, tail.words) if x)
+        data = read(recs, Given(context, tuple(labels))) if recs else None
+    if data is None or data.problem:
+        return data
+    if head and not labels and len(data.series) == 1 and data.labels[0] == "1":
+        named = labels_in_name(head, len(data.labels))  # 'mon tue wed: 12, 14, 9'
+        if named is not None:
+            data.labels, data.notes, head = named, [], ""
+        elif data.series[0].name == "value" and not data.notes:  # 'sales: 10, 20, 30'
+            data.series[0].name = head
+            data.notes.append(NUMBERED)
+    if not labels:
+        head = _title_before_first_label(data, head)
+    title = tail.words if tail.title else ""
+    data.leftover = " ".join(x for x in (head, data.leftover, title) if x)
+    return data
+
+
+_TAIL = re.compile(r"\s*(?:\((?P<paren>[^()\d]{1,80})\)|[-–—]\s+(?P<dash>[^\d\-–—]{1,80}))$")
+_TAIL_WORDS = 6
+
+
+def _tails(text: str) -> Iterator[tuple[Tail, str]]:
+    """Where the data may end: at the end, before a note in brackets or after a dash ('…
+    (actual vs target)'), or before a few words with no numbers ('… look like as a donut')."""
+    yield Tail(), text
+    m = _TAIL.search(text, max(0, len(text) - 200))
+    if m is not None:
+        yield Tail((m["paren"] or m["dash"]).strip(), title=True), text[: m.start()]
+    words = text.rsplit(" ", _TAIL_WORDS)
+    for k in range(1, min(_TAIL_WORDS, len(words) - 1) + 1):
+        if re.search(r"\d", words[-k]) or len(text) > 2000:
+            break
+        yield Tail(" ".join(words[-k:])), " ".join(words[:-k])
+
+
+@dataclass(frozen=True)
+class Tail:
+    """Words after the data: a title when set apart ('(actual vs target)'), else context only."""
+
+    words: str = ""
+    title: bool = False
+
+
+_DIGITS = re.compile(r"\d+")
+_FILLER = re.compile(r"^(?:(?:now|then|also|and|next|ok|okay|so|here'?s|this time)\b[\s,]*)+", re.I)
+_SAID = re.compile(r"\s+(?:was|were|is|are|of|=)$", re.I)
+_QUESTION = re.compile(r"(?:how|what|which|can|could|would|will|do|does|is|are|should)\b", re.I)
+_END_MARKS = re.compile(r"[\s?!.]+$")
+_FOR_LABELS = re.compile(r"\s(?:for|over|across)\s+(?P<labels>[^:=;\n]+)$", re.I)
+_INTRO_CUTS = 12
+
+
+def _under_header(text: str) -> InlineData | None:
+    """'region 2023 2024' over 'north 10 12' lines: a header line names the series (and, with
+    one word more, the labels), as a pasted table with single spaces would."""
+    first, _, rest = text.strip().partition("\n")
+    words = first.split()
+    recs = records(rest) if rest.count("\n") >= 1 else None
+    if not recs or not all(r.head for r in recs) or len({len(r.numbers) for r in recs}) != 1:
+        return None
+    k = len(recs[0].numbers)
+    years = all(re.fullmatch(r"(?:19|20)\d\d", w) for w in words[-k:])
+    plain = all(parse_number(w) is None for w in words)
+    if k < 2 or len(words) not in (k, k + 1) or not (years or plain) or re.search(r"[:=,;]", first):
+        return None
+    data = read(recs, Given(header=tuple(words[-k:])))
+    if data is not None and len(words) == k + 1:
+        data.label_name = words[0]
+    return data
+
+
+def _labels_after_for(text: str) -> tuple[str, list[str]]:
+    """'12, 14, 9 for mon tue wed' -> ('12, 14, 9', ['mon', 'tue', 'wed']): the labels named
+    after the numbers, each a word or few and none a number."""
+    m = _FOR_LABELS.search(text)
+    if m is None:
+        return text, []
+    labels = _list_items(_AND.sub(", ", m["labels"]))
+    if len(labels) < 2 or any(parse_number(x) is not None or len(x.split()) > 4 for x in labels):
+        return text, []
+    return text[: m.start()], labels
+
+
+def _attempts(text: str) -> Iterator[tuple[str, str]]:
+    """Where the data may start: after an intro ending in ':', at the start, or after a few
+    leading words (a title, which may hold numbers: 'compare 2023 vs 2024 sales Q1 10 12, …')."""
     split = _split_intro(text)
     if split is not None:
-        attempts.insert(0, split)
-    for head, data_text in attempts:
-        data_text = data_text.strip(" \t\n:;,.-")
-        for parser in (_keyed_lists, _pairs, _values_for_labels, _bare_list):
-            data = parser(data_text)
-            if data is not None:
-                if head and parser is _bare_list:
-                    labels = labels_in_name(head, len(data.labels))  # 'mon tue wed: 12, 14, 9'
-                    if labels is not None:
-                        data.labels, head = labels, ""
-                data.leftover = " ".join(x for x in (head, data.leftover) if x)
-                return data
-    return None
+        yield split
+    yield "", text
+    intro = re.split(r"[,;\n]", text, maxsplit=1)[0].split(" ", _INTRO_CUTS)
+    words = text.split(" ", _INTRO_CUTS)
+    for k in range(1, min(_INTRO_CUTS, len(intro))):
+        number = parse_number(words[k].strip(",:;="))
+        year = re.fullmatch(r"(?:19|20)\d\d[:=,]?", words[k])
+        said = re.fullmatch(r"(?:was|were|is|are|of|had|got|made|did|=)", words[k - 1], re.I)
+        if number is not None and not year and not said:
+            continue  # 'apples 3': the label stays with its number ('revenue was 10 in Q1' ends)
+        yield " ".join(words[:k]).strip(" :"), " ".join(words[k:])
+
+
+def _title_before_first_label(data: InlineData, head: str) -> str:
+    """'revenue 2021: 1.2M, 2022: 1.5M', 'sales for north 10, south 12': the words before the
+    first label, when the other labels are shorter, are a title, not part of the label."""
+    first, rest = data.labels[0], data.labels[1:]
+    widths = {len(label.split()) for label in rest}
+    words = first.split()
+    if not rest or len(widths) != 1 or len(words) <= (k := widths.pop()):
+        return head
+    if _QUESTION.match(first):  # 'what do apples 3, pears 5 look like'
+        data.labels[0] = " ".join(words[-k:])
+        return head
+    label = " ".join(words[-k:])
+    cut = re.match(r"(?P<title>.+?)\s+(?:for|across|among)\s+(?P<label>.+)$", first, re.I)
+    if is_time_sequence([label, *rest]):
+        data.labels[0] = label
+        title = " ".join(words[:-k])
+    elif is_time_sequence([" ".join(words[:k]), *rest]):  # 'Q1 sales were 10, Q2 14'
+        data.labels[0] = " ".join(words[:k])
+        title = re.sub(r"\s+(?:is|are|was|were|of|at|=)$", "", " ".join(words[k:]), flags=re.I)
+    elif cut is not None and len(cut["label"].split()) <= k:
+        data.labels[0], title = cut["label"], cut["title"]
+    else:
+        return head
+    return " ".join(x for x in (head, title) if x)
+
+
+def label_values(text: str) -> list[tuple[str, Number]] | None:
+    """'bananas 4', 'kiwis 6 and figs 2': one or more label/value pairs, or None."""
+    recs = records(text)
+    if not recs or any(not r.head or len(r.numbers) != 1 for r in recs):
+        return None
+    return [(r.head, r.numbers[0]) for r in recs]
 
 
 def labels_in_name(name: str, n: int) -> list[str] | None:
@@ -436,35 +346,6 @@ def labels_in_name(name: str, n: int) -> list[str] | None:
 
 
 _AND = re.compile(r",?\s+and\s+", re.I)
-_FOR = re.compile(
-    r"(?:(?P<name>[^\d,:=\n]{1,40}?)\s+of\s+)?(?P<values>[^:=\n]+?)\s+for\s+(?P<labels>[^:=\n]+)",
-    re.I,
-)
-
-
-def _values_for_labels(text: str) -> InlineData | None:
-    """'12, 14, 9 for mon tue wed', 'sales of 10, 20 and 30 for north, south and east': the
-    numbers first, then one label each."""
-    m = _FOR.fullmatch(text)
-    if m is None:
-        return None
-    data = _bare_list(_AND.sub(", ", m["values"]))
-    if data is None:
-        return None
-    labels = _list_items(_AND.sub(", ", m["labels"]))
-    if len(labels) != len(data.labels):
-        data.problem = _count_problem(labels, data.series)
-    data.labels = labels
-    if m["name"]:
-        data.series[0] = Series(m["name"].strip(), data.series[0].values)
-    return data
-
-
-def _count_problem(labels: list[str], series: list[Series]) -> str:
-    counts = ", ".join(str(len(s.values)) for s in series)
-    return f"I found {len(labels)} labels but {counts} values; give one value per label."
-
-
 _INTRO = re.compile(r"(?P<head>[^:=\n\d]{1,80}?)\s*:\s*")
 
 
@@ -477,75 +358,3 @@ def _split_intro(text: str) -> tuple[str, str] | None:
     if not rest:
         return None
     return m["head"].strip(), rest
-
-
-# ------------------------------------------------------------------------------- time labels
-
-_MONTHS = (
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "may",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "oct",
-    "nov",
-    "dec",
-)
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_TIME_LABEL = re.compile(
-    r"(?:(?:19|20)\d\d(?:[-/. ]?(?:q[1-4]|h[12]|w\d{1,2}|\d{1,2}(?:[-/.]\d{1,2})?))?"
-    r"|(?:q[1-4]|h[12]|w(?:ee)?k?\s?\d{1,2})(?:[-/ ']?(?:19|20)?\d\d)?"
-    r"|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)?\d\d"
-    r"|fy\s?'?\d{2,4}(?:\s?q[1-4])?)",
-    re.I,
-)
-
-
-def month_index(label: str) -> int | None:
-    """0-11 for a month name ('Jan', 'january', 'Sept 2024'), else None."""
-    word = re.match(r"[a-z]+", label.strip().lower())
-    if word is None:
-        return None
-    w = word.group()
-    if (
-        len(w) >= 3
-        and w[:3] in _MONTHS
-        and (
-            "january february march april may june july august "
-            "september sept october november december"
-        ).find(w)
-        >= 0
-    ):
-        return _MONTHS.index(w[:3])
-    return None
-
-
-def weekday_index(label: str) -> int | None:
-    """0-6 for a weekday name ('Mon', 'tues', 'Friday'), else None."""
-    w = label.strip().lower().rstrip(".")
-    days = "monday tuesday wednesday thursday friday saturday sunday"
-    if len(w) >= 3 and w.isalpha() and w[:3] in _DAYS and days.find(w) >= 0:
-        return _DAYS.index(w[:3])
-    return None
-
-
-def is_time_sequence(labels: list[str]) -> bool:
-    """True for months, quarters, years, weeks, weekdays or dates (at least two of them)."""
-    if len(labels) < 2:
-        return False
-    for lab in labels:
-        s = str(lab).strip().lower()
-        if _TIME_LABEL.fullmatch(s):
-            continue
-        if month_index(s) is not None and re.fullmatch(r"[a-z]+\.?(?:[ \-']?(?:19|20)?\d\d)?", s):
-            continue
-        if s[:3] in _DAYS and re.fullmatch(r"[a-z]+", s) and len(s) <= 9:
-            continue
-        return False
-    if all(re.fullmatch(r"\d{4}", str(x).strip()) for x in labels):
-        return all(1900 <= int(x) <= 2100 for x in labels)
-    return True

@@ -50,7 +50,11 @@ class Number:
 
 def _digits(num: str) -> str | None:
     """The digits with '.' as decimal point, or None when the separators make no sense."""
-    num = num.replace("'", "").replace(" ", "")
+    for sep in "' ":
+        # '1 234' and "1'234" group thousands; '2023 1 2 3' is four numbers, never 2,023,123.
+        if sep in num and not _grouped(re.split(r"[.,]", num)[0], sep):
+            return None
+        num = num.replace(sep, "")
     if num[0] in ".,":
         return "0." + num[1:]
     dots, commas = num.count("."), num.count(",")

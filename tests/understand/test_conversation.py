@@ -1,0 +1,161 @@
+"""Inline data in people's own forms, and what follows it in a thread, as a user runs it: typed
+into the local console from a pipe, checked in the stored history (`sessions show`) and the
+reply text; and once through the one-shot `chart --spec`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.processes import run_bot
+
+# One thread, in order: every message is either new data (a new chart) or a change of the chart
+# before it. Each message is unique, so its reply can be found by its text.
+SCRIPT = [
+    "A: 10; B: 20; C: 15",
+    "Q1 $12.5k, Q2 $14k, Q3 $9.5k",
+    "Sales 10, R and D 20, Ops 5",
+    "can you make a bar chart of apples 3, pears 5, plums 2?",
+    "compare 2023 vs 2024 sales: Q1 10 12, Q2 14 15, Q3 9 11",
+    "make it a pie",
+    "undo",
+    "pie of 2024",
+    "stacked bar chart 2023: 1, 2, 3; 2024: 2, 3, 4 for Q1, Q2, Q3",
+    "north 5, south 7",
+    "2023 1 2 3",
+    "revenue and cost by quarter: Q1 100 80, Q2 120 90",
+    "without cost",
+    "Q1 10 12, Q2 14 15",
+]
+
+
+@pytest.fixture(scope="module")
+def thread(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """Each message of SCRIPT → the assistant's entry that answered it."""
+    workdir = tmp_path_factory.mktemp("console")
+    ran = run_bot([], workdir, "\n".join([*SCRIPT, ":quit", ""]))
+    assert ran.returncode == 0, ran.stderr
+    shown = run_bot(["sessions", "show", "local:console:main"], workdir)
+    assert shown.returncode == 0, shown.stderr
+    history = json.loads(shown.stdout)["chat_history"]
+    replies: dict[str, dict[str, Any]] = {}
+    for asked, answer in zip(history[::2], history[1::2], strict=True):
+        assert asked["role"] == "user" and answer["role"] == "assistant"
+        replies[asked["content"]] = answer
+    assert list(replies) == SCRIPT
+    return replies
+
+
+def chart(entry: dict[str, Any]) -> tuple[str, list[Any], dict[str, list[float]]]:
+    meta = entry["metadata"]
+    assert meta["type"] == "chart", entry["content"]
+    return meta["chart_type"], meta["x_labels"], {s["name"]: s["values"] for s in meta["series"]}
+
+
+def test_a_one_letter_label_is_kept(thread: dict[str, dict[str, Any]]) -> None:
+    kind, labels, series = chart(thread["A: 10; B: 20; C: 15"])
+    assert (kind, labels, list(series.values())) == ("bar", ["A", "B", "C"], [[10, 20, 15]])
+
+
+def test_currency_and_thousands_stay_out_of_the_label(thread: dict[str, dict[str, Any]]) -> None:
+    entry = thread["Q1 $12.5k, Q2 $14k, Q3 $9.5k"]
+    _, labels, series = chart(entry)
+    assert labels == ["Q1", "Q2", "Q3"] and list(series.values()) == [[12500, 14000, 9500]]
+    assert entry["metadata"]["spec"]["number_format"]["prefix"] == "$"
+
+
+def test_labels_of_several_words_with_and(thread: dict[str, dict[str, Any]]) -> None:
+    _, labels, series = chart(thread["Sales 10, R and D 20, Ops 5"])
+    assert labels == ["Sales", "R and D", "Ops"] and list(series.values()) == [[10, 20, 5]]
+
+
+def test_a_request_ending_in_a_question_mark(thread: dict[str, dict[str, Any]]) -> None:
+    kind, labels, series = chart(thread["can you make a bar chart of apples 3, pears 5, plums 2?"])
+    assert (kind, labels, list(series.values())) == (
+        "bar",
+        ["apples", "pears", "plums"],
+        [[3, 5, 2]],
+    )
+
+
+def test_rows_of_two_series_named_in_the_text(thread: dict[str, dict[str, Any]]) -> None:
+    entry = thread["compare 2023 vs 2024 sales: Q1 10 12, Q2 14 15, Q3 9 11"]
+    kind, labels, series = chart(entry)
+    assert kind == "line"  # quarters are a time sequence
+    assert labels == ["Q1", "Q2", "Q3"]
+    assert series == {"2023": [10, 14, 9], "2024": [12, 15, 11]}
+    assert entry["metadata"]["title"] == "2023 vs 2024 sales"
+
+
+def test_a_pie_of_two_series_shows_their_totals_and_says_so(
+    thread: dict[str, dict[str, Any]],
+) -> None:
+    entry = thread["make it a pie"]
+    kind, labels, series = chart(entry)
+    assert (kind, labels) == ("pie", ["Q1", "Q2", "Q3"])
+    assert list(series.values()) == [[22, 29, 20]]
+    assert entry["metadata"]["title"] == "2023 + 2024 sales"
+    assert "total of 2023 and 2024" in entry["content"]
+
+
+def test_a_pie_of_the_series_the_message_names(thread: dict[str, dict[str, Any]]) -> None:
+    entry = thread["pie of 2024"]
+    kind, labels, series = chart(entry)
+    assert (kind, labels, series) == ("pie", ["Q1", "Q2", "Q3"], {"2024": [12, 15, 11]})
+    assert entry["metadata"]["title"] == "2024 sales"
+    assert "“2023” left out" in entry["content"]
+
+
+def test_series_lists_with_their_labels_after_for(thread: dict[str, dict[str, Any]]) -> None:
+    entry = thread["stacked bar chart 2023: 1, 2, 3; 2024: 2, 3, 4 for Q1, Q2, Q3"]
+    kind, labels, series = chart(entry)
+    assert (kind, labels) == ("bar", ["Q1", "Q2", "Q3"])
+    assert series == {"2023": [1, 2, 3], "2024": [2, 3, 4]}
+    assert entry["metadata"]["spec"]["options"]["stacked"] is True
+
+
+def test_new_data_after_a_chart_is_a_new_chart(thread: dict[str, dict[str, Any]]) -> None:
+    entry = thread["north 5, south 7"]
+    assert entry["metadata"]["source"] == "inline"
+    _, labels, series = chart(entry)
+    assert labels == ["north", "south"] and list(series.values()) == [[5, 7]]
+    rows = thread["Q1 10 12, Q2 14 15"]  # after an edit, too
+    assert rows["metadata"]["source"] == "inline"
+    assert chart(rows)[1:] == (["Q1", "Q2"], {"Series 1": [10, 14], "Series 2": [12, 15]})
+    assert "name the series" in rows["content"]  # the names were not given: the reply says so
+
+
+def test_a_year_before_numbers_is_a_name_not_part_of_a_number(
+    thread: dict[str, dict[str, Any]],
+) -> None:
+    entry = thread["2023 1 2 3"]
+    _, labels, series = chart(entry)
+    assert series == {"2023": [1, 2, 3]} and labels == ["1", "2", "3"]
+    assert "No labels were given" in entry["content"]
+
+
+def test_leaving_out_a_series_by_name(thread: dict[str, dict[str, Any]]) -> None:
+    before = chart(thread["revenue and cost by quarter: Q1 100 80, Q2 120 90"])
+    assert before[2] == {"revenue": [100, 120], "cost": [80, 90]}
+    entry = thread["without cost"]
+    assert chart(entry)[1:] == (["Q1", "Q2"], {"revenue": [100, 120]})
+    assert "Left out “cost”" in entry["content"]
+
+
+@pytest.mark.parametrize(
+    ("text", "labels", "series"),
+    [
+        ("2023 1 2 3 for jan feb mar", ["jan", "feb", "mar"], {"2023": [1, 2, 3]}),
+        ("bar chart Q1 10 12, Q2 14 15 (actual vs target)", ["Q1", "Q2"],
+         {"actual": [10, 14], "target": [12, 15]}),
+    ],
+)  # fmt: skip
+def test_one_shot_spec(tmp_path: Path, text: str, labels: list[str], series: dict) -> None:
+    ran = run_bot(["chart", text, "--spec"], tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    spec = json.loads(ran.stdout)
+    assert spec["x_labels"] == labels
+    assert {s["name"]: s["values"] for s in spec["series"]} == series
