@@ -23,9 +23,9 @@ from xml.parsers import expat
 
 from openpyxl.utils import column_index_from_string
 
-CHUNK = 1 << 22
+CHUNK = 1 << 20
 HEAD_ROWS = 160  # rows whose XML is kept for number formats (tables start within ~70 rows)
-_WIDE_REF = re.compile(rb'<c r="([A-Z]{2,3})\d')  # columns past Z
+_REFS: dict[int, re.Pattern[bytes]] = {}
 # A formula right before its cell's end, or before an empty <v/>, was never calculated, except
 # in a text cell (t="str"), where <v/> is a cached empty text: the result of IF(…, "", …).
 _NO_RESULT = re.compile(rb"(?:</f>|<f\b[^>]*/>)(</c>|<v\s*/>|<v></v>)")
@@ -61,22 +61,17 @@ def scan_sheet(zf: zipfile.ZipFile, member: str, limit: int) -> SheetScan:
     head_rows = 0
     carry = b""
     unnumbered = 0
+    unusual = False
     with zf.open(member) as fh:
         while True:
             chunk = fh.read(CHUNK)
             data = carry + chunk
             if chunk:  # a row cut at the chunk's end is scanned with the next chunk
                 data, carry = _split(data)
-            tags = b"<row" in data
             highest, bare = _highest_row(data)
             scan.rows = max(scan.rows, highest)
             unnumbered += bare  # rows without a number: each one follows on from the last
-            wide = _WIDE_REF.findall(data)
-            if wide:
-                widest = max(wide, key=lambda letters: (len(letters), letters))
-                scan.columns = max(scan.columns, column_index_from_string(widest.decode()))
-            elif tags:  # one letter: at most Z (finding which would cost a match per cell)
-                scan.columns = max(scan.columns, 26)
+            unusual |= _cell_extent(data, scan)
             scan.errors += data.count(_ERROR)
             if b"<f" in data:
                 scan.uncalculated += _uncalculated(data)
@@ -94,11 +89,41 @@ def scan_sheet(zf: zipfile.ZipFile, member: str, limit: int) -> SheetScan:
                 break
     scan.rows += unnumbered
     scan.head = b"".join(head)
-    if _PREFIXED.search(scan.head, 0, 4096):  # <x:row>, <x:c>: measured the slow way
+    if unusual or _PREFIXED.search(scan.head, 0, 4096):  # <x:c>, <c> without r: the slow way
         scan.rows, scan.columns = _measure(zf, member)
     elif scan.area > limit:
         scan.rows, scan.columns = _valued_extent(zf, member)
     return scan
+
+
+def _cell_extent(data: bytes, scan: SheetScan) -> bool:
+    """Widen ``scan`` to the cell references in ``data`` that can lie outside it: columns past
+    Z, and rows with at least as many digits as the highest row so far (smaller ones cannot
+    exceed it). One pass; matching every cell would cost a match per cell. True when a cell
+    has no reference first (``<c>``, ``<c s="1" r="A1">``): such sheets are measured by a
+    full parse."""
+    digits = len(str(max(scan.rows, 1)))
+    pattern = _REFS.get(digits)
+    if pattern is None:
+        pattern = _REFS[digits] = re.compile(
+            rb'<c(?:>| (?!r=")| r="(?:([A-Z]{2,3})(\d+)|[A-Z](\d{%d,})))' % digits
+        )
+    unusual = False
+    for letters, row, far_row in pattern.findall(data):
+        if letters:
+            scan.columns = max(scan.columns, column_index_from_string(letters.decode()))
+            scan.rows = max(scan.rows, _row_number(row))
+        elif far_row:
+            scan.rows = max(scan.rows, _row_number(far_row))
+        else:
+            unusual = True
+    if scan.columns < 26 and b'<c r="' in data:  # one letter: at most Z
+        scan.columns = 26
+    return unusual
+
+
+def _row_number(digits: bytes) -> int:
+    return int(digits) if len(digits) < 10 else 10**10
 
 
 def _split(data: bytes) -> tuple[bytes, bytes]:
@@ -145,7 +170,7 @@ def _valued_extent(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
             for letters, number in _VALUED_CELL.findall(data):
                 if (len(letters), letters) > (len(widest), widest):
                     widest = letters
-                rows = max(rows, int(number) if len(number) < 8 else 10**8)
+                rows = max(rows, _row_number(number))
             if not chunk:
                 break
     if widest:
