@@ -23,9 +23,8 @@ from xml.parsers import expat
 
 from openpyxl.utils import column_index_from_string
 
-CHUNK = 1 << 20
+CHUNK = 1 << 22
 HEAD_ROWS = 160  # rows whose XML is kept for number formats (tables start within ~70 rows)
-_REFS: dict[int, re.Pattern[bytes]] = {}
 # A formula right before its cell's end, or before an empty <v/>, was never calculated, except
 # in a text cell (t="str"), where <v/> is a cached empty text: the result of IF(…, "", …).
 _NO_RESULT = re.compile(rb"(?:</f>|<f\b[^>]*/>)(</c>|<v\s*/>|<v></v>)")
@@ -97,29 +96,50 @@ def scan_sheet(zf: zipfile.ZipFile, member: str, limit: int) -> SheetScan:
 
 
 def _cell_extent(data: bytes, scan: SheetScan) -> bool:
-    """Widen ``scan`` to the cell references in ``data`` that can lie outside it: columns past
-    Z, and rows with at least as many digits as the highest row so far (smaller ones cannot
-    exceed it). One pass; matching every cell would cost a match per cell. True when a cell
-    has no reference first (``<c>``, ``<c s="1" r="A1">``): such sheets are measured by a
-    full parse."""
-    digits = len(str(max(scan.rows, 1)))
-    pattern = _REFS.get(digits)
-    if pattern is None:
-        pattern = _REFS[digits] = re.compile(
-            rb'<c(?:>| (?!r=")| r="(?:([A-Z]{2,3})(\d+)|[A-Z](\d{%d,})))' % digits
-        )
-    unusual = False
-    for letters, row, far_row in pattern.findall(data):
+    """Widen ``scan`` to the cell references in ``data`` that lie outside it: a column past
+    the widest seen, a row past the highest row number. The pattern matches only those (rows
+    come in order and cells sit in their rows), so a normal sheet costs one pass and no
+    matches. True when some cell has no reference first (``<c>``, ``<c s="1" r="A1">``):
+    such sheets are measured by a full parse."""
+    widest = _letters(scan.columns)
+    rows = str(max(scan.rows, 1)).encode()
+    further = rb"(\d{%d,}|%s)" % (len(rows) + 1, _greater(rows, b"0", b"9"))
+    wider = rb"[A-Z]{%d,3}" % (len(widest) + 1) if len(widest) < 3 else rb"(?!)"
+    if widest:
+        wider += b"|" + _greater(widest, b"A", b"Z")
+    pattern = re.compile(rb'<c r="(?:(%s)\d|[A-Z]{1,3}%s")' % (wider, further))
+    for letters, row in pattern.findall(data):
         if letters:
             scan.columns = max(scan.columns, column_index_from_string(letters.decode()))
+        if row:
             scan.rows = max(scan.rows, _row_number(row))
-        elif far_row:
-            scan.rows = max(scan.rows, _row_number(far_row))
-        else:
-            unusual = True
-    if scan.columns < 26 and b'<c r="' in data:  # one letter: at most Z
+    referenced = data.count(b'<c r="')
+    if scan.columns < 26 and referenced:  # one letter: at most Z (no need to find which)
         scan.columns = 26
-    return unusual
+    return referenced != data.count(b"<c ") + data.count(b"<c>")
+
+
+def _letters(column: int) -> bytes:
+    """Column number → its letters (0 → b"")."""
+    out = b""
+    while column:
+        column, rem = divmod(column - 1, 26)
+        out = bytes([65 + rem]) + out
+    return out
+
+
+def _greater(text: bytes, low: bytes, high: bytes) -> bytes:
+    """A regex for strings as long as ``text`` that sort after it (digits or letters)."""
+    alts = []
+    for i, ch in enumerate(text):
+        if ch < high[0]:
+            rest = len(text) - i - 1
+            alts.append(
+                re.escape(text[:i])
+                + b"[%s-%s]" % (bytes([ch + 1]), high)
+                + (b"[%s-%s]{%d}" % (low, high, rest) if rest else b"")
+            )
+    return b"|".join(alts) or rb"(?!)"
 
 
 def _row_number(digits: bytes) -> int:
