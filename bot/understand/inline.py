@@ -215,7 +215,9 @@ def _read_attempt(
     return data
 
 
-_TAIL = re.compile(r"\s*(?:\((?P<paren>[^()\d]{1,80})\)|[-–—]\s+(?P<dash>[^\d\-–—]{1,80}))$")
+_TAIL = re.compile(
+    r"\s*(?:\((?P<paren>[^()]{0,40}[^\W\d_][^()]{0,40})\)|[-–—]\s+(?P<dash>[^\d\-–—]{1,80}))$"
+)
 _TAIL_WORDS = 6
 
 
