@@ -211,3 +211,33 @@ def test_new_data_after_a_file_chart_is_a_new_chart() -> None:
     prev = _chart("revenue by region", Context(dataset=ds)).spec
     spec = _chart("Sales 10, R and D 20, Ops 5", Context(dataset=ds, previous=prev)).spec
     assert spec.source == "inline" and spec.x_labels == ["Sales", "R and D", "Ops"]
+
+
+def test_points_added_and_changed_on_a_chart_of_two_series() -> None:
+    prev = _chart("2023 vs 2024: Q1 10 12, Q2 14 15", Context()).spec
+    added = _chart("add Q3 9 11", Context(previous=prev)).spec
+    assert added.x_labels == ["Q1", "Q2", "Q3"]
+    assert [s.values for s in added.series] == [[10, 14, 9], [12, 15, 11]]
+    changed = _chart("set Q1 to 5 7", Context(previous=added)).spec
+    assert [s.values for s in changed.series] == [[5, 14, 9], [7, 15, 11]]
+    short = understand("set Q1 to 5", Context(previous=added))
+    assert isinstance(short, NotUnderstood) and "needs 2 numbers" in short.message
+
+
+@pytest.mark.parametrize(
+    ("text", "labels", "series", "note"),
+    [
+        ("only 2024", ["Q1", "Q2"], {"2024": [12, 15]}, "Left out “2023”"),
+        ("just Q2", ["Q2"], {"2023": [14], "2024": [15]}, "Left out “Q1”"),
+        ("without Q1", ["Q2"], {"2023": [14], "2024": [15]}, "Left out “Q1”"),
+        ("without Q7", ["Q1", "Q2"], {"2023": [10, 14], "2024": [12, 15]}, "has no “Q7”"),
+    ],
+)
+def test_keeping_or_leaving_out_named_parts(
+    text: str, labels: list[str], series: dict, note: str
+) -> None:
+    prev = _chart("2023 vs 2024: Q1 10 12, Q2 14 15", Context()).spec
+    result = _chart(text, Context(previous=prev))
+    assert result.spec.x_labels == labels
+    assert {s.name: s.values for s in result.spec.series} == series
+    assert any(note in n for n in result.notes), result.notes
