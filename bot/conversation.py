@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -38,11 +39,18 @@ class Message:
     event_id: str | None = None
 
 
+Exchange = Callable[[str | None], list[dict[str, Any]]]  # file id → the entries to log
+
+
 @dataclass
 class Reply:
     text: str
     chart: Drawn | None = None
     failed: bool = False  # shown to the user as a warning (⚠️)
+    # The history entries this reply completes (given the chart's file id): an outbox that can
+    # be stopped mid-reply keeps them with the reply's identity, so whoever finds the reply in
+    # the thread after a crash logs them (``Chartbot.log_found``).
+    exchange: Exchange | None = field(default=None, repr=False, compare=False)
 
 
 class DeliveryError(Exception):
@@ -81,6 +89,17 @@ class Chartbot:
         if text or not msg.files:
             await turn.answer(text)
         return turn.replies
+
+    async def log_found(self, key: str, user_id: str, entries: list[dict[str, Any]]) -> bool:
+        """Log the exchange of a reply found in its thread after a crash, unless the process
+        that posted it had logged it already. True if logged now."""
+        ts = entries[0]["metadata"].get("ts")
+        session = await self.storage.get(key, history_limit=HISTORY_WINDOW)
+        if session is None or any(
+            m["role"] == "user" and m["metadata"].get("ts") == ts for m in session.chat_history
+        ):
+            return False
+        return await self.storage.append(key, *entries, user_id=user_id)
 
 
 class _Turn:
@@ -210,6 +229,20 @@ class _Turn:
         self, reply: Reply, user_entry: dict[str, Any], kind: str, join: bool = True, **updates: Any
     ) -> None:
         """Post a reply, then log the request and its one answer together."""
+        undo = updates.pop("undo", False)
+
+        def exchange_of(reply: Reply, kind: str) -> Exchange:
+            def entries(file_id: str | None) -> list[dict[str, Any]]:
+                meta: dict[str, Any] = {}
+                if reply.chart:
+                    meta = _chart_metadata(reply.chart.spec, file_id)
+                    if undo:
+                        meta["undo"] = True
+                return [user_entry, _entry("assistant", reply.text, kind, **meta)]
+
+            return entries
+
+        reply.exchange = exchange_of(reply, kind)
         try:
             file_id = await self.outbox.post(reply)
         except DeliveryError:
@@ -220,21 +253,17 @@ class _Turn:
                 {},
                 None,
             )
+            reply.exchange = exchange_of(reply, kind)
             try:
                 await self.outbox.post(reply)
             except DeliveryError:
                 log.error("could not post the apology either event=%s", self.msg.event_id)
         self.replies.append(reply)
-        meta: dict[str, Any] = {}
-        if reply.chart:
-            meta = _chart_metadata(reply.chart.spec, file_id)
-            if updates.pop("undo", False):
-                meta["undo"] = True
-        entry = _entry("assistant", reply.text, kind, **meta)
+        entries = reply.exchange(file_id)
         await self.bot.storage.append(
-            self.msg.key, user_entry, entry, user_id=self.msg.user_id if join else None, **updates
+            self.msg.key, *entries, user_id=self.msg.user_id if join else None, **updates
         )
-        self.session.chat_history += [user_entry, entry]
+        self.session.chat_history += entries
 
 
 def _kind_of_file(name: str) -> str:

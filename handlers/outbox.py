@@ -72,7 +72,8 @@ def reply_metadata(answers: str) -> dict[str, Any]:
 class SlackOutbox:
     """Posts the replies to one user message (``answers``, its ts). Each reply carries its
     identity before it can reach the thread, the uploaded file's id or ``reply_metadata``, and
-    ``on_posting`` hears it: after a crash, ``reply_arrived`` tells whether Slack has it."""
+    ``on_posting`` hears it, with the exchange the reply completes: after a crash,
+    ``reply_arrived`` tells whether Slack has it, and the exchange is what to log if so."""
 
     def __init__(
         self,
@@ -85,11 +86,10 @@ class SlackOutbox:
         api_url: str,
         http: aiohttp.ClientSession | None = None,
         on_posting: Callable[[Sent], Awaitable[None]] | None = None,
-        on_delivered: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.client, self.channel, self.thread_ts = client, channel, thread_ts
         self.answers, self.token, self.api_url, self.http = answers, token, api_url, http
-        self.on_posting, self.on_delivered = on_posting, on_delivered
+        self.on_posting = on_posting
         self.sent: Sent | None = None  # the first reply put on its way, by its identity
 
     async def fetch(self, ref: FileRef, limits: Limits) -> bytes:
@@ -106,7 +106,7 @@ class SlackOutbox:
                 file_id: str | None = await self._upload(reply, reply.chart)
             else:
                 file_id = None
-                await self._posting({"failed": reply.failed})
+                await self._posting(reply, {"failed": reply.failed})
                 for part in split_text(reply.text):
                     await self.client.chat_postMessage(
                         channel=self.channel,
@@ -116,11 +116,6 @@ class SlackOutbox:
                     )
         except SLACK_ERRORS as exc:
             raise DeliveryError(type(exc).__name__) from exc
-        if self.on_delivered is not None:
-            # Said as soon as Slack has the reply: the narrowest window for a crash to leave
-            # a delivered answer looking unanswered.
-            callback, self.on_delivered = self.on_delivered, None
-            await callback()
         return file_id
 
     async def _upload(self, reply: Reply, chart: Drawn) -> str:
@@ -132,7 +127,7 @@ class SlackOutbox:
             alt_txt=chart.alt_text[:1000],
         )
         file_id = ticket["file_id"]
-        await self._posting({"file": file_id, "failed": reply.failed})
+        await self._posting(reply, {"file": file_id, "failed": reply.failed})
         await self._put(ticket["upload_url"], chart.png)
         await self.client.files_completeUploadExternal(
             files=[{"id": file_id, "title": chart.title}],
@@ -153,8 +148,10 @@ class SlackOutbox:
             if session is not self.http:
                 await session.close()
 
-    async def _posting(self, sent: Sent) -> None:
+    async def _posting(self, reply: Reply, sent: Sent) -> None:
         if self.sent is None:  # said once, before anything reaches the thread
+            if reply.exchange is not None:  # for whoever finds the reply after a crash
+                sent = {**sent, "exchange": reply.exchange(sent.get("file"))}
             self.sent = sent
             if self.on_posting is not None:
                 await self.on_posting(sent)

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import enum
 import logging
+from collections.abc import Coroutine
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -71,6 +72,9 @@ async def take(services: Services, job: Job) -> Taken:
     if not first:
         log.info("duplicate delivery of %s ignored event=%s", job["ts"], job["event_id"])
         return Taken.DUPLICATE
+    log.info(
+        "took on message %s in thread %s event=%s", job["ts"], job["thread_ts"], job["event_id"]
+    )
     return Taken.FIRST
 
 
@@ -93,19 +97,28 @@ def _thread_key(job: Job) -> str:
 
 async def resume_forever(services: Services, client: AsyncWebClient) -> None:
     """From start-up on, answer what stopped processes left unanswered (on Redis, another
-    process may die at any time; its heartbeat outlives it by up to HEARTBEAT_MS)."""
+    process may die at any time; its heartbeat outlives it by up to HEARTBEAT_MS). Resumed
+    answers run on their own: one may wait for its thread's turn behind a message that only a
+    later scan finds (its process died later), so the scans must go on meanwhile."""
+    resuming: set[asyncio.Task[None]] = set()
     while True:
         try:
-            await resume_unfinished(services, client)
+            for work in await resume_unfinished(services, client):
+                task = asyncio.create_task(work)
+                resuming.add(task)
+                task.add_done_callback(resuming.discard)
         except Exception:
             log.exception("resuming unfinished messages failed; trying again later")
         await asyncio.sleep(RESUME_EVERY_SECONDS)
 
 
-async def resume_unfinished(services: Services, client: AsyncWebClient) -> None:
-    """Answer the messages a process that died had taken on but not yet replied to; a message
-    that was being answered each time a process died gets an apology instead (no crash loop).
-    One whose reply was on its way is first looked for in its thread."""
+async def resume_unfinished(
+    services: Services, client: AsyncWebClient
+) -> list[Coroutine[Any, Any, None]]:
+    """Take over the messages a process that died had taken on but not yet replied to; their
+    answers, to run. A message that was being answered each time a process died gets an
+    apology instead (no crash loop); one whose reply was on its way is first looked for in its
+    thread."""
     storage, jobs = services.storage, []
     for claim, job in await storage.unfinished():
         job = {**job, "resumed": job.get("resumed", 0) + 1}
@@ -113,8 +126,15 @@ async def resume_unfinished(services: Services, client: AsyncWebClient) -> None:
             claim, CLAIM_SECONDS, note=job, resume=True, thread=_thread_key(job), order=job["ts"]
         )
         if taken:
-            jobs.append(_resume(services, client, claim, job))
-    await asyncio.gather(*jobs)
+            jobs.append(_resume_logged(services, client, claim, job))
+    return jobs
+
+
+async def _resume_logged(services: Services, client: AsyncWebClient, claim: str, job: Job) -> None:
+    try:
+        await _resume(services, client, claim, job)
+    except Exception:
+        log.exception("resuming message %s failed event=%s", job["ts"], job["event_id"])
 
 
 async def _resume(services: Services, client: AsyncWebClient, claim: str, job: Job) -> None:
@@ -130,6 +150,10 @@ async def _resume(services: Services, client: AsyncWebClient, claim: str, job: J
             arrived = False  # answering twice beats not answering at all
         if arrived:
             log.info("message %s was answered before its process stopped event=%s", ts, event_id)
+            if sent.get("exchange") and await services.chartbot.log_found(
+                _thread_key(job), job["user"], sent["exchange"]
+            ):
+                log.info("logged the exchange of message %s found answered event=%s", ts, event_id)
             await services.storage.finish(claim)
             await _answered(client, channel, ts, failed=sent.get("failed", False))
             return
@@ -141,7 +165,7 @@ async def _resume(services: Services, client: AsyncWebClient, claim: str, job: J
             await outbox.post(Reply(texts.BUSY, failed=True))
         except DeliveryError:  # settled all the same: the thread's later messages go on
             log.exception("could not post the apology either event=%s", event_id)
-            await services.storage.finish(claim)
+        await services.storage.finish(claim)
         await _answered(client, channel, ts, failed=True)
         return
     log.info("resuming message %s left unanswered by a stopped process event=%s", ts, event_id)
@@ -150,7 +174,7 @@ async def _resume(services: Services, client: AsyncWebClient, claim: str, job: J
 
 def _outbox(services: Services, client: AsyncWebClient, claim: str, job: Job) -> SlackOutbox:
     """Replies to the job's message; the first one settles the claim (its note now names the
-    reply), and once Slack has it the claim is finished."""
+    reply and the exchange it completes)."""
     storage = services.storage
 
     async def settle(sent: Sent) -> None:
@@ -168,7 +192,6 @@ def _outbox(services: Services, client: AsyncWebClient, claim: str, job: Job) ->
         api_url=services.settings.api_url,
         http=services.http,
         on_posting=settle,
-        on_delivered=lambda: storage.finish(claim),
     )
 
 
@@ -195,12 +218,15 @@ async def _answer(
         await _react(client, "add", channel, ts, WORKING)
         async with storage.thread_lock(message.key, order=ts, claim=claim):
             replies = await services.chartbot.handle(message, outbox)
+            # Replied and logged: done, before the thread's next message takes its turn.
+            await storage.finish(claim)
         failed = any(r.failed for r in replies)
     except Exception:
         log.exception("could not answer message %s event=%s", ts, event_id)
         replied = outbox.sent is not None  # a reply was on its way: never to be redone blindly
         try:
             await outbox.post(Reply(texts.BUSY, failed=True))  # the apology is the answer
+            await storage.finish(claim)
         except DeliveryError:
             log.exception("could not post the apology either event=%s", event_id)
             # Nothing reached the user: Slack's retry may try again; a reply on its way may

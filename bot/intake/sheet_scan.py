@@ -25,7 +25,6 @@ from openpyxl.utils import column_index_from_string
 
 CHUNK = 1 << 22
 HEAD_ROWS = 160  # rows whose XML is kept for number formats (tables start within ~70 rows)
-_WIDE_REF = re.compile(rb'<c r="([A-Z]{2,3})\d')  # columns past Z
 # A formula right before its cell's end, or before an empty <v/>, was never calculated, except
 # in a text cell (t="str"), where <v/> is a cached empty text: the result of IF(…, "", …).
 _NO_RESULT = re.compile(rb"(?:</f>|<f\b[^>]*/>)(</c>|<v\s*/>|<v></v>)")
@@ -61,22 +60,17 @@ def scan_sheet(zf: zipfile.ZipFile, member: str, limit: int) -> SheetScan:
     head_rows = 0
     carry = b""
     unnumbered = 0
+    unusual = False
     with zf.open(member) as fh:
         while True:
             chunk = fh.read(CHUNK)
             data = carry + chunk
             if chunk:  # a row cut at the chunk's end is scanned with the next chunk
                 data, carry = _split(data)
-            tags = b"<row" in data
             highest, bare = _highest_row(data)
             scan.rows = max(scan.rows, highest)
             unnumbered += bare  # rows without a number: each one follows on from the last
-            wide = _WIDE_REF.findall(data)
-            if wide:
-                widest = max(wide, key=lambda letters: (len(letters), letters))
-                scan.columns = max(scan.columns, column_index_from_string(widest.decode()))
-            elif tags:  # one letter: at most Z (finding which would cost a match per cell)
-                scan.columns = max(scan.columns, 26)
+            unusual |= _cell_extent(data, scan)
             scan.errors += data.count(_ERROR)
             if b"<f" in data:
                 scan.uncalculated += _uncalculated(data)
@@ -94,11 +88,62 @@ def scan_sheet(zf: zipfile.ZipFile, member: str, limit: int) -> SheetScan:
                 break
     scan.rows += unnumbered
     scan.head = b"".join(head)
-    if _PREFIXED.search(scan.head, 0, 4096):  # <x:row>, <x:c>: measured the slow way
+    if unusual or _PREFIXED.search(scan.head, 0, 4096):  # <x:c>, <c> without r: the slow way
         scan.rows, scan.columns = _measure(zf, member)
     elif scan.area > limit:
         scan.rows, scan.columns = _valued_extent(zf, member)
     return scan
+
+
+def _cell_extent(data: bytes, scan: SheetScan) -> bool:
+    """Widen ``scan`` to the cell references in ``data`` that lie outside it: a column past
+    the widest seen, a row past the highest row number. The pattern matches only those (rows
+    come in order and cells sit in their rows), so a normal sheet costs one pass and no
+    matches. True when some cell has no reference first (``<c>``, ``<c s="1" r="A1">``):
+    such sheets are measured by a full parse."""
+    widest = _letters(scan.columns)
+    rows = str(max(scan.rows, 1)).encode()
+    further = rb"(\d{%d,}|%s)" % (len(rows) + 1, _greater(rows, b"0", b"9"))
+    wider = rb"[A-Z]{%d,3}" % (len(widest) + 1) if len(widest) < 3 else rb"(?!)"
+    if widest:
+        wider += b"|" + _greater(widest, b"A", b"Z")
+    pattern = re.compile(rb'<c r="(?:(%s)\d|[A-Z]{1,3}%s")' % (wider, further))
+    for letters, row in pattern.findall(data):
+        if letters:
+            scan.columns = max(scan.columns, column_index_from_string(letters.decode()))
+        if row:
+            scan.rows = max(scan.rows, _row_number(row))
+    referenced = data.count(b'<c r="')
+    if scan.columns < 26 and referenced:  # one letter: at most Z (no need to find which)
+        scan.columns = 26
+    return referenced != data.count(b"<c ") + data.count(b"<c>")
+
+
+def _letters(column: int) -> bytes:
+    """Column number → its letters (0 → b"")."""
+    out = b""
+    while column:
+        column, rem = divmod(column - 1, 26)
+        out = bytes([65 + rem]) + out
+    return out
+
+
+def _greater(text: bytes, low: bytes, high: bytes) -> bytes:
+    """A regex for strings as long as ``text`` that sort after it (digits or letters)."""
+    alts = []
+    for i, ch in enumerate(text):
+        if ch < high[0]:
+            rest = len(text) - i - 1
+            alts.append(
+                re.escape(text[:i])
+                + b"[%s-%s]" % (bytes([ch + 1]), high)
+                + (b"[%s-%s]{%d}" % (low, high, rest) if rest else b"")
+            )
+    return b"|".join(alts) or rb"(?!)"
+
+
+def _row_number(digits: bytes) -> int:
+    return int(digits) if len(digits) < 10 else 10**10
 
 
 def _split(data: bytes) -> tuple[bytes, bytes]:
@@ -145,7 +190,7 @@ def _valued_extent(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
             for letters, number in _VALUED_CELL.findall(data):
                 if (len(letters), letters) > (len(widest), widest):
                     widest = letters
-                rows = max(rows, int(number) if len(number) < 8 else 10**8)
+                rows = max(rows, _row_number(number))
             if not chunk:
                 break
     if widest:

@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
 
-from bot.render.formats import AxisFormatter
+from bot.render.formats import AxisFormatter, date_kind, readable_label
 from bot.render.layout import (
     LINE,
     TICK_PT,
@@ -197,8 +197,6 @@ def partial_indexes(spec: ChartSpec, labels: list[str]) -> list[int]:
 
 def partial_note(spec: ChartSpec, labels: list[str], note: str, how: str) -> str:
     """The chart's note, saying which periods are partial and how they are drawn."""
-    from bot.render.formats import date_kind, readable_label
-
     found = [labels[i] for i in sorted(partial_indexes(spec, labels))]
     if not found:
         return note

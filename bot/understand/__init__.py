@@ -20,7 +20,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from bot.spec import STYLES, Aggregation, ChartSpec
+from bot.spec import STYLES, Aggregation, ChartSpec, ChartType
 from bot.table import Dataset, Table
 from bot.understand.answers import not_understood_text
 from bot.understand.build import Refusal, inline_chart, make_query, query_chart
@@ -28,6 +28,7 @@ from bot.understand.columns import norm_words
 from bot.understand.edits import edit, edit_points
 from bot.understand.inline import InlineData, parse_inline, table_from_rows, table_rows
 from bot.understand.parse import parse_columns
+from bot.understand.pies import pie_data
 from bot.understand.request import Modifiers, read_modifiers
 from bot.understand.sources import strip_sources, wanted_file, wanted_sheet
 from bot.understand.state import Parsed
@@ -195,6 +196,8 @@ def _understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstoo
             return ChartResult(changed.spec, changed.notes)
         inline = parse_inline(rest) or parse_inline(_without_polite_edges(rest))
         if inline is not None and _plausible_inline(inline, table):
+            if mods.chart_type in (ChartType.PIE, ChartType.DONUT):
+                inline = pie_data(inline, rest)
             built = inline_chart(inline, mods, ctx.style)
             return ChartResult(built.spec, inline.notes + built.notes)
         looked = without_style_words(rest)  # "swap the axes" names no column

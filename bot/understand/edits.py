@@ -14,11 +14,11 @@ from bot.spec import ChartSpec, ChartType, Filter
 from bot.table import ColumnType, Dataset, Table
 from bot.understand.build import Built, Refusal, labels_title, options_from, query_chart
 from bot.understand.columns import norm_words
-from bot.understand.inline import label_values
 from bot.understand.numbers import parse_number
 from bot.understand.parts import drop_parts, keep_parts
 from bot.understand.pies import pie_series
 from bot.understand.query import Query, auto_bucket, sort_limit
+from bot.understand.records import records
 from bot.understand.request import Modifiers
 from bot.understand.state import Parsed
 from bot.understand.style_edits import finish
@@ -250,26 +250,39 @@ _ADD_POINTS = re.compile(
     r"\s*(?:please\s+)?(?:add|also\s+add|plus|append)\s+(?P<what>.+)", re.I | re.S
 )
 _SET_POINT = re.compile(
-    r"\s*(?:please\s+)?(?:set|change|update|make)\s+(?P<label>.+?)\s+(?:to|=)\s+(?P<num>\S+)\s*",
+    r"\s*(?:please\s+)?(?:set|change|update|make)\s+(?P<label>.+?)\s+(?:to|=)\s+"
+    r"(?P<num>[^\s,]+(?:(?:\s*,\s*|\s+(?:and\s+)?)[^\s,]+){0,11})\s*",
     re.I | re.S,
 )
 
 
 def edit_points(prev: ChartSpec, mods: Modifiers, text: str) -> Built | None:
-    """'add bananas 4', 'set pears to 7': new or changed categories of a one-series inline
-    chart (a file chart's numbers come from its data, not from the message); 'only 2024',
-    'just apples and pears': the parts of an inline chart to keep."""
+    """'add bananas 4', 'add Q4 20 22' (one number per series), 'set pears to 7': new or
+    changed categories of an inline chart (a file chart's numbers come from its data, not from
+    the message); 'only 2024', 'just apples and pears': the parts of an inline chart to keep."""
     if prev.query is None and keep_parts(copy.deepcopy(prev), text) is not None:
         return _restyle(prev, mods, text)
-    if prev.query is not None or len(prev.series) != 1 or prev.chart_type in _NOT_CATEGORIES:
+    if prev.query is not None or prev.chart_type in _NOT_CATEGORIES:
         return None
+    width = len(prev.series)
     if (m := _ADD_POINTS.fullmatch(text)) is not None:
-        points = label_values(m["what"])
+        found = records(m["what"]) or []
+        points = [(r.head, list(r.numbers)) for r in found if r.head and len(r.numbers) == width]
+        points = points if len(points) == len(found) else []
     elif (m := _SET_POINT.fullmatch(text)) is not None:
-        number = parse_number(m["num"])
-        known = {_key(x) for x in prev.x_labels}
-        found = number is not None and _key(m["label"]) in known
-        points = [(m["label"].strip(), number)] if found and number is not None else None
+        numbers = [parse_number(x) for x in re.split(r"\s*,\s*|\s+(?:and\s+)?", m["num"].strip())]
+        if _key(m["label"]) not in {_key(x) for x in prev.x_labels} or None in numbers:
+            return None
+        if len(numbers) != width:
+            names = " and ".join(f"“{s.name}”" for s in prev.series)
+            raise Refusal(
+                f"This chart has {width} series ({names}), so “{m['label'].strip()}” needs "
+                f"{width} numbers.",
+                f"one number per series, such as “set {m['label'].strip()} to "
+                + " ".join(str(n) for n in range(5, 5 + width))
+                + "”",
+            )
+        points = [(m["label"].strip(), [n for n in numbers if n is not None])]
     else:
         return None
     if not points:
@@ -280,15 +293,17 @@ def edit_points(prev: ChartSpec, mods: Modifiers, text: str) -> Built | None:
         (o for o in (False, True) if prev.title == labels_title(prev.x_labels, ordered=o)), None
     )
     where = {_key(x): i for i, x in enumerate(spec.x_labels)}
-    for label, number in points:
+    for label, numbers in points:
         i = where.get(_key(label))
         if i is None:
             spec.x_labels.append(label)
-            spec.series[0].values.append(number.value)
+            for series, number in zip(spec.series, numbers, strict=True):
+                series.values.append(number.value)
             notes.append(f"Added “{label}”.")
         else:
-            spec.series[0].values[i] = number.value
-            shown = f"{number.prefix}{number.value:,g}{number.suffix}"
+            for series, number in zip(spec.series, numbers, strict=True):
+                series.values[i] = number.value
+            shown = ", ".join(f"{n.prefix}{n.value:,g}{n.suffix}" for n in numbers)
             notes.append(f"Changed “{spec.x_labels[i]}” to {shown}.")
     if spec.sort in ("asc", "desc"):
         spec.x_labels, spec.series = sort_limit(spec.x_labels, spec.series, spec.sort, None)

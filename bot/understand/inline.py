@@ -21,7 +21,6 @@ from bot.understand.timelabels import is_time_sequence, month_index, weekday_ind
 __all__ = [
     "InlineData",
     "is_time_sequence",
-    "label_values",
     "month_index",
     "parse_inline",
     "table_from_rows",
@@ -215,7 +214,9 @@ def _read_attempt(
     return data
 
 
-_TAIL = re.compile(r"\s*(?:\((?P<paren>[^()\d]{1,80})\)|[-–—]\s+(?P<dash>[^\d\-–—]{1,80}))$")
+_TAIL = re.compile(
+    r"\s*(?:\((?P<paren>[^()]{0,40}[^\W\d_][^()]{0,40})\)|[-–—]\s+(?P<dash>[^\d\-–—]{1,80}))$"
+)
 _TAIL_WORDS = 6
 
 
@@ -323,14 +324,6 @@ def _title_before_first_label(data: InlineData, head: str) -> str:
     else:
         return head
     return " ".join(x for x in (head, title) if x)
-
-
-def label_values(text: str) -> list[tuple[str, Number]] | None:
-    """'bananas 4', 'kiwis 6 and figs 2': one or more label/value pairs, or None."""
-    recs = records(text)
-    if not recs or any(not r.head or len(r.numbers) != 1 for r in recs):
-        return None
-    return [(r.head, r.numbers[0]) for r in recs]
 
 
 def labels_in_name(name: str, n: int) -> list[str] | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.spec import Series
 from bot.understand.numbers import tidy
+from bot.understand.records import InlineData
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,9 @@ def pie_series(series: list[Series], title: str, text: str) -> PieSeries:
         for column in zip(*(s.values for s in series), strict=False)
     ]
     listed = " and ".join(names)
-    if joined in title:
-        new_title = title.replace(joined, " + ".join(names))
-    else:
-        new_title = f"Total of {listed}"
+    new_title = title.replace(joined, " + ".join(names)) if joined in title else ""
+    if not re.search(r"[^\W\d_]{3}", new_title):  # '2023 + 2024' alone says too little
+        new_title = f"{listed} combined"
     note = (
         f"A pie shows one series, so each slice is the total of {listed}; "
         f"say “pie of {names[0]}” for one of them."
@@ -62,3 +62,14 @@ def _says(text: str, name: str) -> bool:
     return (
         bool(name) and re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.I) is not None
     )
+
+
+def pie_data(data: InlineData, text: str) -> InlineData:
+    """Inline data of several series asked for as a pie: one series, its title and note."""
+    if len(data.series) < 2:
+        return data
+    title = data.leftover or " vs ".join(s.name for s in data.series)
+    chosen = pie_series(data.series, title, text)
+    data.series, data.leftover = [chosen.series], chosen.title
+    data.notes.append(chosen.note)
+    return data

@@ -117,7 +117,8 @@ def _rows_or_series(recs: list[Record], given: Given) -> InlineData:
     heads = [r.head for r in recs]
     names = list(given.header) if len(given.header) == k else series_names(given.context, k)
     rows = (2 if names else 0) + (1 if is_time_sequence(heads) else 0)
-    named_heads = series_names(given.context, len(recs))
+    said = series_names(given.context, len(recs)) or []
+    named_heads = [n.lower() for n in said] == [h.lower() for h in heads]  # 'north vs south: …'
     series = (2 if all(r.listed for r in recs) else 0) + (1 if named_heads else 0)
     if series > rows:
         data = _as_series(recs, [str(i + 1) for i in range(k)])

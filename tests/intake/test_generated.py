@@ -109,6 +109,36 @@ def test_a_value_far_from_the_table_is_refused_before_it_is_allocated(ref: bytes
     assert prefixed.code == "too_large"
 
 
+def _sheet_edit(old: bytes, new: bytes):
+    def edit(name: str, content: bytes):
+        if name == "xl/worksheets/sheet1.xml":
+            assert old in content
+            content = content.replace(old, new)
+        return None if name == "__extra__" else content
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("cells", "refused"),
+    [
+        (b'<row r="5"><c r="B1048576"><v>7</v></c></row>', True),  # below its row's number
+        (b'<row r="5"><c s="0" r="XFD5"><v>7</v></c></row>', True),  # the reference not first
+        (b'<row r="5">' + b"<c><v>7</v></c>" * 20_000 + b"</row>", True),  # no references
+        (b"<row><c><v>7</v></c></row>" * 3000, False),  # rows without numbers, within limits
+    ],
+)
+def test_cells_placed_unusually_are_measured_too(cells: bytes, refused: bool) -> None:
+    """Each of these makes calamine allocate more than its row numbers say."""
+    edit = _sheet_edit(b"</sheetData>", cells + b"</sheetData>")
+    data = rezip(sheet_bytes(SIMPLE), edit)
+    limits = Limits(max_cells=10_000)
+    if refused:
+        assert refusal(data, limits=limits).code == "too_large"
+    else:
+        assert read(data, limits=limits).table.column("Revenue").values[:3] == [10, 20, 5]
+
+
 def test_a_value_far_away_within_the_limit_is_read() -> None:
     ds = read(rezip(sheet_bytes(SIMPLE), _far_cell(b"Z30")))
     assert ds.table.row_count == 3

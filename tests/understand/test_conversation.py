@@ -10,7 +10,10 @@ from typing import Any
 
 import pytest
 
+from bot.understand import ChartResult, Context, NotUnderstood, understand
 from tests.processes import run_bot
+from tests.understand.data import sales_dataset
+from tests.understand.expect import SALES
 
 # One thread, in order: every message is either new data (a new chart) or a change of the chart
 # before it. Each message is unique, so its reply can be found by its text.
@@ -159,3 +162,82 @@ def test_one_shot_spec(tmp_path: Path, text: str, labels: list[str], series: dic
     spec = json.loads(ran.stdout)
     assert spec["x_labels"] == labels
     assert {s["name"]: s["values"] for s in spec["series"]} == series
+
+
+# ------------------------------------------------------------- the same rules, in process
+
+
+def _chart(text: str, ctx: Context) -> ChartResult:
+    result = understand(text, ctx)
+    assert isinstance(result, ChartResult), getattr(result, "message", result)
+    return result
+
+
+def test_a_pie_asked_with_several_series_shows_the_totals() -> None:
+    result = _chart("pie chart of 2023 vs 2024: Q1 10 12, Q2 14 15", Context())
+    spec = result.spec
+    assert (spec.chart_type, spec.x_labels) == ("pie", ["Q1", "Q2"])
+    assert [(s.name, s.values) for s in spec.series] == [("Total", [22, 29])]
+    assert spec.title == "2023 and 2024 combined"
+    assert any("total of 2023 and 2024" in n for n in result.notes)
+
+
+def test_a_pie_of_a_grouped_file_chart_is_the_total_per_label() -> None:
+    ds = sales_dataset()
+    grouped = _chart("revenue by region and product", Context(dataset=ds)).spec
+    assert len(grouped.series) == 3
+    pie = _chart("make it a pie", Context(dataset=ds, previous=grouped))
+    want: dict[str, float] = {}
+    for r in SALES:
+        want[r["Region"]] = want.get(r["Region"], 0) + r["Revenue"]
+    assert pie.spec.chart_type == "pie" and len(pie.spec.series) == 1
+    got = dict(zip(pie.spec.x_labels, pie.spec.series[0].values, strict=True))
+    assert got == pytest.approx(want)
+    assert any("total over every Product" in n for n in pie.notes), pie.notes
+
+
+def test_a_pie_of_two_measures_asks_which() -> None:
+    ds = sales_dataset()
+    both = _chart("revenue and cost by region", Context(dataset=ds)).spec
+    asked = understand("make it a pie", Context(dataset=ds, previous=both))
+    assert isinstance(asked, NotUnderstood)
+    assert "which one, “Revenue” or “Cost”" in asked.message
+    pie = _chart("pie of cost", Context(dataset=ds, previous=both)).spec
+    assert [s.name for s in pie.series] == ["Cost"] and pie.chart_type == "pie"
+
+
+def test_new_data_after_a_file_chart_is_a_new_chart() -> None:
+    ds = sales_dataset()
+    prev = _chart("revenue by region", Context(dataset=ds)).spec
+    spec = _chart("Sales 10, R and D 20, Ops 5", Context(dataset=ds, previous=prev)).spec
+    assert spec.source == "inline" and spec.x_labels == ["Sales", "R and D", "Ops"]
+
+
+def test_points_added_and_changed_on_a_chart_of_two_series() -> None:
+    prev = _chart("2023 vs 2024: Q1 10 12, Q2 14 15", Context()).spec
+    added = _chart("add Q3 9 11", Context(previous=prev)).spec
+    assert added.x_labels == ["Q1", "Q2", "Q3"]
+    assert [s.values for s in added.series] == [[10, 14, 9], [12, 15, 11]]
+    changed = _chart("set Q1 to 5 7", Context(previous=added)).spec
+    assert [s.values for s in changed.series] == [[5, 14, 9], [7, 15, 11]]
+    short = understand("set Q1 to 5", Context(previous=added))
+    assert isinstance(short, NotUnderstood) and "needs 2 numbers" in short.message
+
+
+@pytest.mark.parametrize(
+    ("text", "labels", "series", "note"),
+    [
+        ("only 2024", ["Q1", "Q2"], {"2024": [12, 15]}, "Left out “2023”"),
+        ("just Q2", ["Q2"], {"2023": [14], "2024": [15]}, "Left out “Q1”"),
+        ("without Q1", ["Q2"], {"2023": [14], "2024": [15]}, "Left out “Q1”"),
+        ("without Q7", ["Q1", "Q2"], {"2023": [10, 14], "2024": [12, 15]}, "has no “Q7”"),
+    ],
+)
+def test_keeping_or_leaving_out_named_parts(
+    text: str, labels: list[str], series: dict, note: str
+) -> None:
+    prev = _chart("2023 vs 2024: Q1 10 12, Q2 14 15", Context()).spec
+    result = _chart(text, Context(previous=prev))
+    assert result.spec.x_labels == labels
+    assert {s.name: s.values for s in result.spec.series} == series
+    assert any(note in n for n in result.notes), result.notes
