@@ -38,7 +38,7 @@ class Query:
     group_bucket: str | None = None  # for a date group: "year" compares years side by side
     aggregation: str = "sum"
     filters: list[Filter] = field(default_factory=list)
-    sort: str | None = None  # "asc" | "desc" | "alpha" | None
+    sort: str | None = None  # by value "asc" | "desc"; by label "alpha"/"x_asc" | "x_desc"
     limit: int | None = None
     bins: int | None = None
     bin_width: float | None = None  # "bins of 500": wins over a count of bins
@@ -439,11 +439,22 @@ def sort_limit(
             return math.fsum(vals) if vals else -math.inf if sort == "desc" else math.inf
 
         idx.sort(key=total, reverse=sort == "desc")
-    elif sort == "alpha":
-        idx.sort(key=lambda i: str(labels[i]).lower())
+    elif sort in ("alpha", "x_asc"):
+        idx.sort(key=lambda i: natural_key(labels[i]))
+    elif sort == "x_desc":
+        idx.sort(key=lambda i: natural_key(labels[i]), reverse=True)
     if limit is not None and limit > 0:
         idx = idx[:limit]
     return [labels[i] for i in idx], [Series(s.name, [s.values[i] for i in idx]) for s in series]
+
+
+def natural_key(label: Any) -> tuple[int, float, str]:
+    """Numbers by value, then text A-Z: the order of an axis ('9' before '10')."""
+    text = str(label)
+    try:
+        return (0, float(text.replace(",", "")), "")
+    except ValueError:
+        return (1, 0.0, text.lower())
 
 
 def _scatter(table: Table, q: Query, rows: list[int]) -> Result:

@@ -554,7 +554,17 @@ def _apply(mods: Modifiers, kind: str, m: re.Match[str]) -> None:
 HEAD, TAIL = 2000, 1000  # in a very long message the request is at its start or end
 
 
-def read_modifiers(text: str, *, protected: list[str] | None = None) -> tuple[Modifiers, str]:
+# What a request says about the picture only; the rest (chart words, which may also say how to
+# sort: 'by the bars'; sorting, aggregation, top N, axis labels that may name columns) is read
+# again, with the table at hand, by ``intent.py``.
+PRESENTATION = frozenset(
+    """title no_title trend no_trend log no_log values no_values style color""".split()  # noqa: SIM905
+)
+
+
+def read_modifiers(
+    text: str, *, protected: list[str] | None = None, kinds: frozenset[str] | None = None
+) -> tuple[Modifiers, str]:
     """The modifiers in ``text`` and the text without them.
 
     ``protected`` holds phrases (column names such as "Product Line") that must survive intact
@@ -565,8 +575,8 @@ def read_modifiers(text: str, *, protected: list[str] | None = None) -> tuple[Mo
         start = text.rfind("\n", 0, HEAD) + 1 or HEAD
         end = text.find("\n", len(text) - TAIL)
         end = len(text) - TAIL if end < 0 else end
-        head_mods, head = read_modifiers(text[:start], protected=protected)
-        tail_mods, tail = read_modifiers(text[end:], protected=protected)
+        head_mods, head = read_modifiers(text[:start], protected=protected, kinds=kinds)
+        tail_mods, tail = read_modifiers(text[end:], protected=protected, kinds=kinds)
         for name, value in vars(tail_mods).items():
             if value not in (None, False, []) and getattr(head_mods, name) in (None, False, []):
                 setattr(head_mods, name, value)
@@ -581,6 +591,8 @@ def read_modifiers(text: str, *, protected: list[str] | None = None) -> tuple[Mo
         if n:
             holders[key] = phrase
     for pattern, kind in _RULES:
+        if kinds is not None and kind not in kinds:
+            continue
         if kind in ("top", "bottom") and mods.limit is not None:
             continue
         text = pattern.sub(lambda m, k=kind: _apply(mods, k, m) or " ", text)
