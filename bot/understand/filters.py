@@ -274,7 +274,7 @@ def value_filters(st: State, vals: list[ValueMention], mentions: list[Mention]) 
                     or st.tokens[i].kind == "num"
                 ):
                     # 'except for the north', 'apart from', 'other than': still a negation
-                    negative = w in ("for", "from", "than") and st.word(i - 1) in _NEG
+                    negative = w in ("for", "from", "than", "in") and st.word(i - 1) in _NEG
                     break
                 i -= 1
                 steps += 1

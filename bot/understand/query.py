@@ -23,6 +23,7 @@ MAX_GROUPS = 12
 MAX_BINS = 100  # a narrower bin width asked for is widened to stay under this
 BUCKETS = (
     "year", "quarter", "month", "week", "day", "quarter_of_year", "month_of_year", "weekday",
+    "value",
 )  # fmt: skip
 MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()  # noqa: SIM905
 DAY_NAMES = "Mon Tue Wed Thu Fri Sat Sun".split()  # noqa: SIM905
@@ -88,6 +89,10 @@ def period(value: Any, bucket: str) -> str | None:
         return f"{value.month:02d}"
     if bucket == "weekday":  # "1" for Monday: keys sort in week order, named when labelled
         return str(value.isoweekday())
+    if bucket == "value":  # each date (and time) as it is: few distinct values
+        if isinstance(value, dt.datetime) and value.time() != dt.time():
+            return value.isoformat(sep=" ")
+        return value.strftime("%Y-%m-%d")
     if bucket == "week":
         iso = value.isocalendar()
         return f"{iso[0]}-W{iso[1]:02d}"

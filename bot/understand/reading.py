@@ -147,7 +147,9 @@ def _best_roles(
         mentions.sort(key=lambda m: m.start)
     named = _name_column(st.table)
     for word, at in links.entities:
-        if named is not None and _grouped_at(st, at) >= 1.0:
+        ends = at + 1 >= len(st.tokens) or st.tokens[at + 1].kind != "word"
+        ends = ends or st.word(at + 1) in STOPWORDS
+        if named is not None and ends and _grouped_at(st, at) >= 1.0:
             mentions.append(Mention(at, at + 1, named, 0.9, word, []))  # 'each dog' → its name
     blocked = _unlinked_slot(st, intent, mentions, markers)
     if blocked is not None:
@@ -267,7 +269,7 @@ GENERAL = set(
 
 def _names_table(table: Table, m: Mention) -> bool:
     sheet = norm_words(table.sheet)
-    return bool(sheet) and norm_words(m.said) == sheet and norm_words(m.column.name) != sheet
+    return bool(sheet) and norm_words(m.said) == sheet
 
 
 def _hint_mention(table: Table, mk: Marker) -> Mention | None:
@@ -486,7 +488,7 @@ def _raw_note(table: Table, q: Query) -> str:
 def _default_bucket(col: Column) -> str:
     """Dates as they are when they are few; otherwise a bucket that suits their span."""
     distinct = {v for v in col.values if v is not None}
-    return "day" if len(distinct) <= 31 else auto_bucket(list(distinct))
+    return "value" if len(distinct) <= 31 else auto_bucket(list(distinct))
 
 
 def _sort(order: Order | None, roles: _Roles, st: State) -> str | None:
