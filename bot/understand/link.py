@@ -29,8 +29,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "city": ("town",),
 }
 
-# Columns named by the kind of their values: a row's key ('technician_id', 'doc_code').
-_KEYS = {"id", "code", "key", "no", "number", "num"}
+# Columns that name a row by a key ('technician_id', 'dormid'), not a category ('city_code').
+_KEYS = {"id", "key", "no", "number", "num"}
 
 
 @dataclass
@@ -46,7 +46,9 @@ class Links:
 def is_key(col: Column) -> bool:
     """A column that names rows ('technician_id'): 'technicians' means the rows, not a sum."""
     words = norm_words(col.name)
-    return (len(words) >= 2 and words[-1] in _KEYS) or words == ["id"]
+    if len(words) == 1:
+        return words[0] == "id" or (len(words[0]) > 4 and words[0].endswith("id"))
+    return words[-1] in _KEYS
 
 
 def link(st: State) -> Links:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from bot.spec import ChartType
 from bot.table import Column, ColumnType, Table
 from bot.understand.columns import STOPWORDS, ColumnIndex, Mention, norm_words
-from bot.understand.intent import Intent, Marker, Order, read_intent
+from bot.understand.intent import Intent, Marker, Order, agg_word, read_intent
 from bot.understand.link import Links, is_key, link
 from bot.understand.parse import FILLER
 from bot.understand.query import Query, auto_bucket
@@ -27,14 +27,9 @@ _GROUPERS = {
     "for": 0.4,
 }  # fmt: skip
 _SKIP = {"the", "a", "an", "of", "all", "their", "its", "each", "every", "different", "for", "in"}
-MIN_SCORE = 1.0
-_VERSUS = {
-    "vs",
-    "versus",
-    "against",
-    "v",
-    "compared",
-}  # a reading below this is not drawn: the reply asks instead
+MIN_SCORE = 1.0  # a reading below this is not drawn: the reply asks instead
+_VERSUS = {"vs", "versus", "against", "v", "compared"}
+_VALUE_WORDS = {"number", "count", "total", "sum", "average", "mean", "value", "frequency"}
 
 
 @dataclass
@@ -172,6 +167,8 @@ def _best_roles(
                 mentions = [m for m in mentions if m.column is not hinted.column]
                 mentions.append(hinted)
                 target = hinted
+        if target is None and mk.kind == "agg":
+            target = _previous_number(mentions, mk.start)  # 'how old is each gender, on average'
         if target is None:
             continue
         if mk.kind == "agg" and target.column.type is ColumnType.NUMBER:
@@ -203,6 +200,11 @@ def _best_roles(
         return Weak("I'm not sure which columns you mean.", links.understood,
                     "a column to group by and what to show for it")  # fmt: skip
     return best
+
+
+def _previous_number(mentions: list[Mention], before: int) -> Mention | None:
+    nums = [m for m in mentions if m.end <= before and m.column.type is ColumnType.NUMBER]
+    return nums[-1] if nums else None
 
 
 def _grouped_at(st: State, at: int) -> float:
@@ -498,13 +500,15 @@ def _sort(order: Order | None, roles: _Roles, st: State) -> str | None:
     if axis is None and order.target_start >= 0:
         span = range(order.target_start, order.target_end)
         dim = roles.dim.column if roles.dim else None
-        named = [m for m in _mentions_in(st, span)]
-        if dim is not None and any(m.column is dim for m in named):
-            axis = "x"
-        elif named or any(
-            st.word(i) in ("number", "count", "total", "sum", "average", "mean", "value")
+        named = _mentions_in(st, span)
+        if any(
+            st.word(i) in _VALUE_WORDS or agg_word(st.tokens[i]) or st.word(i) == "many"
             for i in span
         ):
+            axis = "y"  # 'by the number of fate', 'by the average age'
+        elif dim is not None and any(m.column is dim for m in named):
+            axis = "x"
+        elif named:
             axis = "y"
     if axis == "x":
         return "x_" + order.direction
