@@ -38,6 +38,8 @@ ABBREVIATIONS = {
     "emp": "employee",
     "mgr": "manager",
     "acct": "account",
+    "acc": "account",
+    "bal": "balance",
     "txn": "transaction",
     "px": "price",
     "cnt": "count",

@@ -414,3 +414,82 @@ def _bare_periods(st: State, target: Column) -> None:
 
 
 # --------------------------------------------------------------------------------- roles
+
+
+_RANGE_SKIP = ("is", "are", "was", "were", "of", "with", "a", "an", "the", "held", "from")
+
+
+def between(st: State, mentions: list[Mention]) -> list[Mention]:
+    """'a price between 60 and 120', 'held between 2009 and 2011': both ends included."""
+    keep = list(mentions)
+    toks = st.tokens
+    for i, t in enumerate(toks):
+        if t.norm != "between" or i in st.taken or i + 3 >= len(toks):
+            continue
+        lo_t, hi_t = toks[i + 1], toks[i + 3]
+        if lo_t.kind != "num" or hi_t.kind != "num" or st.word(i + 2) not in ("and", "to", "-"):
+            continue
+        lo, hi = parse_number(lo_t.text), parse_number(hi_t.text)
+        if lo is None or hi is None:
+            continue
+        j = i - 1
+        while j >= 0 and st.word(j) in _RANGE_SKIP:
+            j -= 1
+        named = next(
+            (m for m in keep if m.end == j + 1 and m.column.type is ColumnType.NUMBER), None
+        )
+        column = named.column if named is not None else None
+        years = all(re.fullmatch(r"(19|20)\d\d", x.text) for x in (lo_t, hi_t))
+        if column is None and years:
+            column = year_column(st.table)
+        if column is None:
+            continue
+        st.out.filters.append(Filter(column.name, "ge", lo.value))
+        st.out.filters.append(Filter(column.name, "le", hi.value))
+        st.out.understood.append(f"{column.name} between {lo.value} and {hi.value}")
+        st.take(i, i + 4)
+        if named is not None:
+            st.take(named.start, named.end)
+            keep.remove(named)
+    return keep
+
+
+_GENDER_WORDS = {
+    "male": "m", "males": "m", "men": "m", "man": "m", "boys": "m", "boy": "m",
+    "female": "f", "females": "f", "women": "f", "woman": "f", "girls": "f", "girl": "f",
+}  # fmt: skip
+
+
+def genders(st: State) -> Column | None:
+    """'male students' is a filter on a sex/gender column holding M/F (or Male/Female); 'male
+    and female faculty' asks for that column as a grouping (returned)."""
+    col = next(
+        (
+            c
+            for c in st.table.columns
+            if c.type is ColumnType.TEXT and set(norm_words(c.name)) & {"sex", "gender"}
+        ),
+        None,
+    )
+    if col is None:
+        return None
+    values = {str(v).lower(): v for v in col.values if v is not None}
+    said = [
+        (i, _GENDER_WORDS[t.text.lower()])
+        for i, t in enumerate(st.tokens)
+        if i not in st.taken and t.text.lower() in _GENDER_WORDS
+    ]
+    kinds = {k for _, k in said}
+    if not said:
+        return None
+    for i, _ in said:
+        st.take(i, i + 1)
+    if len(kinds) == 2:
+        return col
+    kind = said[0][1]
+    value = values.get(kind) or values.get({"m": "male", "f": "female"}[kind])
+    if value is None:
+        return None
+    st.out.filters.append(Filter(col.name, "eq", value))
+    st.out.understood.append(f"only {value} ({col.name})")
+    return None

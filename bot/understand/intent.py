@@ -128,6 +128,7 @@ _DESC = re.compile(
     r"\s+to\s+(?:the\s+)?(?:low(?:est)?|small(?:est)?|least|min))\b",
     re.I,
 )
+_ORDER_BY = re.compile(r"\b(?:order(?:ed)?|sort(?:ed)?|rank(?:ed)?)\s+by\b", re.I)
 _SORT_VERB = {"sort", "sorted", "order", "ordered", "rank", "ranked", "arrange", "arranged", "list"}
 _ORDER_NOISE = {
     "by", "the", "in", "from", "order", "please", "can", "you", "could", "i", "want", "to",
@@ -141,6 +142,8 @@ _Y_WORDS = {"y", "value", "values", "height", "size"}
 def _order(st: State, text: str, intent: Intent) -> None:
     """'sort by the x-axis in desc', 'from low to high by the Y-axis', 'rank names in asc'."""
     found = [(m, "asc") for m in _ASC.finditer(text)] + [(m, "desc") for m in _DESC.finditer(text)]
+    if not found:
+        found = [(m, "asc") for m in _ORDER_BY.finditer(text)]  # 'ordered by the floors'
     if not found:
         return
     m, direction = min(found, key=lambda f: f[0].start())

@@ -65,7 +65,15 @@ def link(st: State) -> Links:
     for m in loose:
         st.take(m.start, m.end)
     synonyms = _synonyms(st)
+    gender_at = next(
+        (i for i, t in enumerate(st.tokens) if i not in st.taken and t.norm in ("male", "female")),
+        -1,
+    )
+    grouping = filters.genders(st)
+    if grouping is not None:  # 'male and female faculty': by sex
+        synonyms.append(Mention(gender_at, gender_at + 1, grouping, 0.85, "male and female", []))
     mentions = sorted(exact + loose + synonyms, key=lambda m: m.start)
+    mentions = filters.between(st, mentions)
     mentions = filters.comparisons(st, mentions)
     filters.ages(st)
     mentions = filters.bool_filters(st, mentions)

@@ -29,6 +29,7 @@ _GROUPERS = {
 _SKIP = {"the", "a", "an", "of", "all", "their", "its", "each", "every", "different", "for", "in"}
 MIN_SCORE = 1.0  # a reading below this is not drawn: the reply asks instead
 _VERSUS = {"vs", "versus", "against", "v", "compared"}
+_STANDS_IN = 0.89  # the score of a column read from what a word implies, not from its name
 _VALUE_WORDS = {"number", "count", "total", "sum", "average", "mean", "value", "frequency"}
 
 
@@ -101,19 +102,24 @@ def read(
 # ------------------------------------------------------------------------------------ roles
 
 
-def _next_mention(st: State, mentions: list[Mention], after: int, reach: int = 4) -> Mention | None:
-    """The first mention starting within ``reach`` words after token ``after``."""
+def _next_mention(
+    st: State, mentions: list[Mention], after: int, reach: int = 4, number: bool = False
+) -> Mention | None:
+    """The first mention (``number``: of a number column, else the first one) starting within
+    ``reach`` words after token ``after`` ('average song rating' → rating)."""
     i = after
     steps = 0
+    first = None
     while i < len(st.tokens) and steps <= reach:
         m = next((m for m in mentions if m.start == i), None)
-        if m is not None:
+        if m is not None and (not number or m.column.type is ColumnType.NUMBER):
             return m
+        first = first or m
         if st.word(i) not in _SKIP and i not in st.taken:
             steps += 1
         i += 1
         steps += 1 if st.word(i - 1) not in _SKIP else 0
-    return None
+    return first
 
 
 def _grouped(st: State, m: Mention) -> float:
@@ -145,7 +151,7 @@ def _best_roles(
         ends = at + 1 >= len(st.tokens) or st.tokens[at + 1].kind != "word"
         ends = ends or st.word(at + 1) in STOPWORDS
         if named is not None and ends and _grouped_at(st, at) >= 1.0:
-            mentions.append(Mention(at, at + 1, named, 0.9, word, []))  # 'each dog' → its name
+            mentions.append(Mention(at, at + 1, named, _STANDS_IN, word, []))  # 'each dog'
     blocked = _unlinked_slot(st, intent, mentions, markers)
     if blocked is not None:
         return Weak(f"no column matches “{blocked}”.", links.understood,
@@ -160,7 +166,7 @@ def _best_roles(
         if mk.kind == "agg" and nxt is not None and nxt.kind == "count" and nxt.start <= mk.end + 1:
             mk = Marker("agg", nxt.start, nxt.end, how=mk.how)  # 'average number of units'
             markers[k + 1] = Marker("done", nxt.start, nxt.end)
-        target = _next_mention(st, mentions, mk.end)
+        target = _next_mention(st, mentions, mk.end, number=mk.kind == "agg")
         if mk.hint and (target is None or target.column.type is not ColumnType.NUMBER):
             hinted = _hint_mention(st.table, mk)
             if hinted is not None:
@@ -358,8 +364,19 @@ def _score(
     if id(dim) in bound:
         r.score -= 2.5  # 'average price' is a measure, not the axis
     if dim in counted:
-        r.score += 0.3 if not r.measures else -0.5  # 'the number of each type'
+        rivals = [
+            m for m in mentions
+            if m is not dim and m not in counted and m.column.type is not ColumnType.NUMBER
+            and not _names_table(st.table, m)
+        ]  # fmt: skip
+        # 'the number of the descriptions' is by description, unless another column is named
+        r.score += 0.8 if not r.measures and not rivals else -0.5
     r.score += 0.5 * dim.score
+    if dim.score == _STANDS_IN:
+        r.score -= 1.0  # the table's name column standing in for 'each dog': a last resort
+    texts = [m for m in mentions if m.column.type is not ColumnType.NUMBER]
+    if dim in texts:
+        r.score -= 0.1 * texts.index(dim)  # of two equal readings, the column named first
     # Counting: a count word with nothing numeric bound to it counts rows.
     bound_measures = [(m, h) for m, h in r.measures if h]
     raw_measures = [(m, h) for m, h in r.measures if not h]
