@@ -76,17 +76,20 @@ def read(
     """The best reading of ``text`` over ``table``. ``strict`` lists words that stand where a
     column or a value must be ('revenue by region and territory'): left unlinked, they refuse."""
     st = State(text, table)
-    if any(t.norm in _VERSUS for t in st.tokens):
-        return Weak("two columns against each other", [], "")  # the older reader knows 'vs'
     intent = read_intent(st, text)
     links = link(st)
     if links.problems:
         return Weak(links.problems[0], links.understood, "")
+    numbers = [m for m in links.mentions if m.column.type is ColumnType.NUMBER]
+    if len(numbers) >= 2 and any(t.norm in _VERSUS for t in st.tokens):
+        return Weak("two columns against each other", [], "")  # the older reader knows 'vs'
+    sheet = norm_words(table.sheet)
     left = [
         t.text
         for i, t in enumerate(st.tokens)
         if t.text in (strict or [])
         and i not in st.taken
+        and norm_words(t.text) != sheet  # 'faculty members' in table Faculty: its rows
         and (_content(st, i) or t.kind == "num" or st.word(i - 1) in ("is", "=", "equal", "are"))
     ]
     if left:
@@ -152,7 +155,7 @@ def _best_roles(
         ends = ends or st.word(at + 1) in STOPWORDS
         if named is not None and ends and _grouped_at(st, at) >= 1.0:
             mentions.append(Mention(at, at + 1, named, _STANDS_IN, word, []))  # 'each dog'
-    blocked = _unlinked_slot(st, intent, mentions, markers)
+    blocked = _unlinked_slot(st, intent, mentions, markers, links.entities)
     if blocked is not None:
         return Weak(f"no column matches “{blocked}”.", links.understood,
                     "a column or value with that name", refuse=True)  # fmt: skip
@@ -226,7 +229,11 @@ def _name_column(table: Table) -> Column | None:
 
 
 def _unlinked_slot(
-    st: State, intent: Intent, mentions: list[Mention], markers: list[Marker]
+    st: State,
+    intent: Intent,
+    mentions: list[Mention],
+    markers: list[Marker],
+    entities: list[tuple[str, int]],
 ) -> str | None:
     """A word that links to nothing where a column must be: right after an aggregation word
     ('average bonus'), or before the grouping when nothing else is measured ('profit by
@@ -241,7 +248,7 @@ def _unlinked_slot(
         if i not in starts and _content(st, i) and not mk.hint:
             return st.tokens[i].text
     numeric = [m for m in mentions if m.column.type is ColumnType.NUMBER]
-    counting = any(mk.kind in ("count", "agg") for mk in markers)
+    counting = any(mk.kind in ("count", "agg") for mk in markers) or bool(entities)
     if numeric or counting or intent.limit is not None:
         return None
     for i in range(len(st.tokens)):
@@ -271,7 +278,9 @@ GENERAL = set(
     """find list listing return returns them their they theirs attribute attributes correspond
     corresponding correspondingly different various distinct along together respectively
     ordered order give given tell compare comparison proportion visualize visualise visualization
-    bin binned interval draw plot show display want like know see trend""".split()  # noqa: SIM905
+    bin binned interval draw plot show display want like know see trend visualizing compute
+    computed calculate calculated categorize categorized categorise produce produced made
+    record records table""".split()  # noqa: SIM905
 )
 
 
