@@ -259,9 +259,7 @@ class ColumnIndex:
                 gram = [t.norm for t in span]
                 if n > 2:  # 'years of experience' names 'Years Experience'
                     gram = [gram[0]] + [g for g in gram[1:-1] if g not in _LINKS] + [gram[-1]]
-                if (gram[0] in STOPWORDS or gram[-1] in STOPWORDS) and not (
-                    n == 1 and self._exact_name(gram)
-                ):
+                if (gram[0] in STOPWORDS or gram[-1] in STOPWORDS) and not self._exact_name(gram):
                     continue
                 hit = self.best(gram)
                 if hit is None and n == 1 and span[0].text.lower() != gram[0]:

@@ -189,6 +189,14 @@ def comparisons(st: State, mentions: list[Mention]) -> list[Mention]:
 _TRUE = {"true", "yes", "y", "1"}
 
 
+def _zero_one(col: Column) -> bool:
+    """A number column holding only 0 and 1 ('abandoned_yn') is a yes/no column."""
+    if col.type is not ColumnType.NUMBER:
+        return False
+    seen = {v for v in col.values if v is not None}
+    return bool(seen) and seen <= {0, 1}
+
+
 _FALSE = {"false", "no", "n", "0"}
 
 
@@ -196,7 +204,7 @@ def bool_filters(st: State, mentions: list[Mention]) -> list[Mention]:
     """'where remote is true', 'remote only', 'non-remote': a yes/no column as a filter."""
     keep = []
     for m in mentions:
-        if m.column.type is not ColumnType.BOOL:
+        if m.column.type is not ColumnType.BOOL and not _zero_one(m.column):
             keep.append(m)
             continue
         j = m.end
@@ -213,10 +221,13 @@ def bool_filters(st: State, mentions: list[Mention]) -> list[Mention]:
             value = False
         elif before in ("only", "just") or st.word(m.end) in ENTITIES | {"only"}:
             value = True
+        elif _zero_one(m.column) and before in ("been", "was", "were", "is", "are", "be"):
+            value = True  # 'dogs who have been abandoned'
         if value is None:
             keep.append(m)
             continue
-        st.out.filters.append(Filter(m.column.name, "eq", value))
+        stored: object = value if m.column.type is ColumnType.BOOL else int(value)
+        st.out.filters.append(Filter(m.column.name, "eq", stored))
         st.out.understood.append(f"{m.column.name} = {'yes' if value else 'no'}")
         st.take(m.start, end)
     return keep
@@ -294,7 +305,22 @@ def value_filters(st: State, vals: list[ValueMention], mentions: list[Mention]) 
                 gap is not None
                 and len(gap) <= 2
                 and all(
-                    w in ("is", "=", "equal", "of", "was", "are", "not", "isn't", "!", ":", "the")
+                    w
+                    in (
+                        "is",
+                        "=",
+                        "equal",
+                        "of",
+                        "was",
+                        "are",
+                        "not",
+                        "isn't",
+                        "!",
+                        ":",
+                        "the",
+                        "'",
+                        '"',
+                    )
                     for w in gap
                 )
             ) or (after is not None and after == 0):

@@ -142,7 +142,9 @@ def _in_order_target(intent: Intent, start: int) -> bool:
 def _best_roles(
     st: State, intent: Intent, links: Links, chart: ChartType | None, stacked: bool | None
 ) -> _Roles | Weak:
-    mentions = [m for m in links.mentions if not _in_order_target(intent, m.start)]
+    mentions = [
+        m for m in links.mentions if not _in_order_target(intent, m.start) and m.score >= 0.6
+    ]
     markers = [m for m in intent.markers if not _in_order_target(intent, m.start)]
     dates = [c for c in st.table.columns if c.type is ColumnType.DATE]
     if intent.bucket and dates and not any(m.column.type is ColumnType.DATE for m in mentions):
@@ -176,8 +178,10 @@ def _best_roles(
                 mentions = [m for m in mentions if m.column is not hinted.column]
                 mentions.append(hinted)
                 target = hinted
-        if target is None and mk.kind == "agg":
-            target = _previous_number(mentions, mk.start)  # 'how old is each gender, on average'
+        if mk.kind == "agg" and (target is None or target.column.type is not ColumnType.NUMBER):
+            target = (
+                _previous_number(mentions, mk.start) or target
+            )  # 'how old is each gender, on average'
         if target is None:
             continue
         if mk.kind == "agg" and target.column.type is ColumnType.NUMBER:
@@ -313,6 +317,12 @@ def _axis_mention(
 ) -> Mention | None:
     for mk in markers:
         if mk.kind == axis:
+            j = mk.start - 1
+            while j >= 0 and st.word(j) in ("the", "as", "be", "is", "for", "on"):
+                j -= 1
+            before = next((m for m in mentions if m.end == j + 1), None)
+            if before is not None and j < mk.start - 1:
+                return before  # 'institution types as the X-axis'
             nxt = _next_mention(st, mentions, mk.end, reach=3)
             if nxt is not None:
                 return nxt
@@ -379,7 +389,11 @@ def _score(
             and not _names_table(st.table, m)
         ]  # fmt: skip
         # 'the number of the descriptions' is by description, unless another column is named
-        r.score += 0.8 if not r.measures and not rivals else -0.5
+        plural = dim.said.lower().rstrip() != " ".join(norm_words(dim.said))
+        if not r.measures and not rivals:
+            r.score += 0.8
+        else:
+            r.score += -0.5 if plural else 0.3  # 'number of players' counts rows
     r.score += 0.5 * dim.score
     if dim.score == _STANDS_IN:
         r.score -= 1.0  # the table's name column standing in for 'each dog': a last resort
@@ -410,8 +424,8 @@ def _score(
     # The series: only when the words ask for one, or the chart is stacked.
     if group is not None:
         wants = stacked or intent.stacked_words or chart is ChartType.LINE
-        if group.column.type is ColumnType.NUMBER and id(group) in bound:
-            return None
+        if group.column.type is ColumnType.NUMBER and (id(group) in bound or not wants):
+            return None  # a series of numbers only when asked for
         r.score += 1.0 if wants else -1.5
         if intent.stacked_words and _after_series_word(intent, group):
             r.score += 0.5

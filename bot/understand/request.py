@@ -144,7 +144,7 @@ def _num(text: str) -> int:
 _SAYS = r"\s*(?:to\b|as\b|should\s+be\b|=|:|is\b|-)?\s*"
 _QUOTED = r"\"[^\"\n]{1,150}\"|'[^'\n]{1,150}'"
 _LABEL_TEXT = _SAYS + r"(?P<t>" + _QUOTED + r"|[^\n;,\"]{1,150})"  # an axis label ends at a comma
-_TITLE_TEXT = _SAYS + r"(?P<t>" + _QUOTED + r"|[^\n;\"]{1,150})"
+_TITLE_TEXT = _SAYS + r"(?P<t>" + _QUOTED + r"|(?![,.?!])[^\n;\"]{1,150})"  # 'job title, …' is none
 
 # (pattern, handler name); applied in order, each match removed from the text.
 _RULES: list[tuple[re.Pattern[str], str]] = [
