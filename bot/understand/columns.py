@@ -39,6 +39,9 @@ ABBREVIATIONS = {
     "mgr": "manager",
     "acct": "account",
     "acc": "account",
+    "asst": "assistant",
+    "assoc": "associate",
+    "prof": "professor",
     "bal": "balance",
     "txn": "transaction",
     "px": "price",
@@ -336,6 +339,11 @@ class ValueIndex:
                 self.longest = max(self.longest, len(words))
                 if len(words) == 1 and len(words[0]) >= 5:
                     self.single.setdefault(words[0], []).append((col, v))
+                joined = "".join(words)
+                if len(words) > 1 and len(joined) <= 12:  # 'PhD' for 'Ph.D.'
+                    alias = self.by_words.setdefault((joined,), [])
+                    if all(c is not col for c, _ in alias):
+                        alias.append((col, v))
 
     def find(self, tokens: list[Token], taken: set[int]) -> list[ValueMention]:
         out: list[ValueMention] = []

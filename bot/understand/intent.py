@@ -129,12 +129,17 @@ _DESC = re.compile(
     re.I,
 )
 _ORDER_BY = re.compile(r"\b(?:order(?:ed)?|sort(?:ed)?|rank(?:ed)?)\s+by\b", re.I)
+_VERBS = {
+    "sort", "sorted", "sorting", "order", "ordered", "ordering", "rank", "ranked", "ranking",
+    "arrange", "arranged", "list", "listed", "display", "displayed", "show", "showing", "put",
+}  # fmt: skip
 _SORT_VERB = {"sort", "sorted", "order", "ordered", "rank", "ranked", "arrange", "arranged", "list"}
 _ORDER_NOISE = {
     "by", "the", "in", "from", "order", "please", "can", "you", "could", "i", "want", "to",
     "and", "a", "an", "of", "with", "it", "them", "show", "display", "list", "sort", "rank",
     "arrange", "?", ",", ".", "bar", "bars", "axis", "x", "y", "-", "would", "like", "also",
 }  # fmt: skip
+_VALUE_NAMES = {"number", "count", "total", "sum", "average", "mean", "frequency", "many"}
 _X_WORDS = {"x", "bar", "bars", "name", "names", "label", "labels", "alphabetical", "alphabet"}
 _Y_WORDS = {"y", "value", "values", "height", "size"}
 
@@ -159,6 +164,16 @@ def _order(st: State, text: str, intent: Intent) -> None:
     start = first
     while start > 0 and toks[start - 1].text not in (",", ".", "?", ";", "!") and first - start < 9:
         start -= 1
+    # Words before the sort verb are the request itself ('revenue by region sorted ascending');
+    # with no verb, only a 'by …' right before the direction names what to sort by.
+    verbs = [i for i in range(start, first) if toks[i].text.lower() in _VERBS]
+    if verbs:
+        start = verbs[-1]
+    else:
+        bys = [i for i in range(start, first) if st.word(i) == "by"]
+        said = {st.word(i) for i in range(bys[-1], first)} if bys else set()
+        # 'by the total number in desc' sorts; 'revenue by region in ascending order' groups
+        start = bys[-1] if said & (_X_WORDS | _Y_WORDS | _VALUE_NAMES) else first
     end = last + 1
     while end < len(toks) and toks[end].text not in (",", ".", "?", ";", "!") and end - last < 9:
         end += 1
@@ -391,8 +406,12 @@ def _chart_words(st: State, intent: Intent) -> None:
 
 def _exact_column(st: State, i: int) -> bool:
     """'total' where a column is called Total ('snatch on x axis and total on y axis'): the
-    column, unless another column follows ('total passengers')."""
+    column, unless another column follows ('total passengers'); 'number of platforms' where a
+    column has that full name."""
     names = {" ".join(norm_words(c.name)) for c in st.table.columns}
+    for n in range(2, 6):
+        if " ".join(st.word(i + k) for k in range(n)) in names:
+            return True
     if st.word(i) not in names:
         return False
     nxt = st.tokens[i + 1] if i + 1 < len(st.tokens) else None

@@ -29,6 +29,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "city": ("town",),
 }
 
+_PASSIVE = {"been", "being", "be"}
+
 # Columns that name a row by a key ('technician_id', 'dormid'), not a category ('city_code').
 _KEYS = {"id", "key", "no", "number", "num"}
 
@@ -58,7 +60,8 @@ def link(st: State) -> Links:
     exact = [m for m in cols.find(st.tokens, st.taken) if m.score >= 0.95]
     for m in exact:
         st.take(m.start, m.end)
-    vals = values.find(st.tokens, st.taken)
+    # A value said as a verb ('has each nominee been nominated') is no filter.
+    vals = [v for v in values.find(st.tokens, st.taken) if st.word(v.start - 1) not in _PASSIVE]
     for v in vals:
         st.take(v.start, v.end)
     loose = cols.find(st.tokens, st.taken)

@@ -41,6 +41,8 @@ class Reading:
     notes: list[str] = field(default_factory=list)
     understood: list[str] = field(default_factory=list)
     entity: str | None = None  # what a count counts ('technicians')
+    margin: float = 99.0  # how far the reading is ahead of the best one that draws otherwise
+    rival: str = ""  # that other reading, in words
     scatter_aggregate: bool = False  # points of an aggregate: the x labels are numbers
     axis_words: bool = False  # 'x axis …' named columns, not axis titles
 
@@ -64,6 +66,8 @@ class _Roles:
     entity: str | None = None
     score: float = 0.0
     why: list[str] = field(default_factory=list)
+    rival: _Roles | None = None  # the best reading that draws something else
+    margin: float = 99.0  # how far ahead of it this one is
 
 
 def read(
@@ -99,7 +103,11 @@ def read(
     roles = _best_roles(st, intent, links, chart, stacked)
     if isinstance(roles, Weak):
         return roles
-    return _to_reading(st, intent, links, roles, chart)
+    reading = _to_reading(st, intent, links, roles, chart)
+    reading.margin = roles.margin
+    if roles.rival is not None:
+        reading.rival = describe(roles.rival)
+    return reading
 
 
 # ------------------------------------------------------------------------------------ roles
@@ -142,9 +150,8 @@ def _in_order_target(intent: Intent, start: int) -> bool:
 def _best_roles(
     st: State, intent: Intent, links: Links, chart: ChartType | None, stacked: bool | None
 ) -> _Roles | Weak:
-    mentions = [
-        m for m in links.mentions if not _in_order_target(intent, m.start) and m.score >= 0.6
-    ]
+    mentions = [m for m in links.mentions if m.score >= 0.6]
+    targets = {id(m) for m in mentions if _in_order_target(intent, m.start)}
     markers = [m for m in intent.markers if not _in_order_target(intent, m.start)]
     dates = [c for c in st.table.columns if c.type is ColumnType.DATE]
     if intent.bucket and dates and not any(m.column.type is ColumnType.DATE for m in mentions):
@@ -155,7 +162,7 @@ def _best_roles(
     for word, at in links.entities:
         ends = at + 1 >= len(st.tokens) or st.tokens[at + 1].kind != "word"
         ends = ends or st.word(at + 1) in STOPWORDS
-        if named is not None and ends and _grouped_at(st, at) >= 1.0:
+        if named is not None and ends and _grouped_at(st, at) >= 0.3:
             mentions.append(Mention(at, at + 1, named, _STANDS_IN, word, []))  # 'each dog'
     blocked = _unlinked_slot(st, intent, mentions, markers, links.entities)
     if blocked is not None:
@@ -201,7 +208,7 @@ def _best_roles(
             if group is not None and (dim is None or group is dim or group.column is dim.column):
                 continue
             r = _score(st, intent, mentions, dim, group, bound, counted, count_words, chart,
-                       stacked, x_forced, y_forced)  # fmt: skip
+                       stacked, x_forced, y_forced, targets)  # fmt: skip
             if r is not None:
                 candidates.append(r)
     if not candidates:
@@ -212,7 +219,22 @@ def _best_roles(
     if best.score < MIN_SCORE:
         return Weak("I'm not sure which columns you mean.", links.understood,
                     "a column to group by and what to show for it")  # fmt: skip
+    rival = next((r for r in candidates[1:] if _shape(r) != _shape(best)), None)
+    if rival is not None:
+        best.rival, best.margin = rival, best.score - rival.score
     return best
+
+
+def _shape(r: _Roles) -> tuple[str, ...]:
+    """What a reading draws: its axis, series and measure columns."""
+    cols = [r.dim, r.group, *(m for m, _ in r.measures)]
+    return (*(m.column.name if m is not None else "" for m in cols), str(r.count))
+
+
+def describe(r: _Roles) -> str:
+    what = "count" if r.count else " and ".join(m.column.name for m, _ in r.measures)
+    by = r.dim.column.name if r.dim is not None else ""
+    return f"{what} by {by}" + (f" and {r.group.column.name}" if r.group is not None else "")
 
 
 def _previous_number(mentions: list[Mention], before: int) -> Mention | None:
@@ -342,13 +364,20 @@ def _score(
     stacked: bool | None,
     x_forced: Mention | None,
     y_forced: Mention | None,
+    targets: set[int],
 ) -> _Roles | None:
     r = _Roles(dim=dim, group=group)
+    if group is not None and id(group) in targets:
+        return None
+    if dim is not None and id(dim) in targets:
+        if any(m.column is dim.column for m in mentions if id(m) not in targets):
+            return None  # the same column is named outside the order words
+        r.score -= 1.0  # 'the number of wines, ordered by year': by year, if nothing else
     used = {id(dim), id(group)}
     scatter = chart is ChartType.SCATTER
     # Measures: bound numeric columns first, then other numeric mentions (raw values).
     for m in mentions:
-        if id(m) in used or m.column.type is not ColumnType.NUMBER:
+        if id(m) in used or m.column.type is not ColumnType.NUMBER or id(m) in targets:
             continue
         if dim is not None and m.column is dim.column:
             continue
@@ -386,7 +415,7 @@ def _score(
         rivals = [
             m for m in mentions
             if m is not dim and m not in counted and m.column.type is not ColumnType.NUMBER
-            and not _names_table(st.table, m)
+            and not _names_table(st.table, m) and id(m) not in targets
         ]  # fmt: skip
         # 'the number of the descriptions' is by description, unless another column is named
         plural = dim.said.lower().rstrip() != " ".join(norm_words(dim.said))
@@ -397,7 +426,7 @@ def _score(
     r.score += 0.5 * dim.score
     if dim.score == _STANDS_IN:
         r.score -= 1.0  # the table's name column standing in for 'each dog': a last resort
-    texts = [m for m in mentions if m.column.type is not ColumnType.NUMBER]
+    texts = [m for m in mentions if m.column.type is not ColumnType.NUMBER and id(m) not in targets]
     if dim in texts:
         r.score -= 0.1 * texts.index(dim)  # of two equal readings, the column named first
     # Counting: a count word with nothing numeric bound to it counts rows.
@@ -435,7 +464,7 @@ def _score(
         others = [
             m for m in mentions
             if m is not dim and m.column.type is not ColumnType.NUMBER and m not in counted
-            and m.column is not dim.column
+            and m.column is not dim.column and id(m) not in targets
         ]  # fmt: skip
         if others and (stacked or intent.stacked_words):
             r.score -= 0.8
