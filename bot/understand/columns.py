@@ -229,12 +229,19 @@ def _score(gram: list[str], key: list[str]) -> float:
 _LINKS = {"of", "the", "per", "in", "and", "a"}
 
 
+def _inner_links_dropped(words: list[str]) -> list[str]:
+    """'number of platforms' keyed as 'number platform', as a request's n-grams are."""
+    if len(words) <= 2:
+        return words
+    return [words[0]] + [w for w in words[1:-1] if w not in _LINKS] + [words[-1]]
+
+
 class ColumnIndex:
     """Loose lookup of a table's column names in a token stream."""
 
     def __init__(self, table: Table) -> None:
         self.table = table
-        self.keys = [(c, norm_words(c.name)) for c in table.columns]
+        self.keys = [(c, _inner_links_dropped(norm_words(c.name))) for c in table.columns]
         self.keys = [(c, k) for c, k in self.keys if k]
         self.longest = max((len(k) for _, k in self.keys), default=1)
 

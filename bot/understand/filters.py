@@ -303,7 +303,7 @@ def value_filters(st: State, vals: list[ValueMention], mentions: list[Mention]) 
             after = m.start - v.end if m.start >= v.end else None
             if (
                 gap is not None
-                and len(gap) <= 2
+                and len(gap) <= 3
                 and all(
                     w
                     in (

@@ -191,6 +191,8 @@ def _best_roles(
             )  # 'how old is each gender, on average'
         if target is None:
             continue
+        if mk.kind == "count" and any(mk.end <= at < target.start for _, at in links.entities):
+            continue  # 'how many rooms have king beds': rooms are counted
         if mk.kind == "agg" and target.column.type is ColumnType.NUMBER:
             bound[id(target)] = mk.how
         elif mk.kind == "count":
@@ -248,10 +250,11 @@ def _grouped_at(st: State, at: int) -> float:
 
 def _name_column(table: Table) -> Column | None:
     """The column that names a row ('Name', 'dog_name'), if the table has one."""
-    for c in table.columns:
-        if c.type is ColumnType.TEXT and norm_words(c.name)[-1:] == ["name"]:
+    texts = [c for c in table.columns if c.type is ColumnType.TEXT and norm_words(c.name)]
+    for c in texts:
+        if norm_words(c.name)[-1] == "name":
             return c
-    return None
+    return next((c for c in texts if norm_words(c.name)[-1].endswith("name")), None)
 
 
 def _unlinked_slot(
@@ -453,8 +456,11 @@ def _score(
     # The series: only when the words ask for one, or the chart is stacked.
     if group is not None:
         wants = stacked or intent.stacked_words or chart is ChartType.LINE
-        if group.column.type is ColumnType.NUMBER and (id(group) in bound or not wants):
-            return None  # a series of numbers only when asked for
+        numeric = group.column.type is ColumnType.NUMBER
+        if numeric and (id(group) in bound or not intent.stacked_words):
+            return None  # a series per number only when asked for ('group by year')
+        if any(m.column is group.column for m, _ in r.measures):
+            return None
         r.score += 1.0 if wants else -1.5
         if intent.stacked_words and _after_series_word(intent, group):
             r.score += 0.5
