@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.spec import (
     Aggregation,
@@ -103,7 +104,7 @@ def _tidy_label(label: str, first: bool) -> str:
 def inline_chart(data: InlineData, mods: Modifiers, style: str) -> Built:
     if data.problem:
         raise Refusal(data.problem, "one value per label")
-    labels = (
+    labels: list[Any] = (
         list(data.labels)
         if data.pasted
         else [_tidy_label(x, i == 0) for i, x in enumerate(data.labels)]
@@ -117,7 +118,7 @@ def inline_chart(data: InlineData, mods: Modifiers, style: str) -> Built:
             values = [float(x) for x in labels if _is_float(x)] or values
         edges, counts, note = histogram_bins(values, mods.bins, mods.bin_width)
         labels = bin_labels(edges)
-        series = [Series("Count", counts)]
+        series = [Series("Count", list[float | None](counts))]
         notes += [note] if note else []
         ctype = ChartType.HISTOGRAM
     elif ctype is None:
@@ -318,7 +319,9 @@ def query_chart(
     notes = list(result.notes)
     labels, series = result.labels, result.series
     base_set = base is not None and bool((base.query or {}).get("type_set"))
-    keep_type = base.chart_type if base_set and mods.chart_type is None else None
+    keep_type = (
+        base.chart_type if base is not None and base_set and mods.chart_type is None else None
+    )
     if base is not None and not base_set and mods.chart_type is None:
         same_shape = base.query and base.query.get("dimension") == q.dimension
         if same_shape or (mods.horizontal or mods.stacked):

@@ -344,7 +344,7 @@ def value_filters(st: State, vals: list[ValueMention], mentions: list[Mention]) 
 
 def year_filters(st: State) -> None:
     toks = st.tokens
-    years: list[tuple[int, str, str | None]] = []  # (token index, op, period label)
+    years: list[tuple[int, str, str]] = []  # (token index, op, period label)
     for i, t in enumerate(toks):
         if i in st.taken or t.kind != "num" or not re.fullmatch(r"(19|20)\d\d", t.text):
             continue

@@ -66,10 +66,10 @@ def parse_columns(text: str, table: Table) -> Parsed:
     return st.out
 
 
-def _between(st: State, found: list[Mention], others: list[Mention] = ()) -> list[Mention]:
+def _between(st: State, found: list[Mention], others: list[Mention] | None = None) -> list[Mention]:
     """Drop a column named like a connector ('vs' in mtcars) where it sits between two other
     columns: in 'mpg vs hp' it is the word, not the column."""
-    named = found + list(others)
+    named = found + list(others or [])
     return [
         m
         for m in found

@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -231,6 +232,7 @@ def _keys(table: Table, name: str, bucket: str | None, rows: list[int]) -> tuple
     # or number has no place on its axis.
     missing = BLANK if col.type in (ColumnType.TEXT, ColumnType.BOOL) else None
     cache: dict[Any, Any] = {None: missing, "": missing}
+    key: Callable[[Any], Any]
     if col.type is ColumnType.DATE:
         b = bucket or auto_bucket(list(dict.fromkeys(vals)))
         key = lambda v: period(v, b)  # noqa: E731
@@ -238,7 +240,7 @@ def _keys(table: Table, name: str, bucket: str | None, rows: list[int]) -> tuple
         key = tidy
     else:
         key = _label
-    out = []
+    out: list[Any] = []
     append = out.append
     for i in rows:
         v = vals[i]
@@ -283,8 +285,9 @@ def _calendar_order(keys: set[Any]) -> dict[Any, int] | None:
         return None
     for index in (month_index, weekday_index):
         order = {k: index(str(k)) if str(k).strip().isalpha() else None for k in keys}
-        if None not in order.values():
-            return order
+        found = {k: v for k, v in order.items() if v is not None}
+        if len(found) == len(order):
+            return found
     return None
 
 
@@ -300,6 +303,7 @@ def run(table: Table, q: Query) -> Result:
         return _histogram(table, q, rows)
     how = q.aggregation
     measures = [_column(table, m) for m in q.measures]
+    series: list[Series]
     if q.kind == "total":
         series = [
             Series(m.name, [_agg([m.values[i] for i in rows if _num(m.values[i])], how)])
@@ -360,7 +364,7 @@ def run(table: Table, q: Query) -> Result:
     if not seen:
         raise QueryError(f"No rows have a value for “{q.dimension}” after the filters.")
     order = _ordered(seen_set, seen, dim_col, time_axis)
-    series: list[Series] = []
+    series = []
     notes_out: list[str] = []
     if gkeys is not None:
         gcol = _column(table, q.group or "")
@@ -440,7 +444,7 @@ def sort_limit(
     if sort in ("asc", "desc"):
 
         def total(i: int) -> float:
-            vals = [s.values[i] for s in series if s.values[i] is not None]
+            vals = [v for s in series if (v := s.values[i]) is not None]
             return math.fsum(vals) if vals else -math.inf if sort == "desc" else math.inf
 
         idx.sort(key=total, reverse=sort == "desc")
@@ -467,7 +471,9 @@ def _scatter(table: Table, q: Query, rows: list[int]) -> Result:
     its rows' y values and None at the others' x."""
     xcol, ycol = (_column(table, m) for m in q.measures[:2])
     gkeys = _keys(table, q.group, q.group_bucket, rows)[0] if q.group else None
-    xs, ys, gs = [], [], []
+    xs: list[Any] = []
+    ys: list[float | None] = []
+    gs: list[Any] = []
     for pos, i in enumerate(rows):
         x, y = xcol.values[i], ycol.values[i]
         if _num(x) and _num(y) and (gkeys is None or gkeys[pos] is not None):
@@ -543,7 +549,8 @@ def _histogram(table: Table, q: Query, rows: list[int]) -> Result:
         raise QueryError(f"“{col.name}” has no numbers after the filters.")
     edges, counts, note = histogram_bins(values, q.bins, q.bin_width)
     notes = [note] if note else []
-    return Result(bin_labels(edges), [Series("Count", counts)], len(values), notes=notes)
+    count_series = Series("Count", list[float | None](counts))
+    return Result(bin_labels(edges), [count_series], len(values), notes=notes)
 
 
 def bin_labels(edges: list[float]) -> list[str]:

@@ -433,8 +433,8 @@ def _score(
     if dim in texts:
         r.score -= 0.1 * texts.index(dim)  # of two equal readings, the column named first
     # Counting: a count word with nothing numeric bound to it counts rows.
-    bound_measures = [(m, h) for m, h in r.measures if h]
-    raw_measures = [(m, h) for m, h in r.measures if not h]
+    bound_measures: list[tuple[Mention, str]] = [(m, h) for m, h in r.measures if h]
+    raw_measures: list[tuple[Mention, str]] = [(m, h) for m, h in r.measures if not h]
     if bound_measures:
         r.measures = bound_measures[:1] if group is not None else bound_measures
         r.score += 1.0 * len(r.measures)

@@ -8,6 +8,7 @@ previous one, so "as a pie" means the same thing in both.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.spec import Aggregation, ChartType
@@ -551,6 +552,16 @@ def _apply(mods: Modifiers, kind: str, m: re.Match[str]) -> None:
         mods.share = True
 
 
+def _applier(mods: Modifiers, kind: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for ``re.sub``: apply the rule to ``mods``, leave a gap in the text."""
+
+    def replace(m: re.Match[str]) -> str:
+        _apply(mods, kind, m)
+        return " "
+
+    return replace
+
+
 HEAD, TAIL = 2000, 1000  # in a very long message the request is at its start or end
 
 
@@ -587,7 +598,7 @@ def read_modifiers(
     for i, phrase in enumerate(sorted([*(protected or []), *formulas], key=len, reverse=True)):
         pattern = re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", re.I)
         key = f"\x00{i}\x00"
-        text, n = pattern.subn(lambda _m, k=key: f" {k} ", text)
+        text, n = pattern.subn(f" {key} ", text)
         if n:
             holders[key] = phrase
     for pattern, kind in _RULES:
@@ -595,7 +606,7 @@ def read_modifiers(
             continue
         if kind in ("top", "bottom") and mods.limit is not None:
             continue
-        text = pattern.sub(lambda m, k=kind: _apply(mods, k, m) or " ", text)
+        text = pattern.sub(_applier(mods, kind), text)
     for key, phrase in holders.items():
         text = text.replace(key, phrase)
     return mods, _RUNS.sub("  ", text)
