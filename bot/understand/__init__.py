@@ -201,7 +201,7 @@ def _understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstoo
             and parsed is not None
             and ctx.dataset is not None
             and ctx.previous is None
-            and not (_clean(parsed, mods) and not _NEEDS_READING.search(body))
+            and not (_clean(parsed, mods) and not _needs_reading(body, table))
         ):
             read_out = _read_file_request(body, protected, mods, table, ctx, parsed.unmatched)
             if read_out is not None:
@@ -217,7 +217,8 @@ def _understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstoo
             return _refuse(parsed.problems[0], understood, "", ctx, table)
         new_request = parsed is not None and _is_new_request(parsed, mods)
         blocked = parsed is not None and _unknown_blocks(parsed, mods)
-        editing = ctx.previous is not None and not new_request
+        # A column found only in another sheet starts a chart there, never edits this one.
+        editing = ctx.previous is not None and not new_request and sheet_note is None
         if editing and _has_edit(parsed, mods, rest) and not blocked:
             assert ctx.previous is not None
             built = edit(ctx.previous, mods, parsed, rest, ctx.dataset, ctx.style)
@@ -269,6 +270,18 @@ _NEEDS_READING = re.compile(
     r"total\s+number|each|different|histogram|bin)\b",
     re.I,
 )
+
+
+def _needs_reading(body: str, table: Table) -> bool:
+    """Words only ``reading.py`` weighs, or a column named like an aggregation ('count')."""
+    if _NEEDS_READING.search(body):
+        return True
+    said = set(norm_words(body))
+    return any(
+        norm_words(c.name) in (["count"], ["total"], ["sum"], ["number"], ["average"])
+        and norm_words(c.name)[0] in said
+        for c in table.columns
+    )
 
 
 def _clean(parsed: Parsed, mods: Modifiers) -> bool:

@@ -1,21 +1,20 @@
 """Running a structured query over a table: filter → bucket → aggregate → sort → limit.
 
 Pure Python over column lists, one pass per step, so 100k rows take a fraction of a second. The
-query is plain data (``Query.to_dict``) so an edit such as "average instead" can re-run it.
+query is typed data (``bot.spec.Query``) so an edit such as "average instead" can re-run it.
 """
 
 from __future__ import annotations
 
 import bisect
-import copy
 import datetime as dt
 import itertools
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
-from bot.spec import Filter, Series
+from bot.spec import Filter, Query, Series
 from bot.table import BLANK, Column, ColumnType, Table
 from bot.understand.inline import month_index, weekday_index
 from bot.understand.numbers import tidy
@@ -28,35 +27,6 @@ BUCKETS = (
 )  # fmt: skip
 MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()  # noqa: SIM905
 DAY_NAMES = "Mon Tue Wed Thu Fri Sat Sun".split()  # noqa: SIM905
-
-
-@dataclass
-class Query:
-    kind: str = "aggregate"  # "aggregate" | "scatter" | "histogram" | "total"
-    measures: list[str] = field(default_factory=list)  # numeric columns; none → count rows
-    dimension: str | None = None
-    bucket: str | None = None  # for a date dimension
-    group: str | None = None  # second dimension: one series per value
-    group_bucket: str | None = None  # for a date group: "year" compares years side by side
-    aggregation: str = "sum"
-    filters: list[Filter] = field(default_factory=list)
-    sort: str | None = None  # by value "asc" | "desc"; by label "alpha"/"x_asc" | "x_desc"
-    limit: int | None = None
-    bins: int | None = None
-    bin_width: float | None = None  # "bins of 500": wins over a count of bins
-    sheet: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Query:
-        data = copy.deepcopy(dict(data))
-        data["filters"] = [
-            f if isinstance(f, Filter) else Filter(**f) for f in data.get("filters", [])
-        ]
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
 
 
 @dataclass
