@@ -22,7 +22,7 @@ test: $(BIN)/.dev
 	$(BIN)/python -m pytest -q
 
 lint: $(BIN)/.dev
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
 gallery: $(BIN)/.runtime
 	$(BIN)/python -m bot.render.gallery gallery

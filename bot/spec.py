@@ -67,6 +67,49 @@ class Filter:
 
 
 @dataclass
+class Query:
+    """The structured query behind a file chart: filter → bucket → aggregate → sort → limit
+    (``bot.understand.query.run``), and how the chart was dressed from it, so an edit such as
+    "average instead" can re-run it and keep what the user set."""
+
+    kind: str = "aggregate"  # "aggregate" | "scatter" | "histogram" | "total"
+    measures: list[str] = field(default_factory=list)  # numeric columns; none → count rows
+    dimension: str | None = None
+    bucket: str | None = None  # for a date dimension
+    group: str | None = None  # second dimension: one series per value
+    group_bucket: str | None = None  # for a date group: "year" compares years side by side
+    aggregation: str = "sum"
+    filters: list[Filter] = field(default_factory=list)
+    sort: str | None = None  # by value "asc" | "desc"; by label "alpha"/"x_asc" | "x_desc"
+    limit: int | None = None
+    bins: int | None = None
+    bin_width: float | None = None  # "bins of 500": wins over a count of bins
+    sheet: str | None = None
+    # How the chart was made from the query, kept through edits:
+    auto_title: bool = True  # the title was written by the bot (an edit may rewrite it)
+    type_set: bool = False  # the user chose the chart type
+    share: bool = False  # "share of …": a pie where it fits
+    entity: str | None = None  # what a count counts ('orders')
+    x_label_set: bool = False
+    y_label_set: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Query:
+        """A query recorded by ``to_dict`` (a key this version does not know is an error)."""
+        data = copy.deepcopy(dict(data))
+        unknown = set(data) - {f.name for f in fields(cls)}
+        if unknown:
+            raise SpecError(f"not a chart query: unknown {', '.join(sorted(unknown))}")
+        data["filters"] = [
+            f if isinstance(f, Filter) else Filter(**f) for f in data.get("filters", [])
+        ]
+        return cls(**data)
+
+
+@dataclass
 class ChartOptions:
     stacked: bool = False
     horizontal: bool = False
@@ -100,9 +143,7 @@ class ChartSpec:
     source_file: str | None = None
     sheet: str | None = None
     rows: int | None = None  # how many data rows went into the chart (for the comment)
-    # The structured query behind a file chart (columns, bucket, filters, …), kept so an edit
-    # such as "average instead" can re-run it; None for inline data.
-    query: dict[str, Any] | None = None
+    query: Query | None = None  # the query behind a file chart; None for inline data
 
     @property
     def y_values(self) -> list[float | None]:
@@ -123,7 +164,7 @@ class ChartSpec:
             filters=[asdict(f) for f in self.filters],
             options=asdict(self.options),
             number_format=asdict(self.number_format),
-            query=copy.deepcopy(self.query),
+            query=self.query.to_dict() if self.query is not None else None,
             y_values=list(self.y_values),
         )
         return data
@@ -152,7 +193,7 @@ class ChartSpec:
                 source_file=data.get("source_file"),
                 sheet=data.get("sheet"),
                 rows=data.get("rows"),
-                query=data.get("query"),
+                query=Query.from_dict(data["query"]) if data.get("query") else None,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise SpecError(f"not a chart spec: {exc}") from exc

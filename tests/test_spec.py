@@ -12,7 +12,9 @@ from bot.spec import (
     ChartType,
     Filter,
     NumberFormat,
+    Query,
     Series,
+    SpecError,
 )
 
 
@@ -30,7 +32,14 @@ def rich_spec() -> ChartSpec:
         source_file="sales.xlsx",
         sheet="2024",
         rows=120,
-        query={"measures": ["Revenue"], "filters": [{"column": "Year", "value": [2024]}]},
+        query=Query(
+            measures=["Revenue"],
+            dimension="Region",
+            filters=[Filter("Year", "in", [2024])],
+            auto_title=False,
+            entity="orders",
+            x_label_set=True,
+        ),
     )
 
 
@@ -54,3 +63,25 @@ def test_to_dict_shares_nothing_with_the_spec() -> None:
     data["filters"][0]["value"].append("West")
     data["query"]["filters"][0]["value"].append(2025)
     assert spec == rich_spec()
+
+
+def test_the_query_keeps_how_the_chart_was_made_through_json() -> None:
+    spec = ChartSpec.from_dict(json.loads(rich_spec().to_json()))
+    assert isinstance(spec.query, Query)
+    assert spec.query.filters == [Filter("Year", "in", [2024])]
+    assert (spec.query.auto_title, spec.query.entity, spec.query.x_label_set) == (
+        False,
+        "orders",
+        True,
+    )
+
+
+def test_a_query_with_a_key_it_does_not_know_is_refused_not_dropped() -> None:
+    data = rich_spec().to_dict()
+    data["query"]["colour_by"] = "Region"
+    try:
+        ChartSpec.from_dict(data)
+    except SpecError as exc:
+        assert "colour_by" in str(exc)
+    else:
+        raise AssertionError("an unknown query key was silently dropped")

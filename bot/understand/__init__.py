@@ -29,7 +29,8 @@ from bot.understand.edits import edit, edit_points
 from bot.understand.inline import InlineData, parse_inline, table_from_rows, table_rows
 from bot.understand.parse import parse_columns
 from bot.understand.pies import pie_data
-from bot.understand.request import Modifiers, read_modifiers
+from bot.understand.reading import Reading, Weak, read
+from bot.understand.request import PRESENTATION, Modifiers, read_modifiers
 from bot.understand.sources import strip_sources, wanted_file, wanted_sheet
 from bot.understand.state import Parsed
 from bot.understand.style_edits import style_words, without_style_words
@@ -202,6 +203,16 @@ def _understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstoo
             return ChartResult(built.spec, inline.notes + built.notes)
         looked = without_style_words(rest)  # "swap the axes" names no column
         parsed = parse_columns(looked, table) if table is not None else None
+        if (
+            table is not None
+            and parsed is not None
+            and ctx.dataset is not None
+            and ctx.previous is None
+            and not (_clean(parsed, mods) and not _needs_reading(body, table))
+        ):
+            read_out = _read_file_request(body, protected, mods, table, ctx, parsed.unmatched)
+            if read_out is not None:
+                return read_out
         sheet_note = None
         if parsed is not None and ctx.dataset is not None and table is ctx.dataset.table:
             found = _other_sheet(rest, parsed, mods, ctx.dataset)
@@ -213,7 +224,8 @@ def _understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstoo
             return _refuse(parsed.problems[0], understood, "", ctx, table)
         new_request = parsed is not None and _is_new_request(parsed, mods)
         blocked = parsed is not None and _unknown_blocks(parsed, mods)
-        editing = ctx.previous is not None and not new_request
+        # A column found only in another sheet starts a chart there, never edits this one.
+        editing = ctx.previous is not None and not new_request and sheet_note is None
         if editing and _has_edit(parsed, mods, rest) and not blocked:
             assert ctx.previous is not None
             built = edit(ctx.previous, mods, parsed, rest, ctx.dataset, ctx.style)
@@ -255,6 +267,86 @@ def _understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstoo
         return ChartResult(built.spec, extra + parsed.notes + notes + built.notes)
     except Refusal as exc:
         return _refuse(exc.reason, mods.found, exc.missing, ctx, table)
+
+
+# Words the column reader (parse.py) does not weigh: the axis an order is on, axis roles,
+# and counting phrases. A request with any of them is read with ``reading.py``.
+_NEEDS_READING = re.compile(
+    r"\b(?:asc|desc|ascending|descending|(?:low|high)\s+to\s+(?:low|high)|[xy][- ]?axis|"
+    r"by\s+the\s+[xy]|[xy]\s+(?:in|from)|order|sort|rank|list|number\s+of|how\s+many|"
+    r"total\s+number|each|different|histogram|bin)\b",
+    re.I,
+)
+
+
+def _needs_reading(body: str, table: Table) -> bool:
+    """Words only ``reading.py`` weighs, or a column named like an aggregation ('count')."""
+    if _NEEDS_READING.search(body):
+        return True
+    said = set(norm_words(body))
+    return any(
+        norm_words(c.name) in (["count"], ["total"], ["sum"], ["number"], ["average"])
+        and norm_words(c.name)[0] in said
+        for c in table.columns
+    )
+
+
+def _clean(parsed: Parsed, mods: Modifiers) -> bool:
+    """The request is in the bot's own dialect: every word found its column or its role."""
+    return (
+        parsed.names_columns
+        and not parsed.unknown
+        and not parsed.problems
+        and not parsed.notes
+        and not _unknown_blocks(parsed, mods)
+    )
+
+
+def _read_file_request(
+    body: str,
+    protected: list[str],
+    mods: Modifiers,
+    table: Table,
+    ctx: Context,
+    strict: list[str],
+) -> ChartResult | NotUnderstood | None:
+    """A new chart from the table: the best reading of the request, on the sheet that has the
+    columns it names (None: no reading, left to the older reader)."""
+    assert ctx.dataset is not None
+    _, text = read_modifiers(body, protected=protected, kinds=PRESENTATION)
+    found = read(text, table, mods.chart_type, mods.stacked, strict)
+    sheet_note = None
+    if isinstance(found, Weak) and table is ctx.dataset.table:
+        for name, other in ctx.dataset.tables.items():
+            if other is table or name in ctx.dataset.hidden:
+                continue
+            again = read(text, other, mods.chart_type, mods.stacked, strict)
+            if isinstance(again, Reading):
+                found, table = again, other
+                sheet_note = f"Using sheet “{other.sheet}”, which has those columns."
+                break
+    if isinstance(found, Weak):
+        if found.refuse:
+            return _refuse(found.reason, mods.found + found.understood, found.missing, ctx, table)
+        return None
+    if found.axis_words:
+        mods.x_label = mods.y_label = None
+    built = query_chart(
+        found.query, mods, ctx.dataset, table, ctx.style, share=mods.share, entity=found.entity
+    )
+    spec = built.spec
+    if found.scatter_aggregate:
+        spec.chart_type = ChartType.SCATTER
+        spec.x_labels = [_number(x) for x in spec.x_labels]
+    notes = ([sheet_note] if sheet_note else []) + [n for n in found.notes if n] + built.notes
+    return ChartResult(spec, notes)
+
+
+def _number(x: object) -> object:
+    try:
+        return float(str(x))
+    except ValueError:
+        return x
 
 
 _QUERY_WORDS = {

@@ -8,7 +8,8 @@ chosen from the data: date → line, category → bar of the sum, two measures �
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from bot.spec import (
     Aggregation,
@@ -103,7 +104,7 @@ def _tidy_label(label: str, first: bool) -> str:
 def inline_chart(data: InlineData, mods: Modifiers, style: str) -> Built:
     if data.problem:
         raise Refusal(data.problem, "one value per label")
-    labels = (
+    labels: list[Any] = (
         list(data.labels)
         if data.pasted
         else [_tidy_label(x, i == 0) for i, x in enumerate(data.labels)]
@@ -117,7 +118,7 @@ def inline_chart(data: InlineData, mods: Modifiers, style: str) -> Built:
             values = [float(x) for x in labels if _is_float(x)] or values
         edges, counts, note = histogram_bins(values, mods.bins, mods.bin_width)
         labels = bin_labels(edges)
-        series = [Series("Count", counts)]
+        series = [Series("Count", list[float | None](counts))]
         notes += [note] if note else []
         ctype = ChartType.HISTOGRAM
     elif ctype is None:
@@ -317,10 +318,13 @@ def query_chart(
         raise Refusal(str(exc), "rows that match") from None
     notes = list(result.notes)
     labels, series = result.labels, result.series
-    base_set = base is not None and bool((base.query or {}).get("type_set"))
-    keep_type = base.chart_type if base_set and mods.chart_type is None else None
+    before = base.query if base is not None else None  # how the edited chart was made
+    base_set = before is not None and before.type_set
+    keep_type = (
+        base.chart_type if base is not None and base_set and mods.chart_type is None else None
+    )
     if base is not None and not base_set and mods.chart_type is None:
-        same_shape = base.query and base.query.get("dimension") == q.dimension
+        same_shape = before is not None and before.dimension == q.dimension
         if same_shape or (mods.horizontal or mods.stacked):
             keep_type = base.chart_type
     ctype = mods.chart_type or keep_type
@@ -353,19 +357,21 @@ def query_chart(
     fmt = _format(measures, q)
     title = _title(q, measures, entity, table)
     title = title[:1].upper() + title[1:]
-    if base is not None and base.query and not base.query.get("auto_title", True):
+    if base is not None and before is not None and not before.auto_title:
         title = base.title
     if mods.title is not None:
         title = mods.title
-    record = q.to_dict()
-    record["auto_title"] = mods.title is None and (
-        base is None or (base.query or {}).get("auto_title", True)
+    record = replace(
+        q,
+        filters=list(q.filters),
+        measures=list(q.measures),
+        auto_title=mods.title is None and (before is None or before.auto_title),
+        type_set=mods.chart_type is not None or base_set,
+        share=share or q.share,
+        entity=entity or q.entity,
+        x_label_set=before is not None and before.x_label_set,
+        y_label_set=before is not None and before.y_label_set,
     )
-    record["type_set"] = mods.chart_type is not None or base_set
-    if share:
-        record["share"] = True
-    if entity:
-        record["entity"] = entity
     x_label, y_label = _axis_labels(q, measures, series, table)
     opts = options_from(mods, base.options if base is not None else None)
     opts.partial = list(result.partial)
@@ -392,16 +398,16 @@ def query_chart(
         query=record,
     )
     if base is not None:
-        if mods.x_label is None and base.query and base.query.get("x_label_set"):
+        if mods.x_label is None and record.x_label_set:
             spec.x_label = base.x_label
-        if mods.y_label is None and base.query and base.query.get("y_label_set"):
+        if mods.y_label is None and record.y_label_set:
             spec.y_label = base.y_label
     if mods.x_label is not None:
         spec.x_label = mods.x_label
-        record["x_label_set"] = True
+        record.x_label_set = True
     if mods.y_label is not None:
         spec.y_label = mods.y_label
-        record["y_label_set"] = True
+        record.y_label_set = True
     return Built(spec, notes)
 
 

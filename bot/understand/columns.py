@@ -38,6 +38,11 @@ ABBREVIATIONS = {
     "emp": "employee",
     "mgr": "manager",
     "acct": "account",
+    "acc": "account",
+    "asst": "assistant",
+    "assoc": "associate",
+    "prof": "professor",
+    "bal": "balance",
     "txn": "transaction",
     "px": "price",
     "cnt": "count",
@@ -229,12 +234,19 @@ def _score(gram: list[str], key: list[str]) -> float:
 _LINKS = {"of", "the", "per", "in", "and", "a"}
 
 
+def _inner_links_dropped(words: list[str]) -> list[str]:
+    """'number of platforms' keyed as 'number platform', as a request's n-grams are."""
+    if len(words) <= 2:
+        return words
+    return [words[0]] + [w for w in words[1:-1] if w not in _LINKS] + [words[-1]]
+
+
 class ColumnIndex:
     """Loose lookup of a table's column names in a token stream."""
 
     def __init__(self, table: Table) -> None:
         self.table = table
-        self.keys = [(c, norm_words(c.name)) for c in table.columns]
+        self.keys = [(c, _inner_links_dropped(norm_words(c.name))) for c in table.columns]
         self.keys = [(c, k) for c, k in self.keys if k]
         self.longest = max((len(k) for _, k in self.keys), default=1)
 
@@ -262,9 +274,7 @@ class ColumnIndex:
                 gram = [t.norm for t in span]
                 if n > 2:  # 'years of experience' names 'Years Experience'
                     gram = [gram[0]] + [g for g in gram[1:-1] if g not in _LINKS] + [gram[-1]]
-                if (gram[0] in STOPWORDS or gram[-1] in STOPWORDS) and not (
-                    n == 1 and self._exact_name(gram)
-                ):
+                if (gram[0] in STOPWORDS or gram[-1] in STOPWORDS) and not self._exact_name(gram):
                     continue
                 hit = self.best(gram)
                 if hit is None and n == 1 and span[0].text.lower() != gram[0]:
@@ -341,6 +351,11 @@ class ValueIndex:
                 self.longest = max(self.longest, len(words))
                 if len(words) == 1 and len(words[0]) >= 5:
                     self.single.setdefault(words[0], []).append((col, v))
+                joined = "".join(words)
+                if len(words) > 1 and len(joined) <= 12:  # 'PhD' for 'Ph.D.'
+                    alias = self.by_words.setdefault((joined,), [])
+                    if all(c is not col for c, _ in alias):
+                        alias.append((col, v))
 
     def find(self, tokens: list[Token], taken: set[int]) -> list[ValueMention]:
         out: list[ValueMention] = []

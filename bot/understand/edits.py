@@ -52,7 +52,7 @@ def edit(
 ) -> Built:
     table = _table_for(prev, dataset) if prev.query else None
     if table is not None and dataset is not None and parsed is not None:
-        q = Query.from_dict(prev.query or {})
+        q = copy.deepcopy(prev.query) if prev.query is not None else Query()
         if _change_query(q, prev, mods, parsed, text, table):
             built = query_chart(
                 q,
@@ -60,8 +60,8 @@ def edit(
                 dataset,
                 table,
                 style,
-                share=bool((prev.query or {}).get("share")),
-                entity=(prev.query or {}).get("entity"),
+                share=prev.query is not None and prev.query.share,
+                entity=prev.query.entity if prev.query is not None else None,
                 base=prev,
             )
             built.spec.source = "previous"
@@ -232,12 +232,12 @@ def _restyle(prev: ChartSpec, mods: Modifiers, text: str) -> Built:
     if mods.title is not None:
         spec.title = mods.title
         if spec.query is not None:
-            spec.query["auto_title"] = False
+            spec.query.auto_title = False
     for axis in ("x_label", "y_label"):
         if getattr(mods, axis) is not None:
             setattr(spec, axis, getattr(mods, axis))
             if spec.query is not None:
-                spec.query[f"{axis}_set"] = True
+                setattr(spec.query, f"{axis}_set", True)
     if mods.sort is not None or mods.limit is not None:
         sort = None if mods.sort == "none" else (mods.sort or spec.sort)
         spec.x_labels, spec.series = sort_limit(spec.x_labels, spec.series, sort, mods.limit)

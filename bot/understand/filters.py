@@ -189,6 +189,14 @@ def comparisons(st: State, mentions: list[Mention]) -> list[Mention]:
 _TRUE = {"true", "yes", "y", "1"}
 
 
+def _zero_one(col: Column) -> bool:
+    """A number column holding only 0 and 1 ('abandoned_yn') is a yes/no column."""
+    if col.type is not ColumnType.NUMBER:
+        return False
+    seen = {v for v in col.values if v is not None}
+    return bool(seen) and seen <= {0, 1}
+
+
 _FALSE = {"false", "no", "n", "0"}
 
 
@@ -196,7 +204,7 @@ def bool_filters(st: State, mentions: list[Mention]) -> list[Mention]:
     """'where remote is true', 'remote only', 'non-remote': a yes/no column as a filter."""
     keep = []
     for m in mentions:
-        if m.column.type is not ColumnType.BOOL:
+        if m.column.type is not ColumnType.BOOL and not _zero_one(m.column):
             keep.append(m)
             continue
         j = m.end
@@ -213,10 +221,13 @@ def bool_filters(st: State, mentions: list[Mention]) -> list[Mention]:
             value = False
         elif before in ("only", "just") or st.word(m.end) in ENTITIES | {"only"}:
             value = True
+        elif _zero_one(m.column) and before in ("been", "was", "were", "is", "are", "be"):
+            value = True  # 'dogs who have been abandoned'
         if value is None:
             keep.append(m)
             continue
-        st.out.filters.append(Filter(m.column.name, "eq", value))
+        stored: object = value if m.column.type is ColumnType.BOOL else int(value)
+        st.out.filters.append(Filter(m.column.name, "eq", stored))
         st.out.understood.append(f"{m.column.name} = {'yes' if value else 'no'}")
         st.take(m.start, end)
     return keep
@@ -274,7 +285,7 @@ def value_filters(st: State, vals: list[ValueMention], mentions: list[Mention]) 
                     or st.tokens[i].kind == "num"
                 ):
                     # 'except for the north', 'apart from', 'other than': still a negation
-                    negative = w in ("for", "from", "than") and st.word(i - 1) in _NEG
+                    negative = w in ("for", "from", "than", "in") and st.word(i - 1) in _NEG
                     break
                 i -= 1
                 steps += 1
@@ -292,9 +303,24 @@ def value_filters(st: State, vals: list[ValueMention], mentions: list[Mention]) 
             after = m.start - v.end if m.start >= v.end else None
             if (
                 gap is not None
-                and len(gap) <= 2
+                and len(gap) <= 3
                 and all(
-                    w in ("is", "=", "equal", "of", "was", "are", "not", "isn't", "!", ":", "the")
+                    w
+                    in (
+                        "is",
+                        "=",
+                        "equal",
+                        "of",
+                        "was",
+                        "are",
+                        "not",
+                        "isn't",
+                        "!",
+                        ":",
+                        "the",
+                        "'",
+                        '"',
+                    )
                     for w in gap
                 )
             ) or (after is not None and after == 0):
@@ -318,7 +344,7 @@ def value_filters(st: State, vals: list[ValueMention], mentions: list[Mention]) 
 
 def year_filters(st: State) -> None:
     toks = st.tokens
-    years: list[tuple[int, str, str | None]] = []  # (token index, op, period label)
+    years: list[tuple[int, str, str]] = []  # (token index, op, period label)
     for i, t in enumerate(toks):
         if i in st.taken or t.kind != "num" or not re.fullmatch(r"(19|20)\d\d", t.text):
             continue
@@ -414,3 +440,82 @@ def _bare_periods(st: State, target: Column) -> None:
 
 
 # --------------------------------------------------------------------------------- roles
+
+
+_RANGE_SKIP = ("is", "are", "was", "were", "of", "with", "a", "an", "the", "held", "from")
+
+
+def between(st: State, mentions: list[Mention]) -> list[Mention]:
+    """'a price between 60 and 120', 'held between 2009 and 2011': both ends included."""
+    keep = list(mentions)
+    toks = st.tokens
+    for i, t in enumerate(toks):
+        if t.norm != "between" or i in st.taken or i + 3 >= len(toks):
+            continue
+        lo_t, hi_t = toks[i + 1], toks[i + 3]
+        if lo_t.kind != "num" or hi_t.kind != "num" or st.word(i + 2) not in ("and", "to", "-"):
+            continue
+        lo, hi = parse_number(lo_t.text), parse_number(hi_t.text)
+        if lo is None or hi is None:
+            continue
+        j = i - 1
+        while j >= 0 and st.word(j) in _RANGE_SKIP:
+            j -= 1
+        named = next(
+            (m for m in keep if m.end == j + 1 and m.column.type is ColumnType.NUMBER), None
+        )
+        column = named.column if named is not None else None
+        years = all(re.fullmatch(r"(19|20)\d\d", x.text) for x in (lo_t, hi_t))
+        if column is None and years:
+            column = year_column(st.table)
+        if column is None:
+            continue
+        st.out.filters.append(Filter(column.name, "ge", lo.value))
+        st.out.filters.append(Filter(column.name, "le", hi.value))
+        st.out.understood.append(f"{column.name} between {lo.value} and {hi.value}")
+        st.take(i, i + 4)
+        if named is not None:
+            st.take(named.start, named.end)
+            keep.remove(named)
+    return keep
+
+
+_GENDER_WORDS = {
+    "male": "m", "males": "m", "men": "m", "man": "m", "boys": "m", "boy": "m",
+    "female": "f", "females": "f", "women": "f", "woman": "f", "girls": "f", "girl": "f",
+}  # fmt: skip
+
+
+def genders(st: State) -> Column | None:
+    """'male students' is a filter on a sex/gender column holding M/F (or Male/Female); 'male
+    and female faculty' asks for that column as a grouping (returned)."""
+    col = next(
+        (
+            c
+            for c in st.table.columns
+            if c.type is ColumnType.TEXT and set(norm_words(c.name)) & {"sex", "gender"}
+        ),
+        None,
+    )
+    if col is None:
+        return None
+    values = {str(v).lower(): v for v in col.values if v is not None}
+    said = [
+        (i, _GENDER_WORDS[t.text.lower()])
+        for i, t in enumerate(st.tokens)
+        if i not in st.taken and t.text.lower() in _GENDER_WORDS
+    ]
+    kinds = {k for _, k in said}
+    if not said:
+        return None
+    for i, _ in said:
+        st.take(i, i + 1)
+    if len(kinds) == 2:
+        return col
+    kind = said[0][1]
+    value = values.get(kind) or values.get({"m": "male", "f": "female"}[kind])
+    if value is None:
+        return None
+    st.out.filters.append(Filter(col.name, "eq", value))
+    st.out.understood.append(f"only {value} ({col.name})")
+    return None

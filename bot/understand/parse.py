@@ -66,10 +66,10 @@ def parse_columns(text: str, table: Table) -> Parsed:
     return st.out
 
 
-def _between(st: State, found: list[Mention], others: list[Mention] = ()) -> list[Mention]:
+def _between(st: State, found: list[Mention], others: list[Mention] | None = None) -> list[Mention]:
     """Drop a column named like a connector ('vs' in mtcars) where it sits between two other
     columns: in 'mpg vs hp' it is the word, not the column."""
-    named = found + list(others)
+    named = found + list(others or [])
     return [
         m
         for m in found
@@ -231,7 +231,7 @@ def _unique(cols: list[Column]) -> list[Column]:
     return seen
 
 
-_FILLER = set(
+FILLER = set(
     """chart graph plot pic picture image viz visual visualization diagram figure bars bar line
     lines column columns pie please breakdown split distribution share total amount amounts
     group grouped broken down out broke break compare comparing comparison instead rather switch
@@ -268,9 +268,9 @@ def _unknown(st: State, mentions: list[Mention]) -> None:
             out.unmatched.append(t.text)
             continue
         low = t.text.lower()
-        if t.norm in STOPWORDS or t.norm in _FILLER or len(t.norm) < 2:
+        if t.norm in STOPWORDS or t.norm in FILLER or len(t.norm) < 2:
             continue
-        if low in STOPWORDS or low in _FILLER:
+        if low in STOPWORDS or low in FILLER:
             continue
         head = next((m for m in mentions if m.start == i + 1 == m.end - 1), None)
         if head is not None and head.said.lower() in _HEADS:  # 'customer name' → column name

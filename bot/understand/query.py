@@ -1,20 +1,20 @@
 """Running a structured query over a table: filter → bucket → aggregate → sort → limit.
 
 Pure Python over column lists, one pass per step, so 100k rows take a fraction of a second. The
-query is plain data (``Query.to_dict``) so an edit such as "average instead" can re-run it.
+query is typed data (``bot.spec.Query``) so an edit such as "average instead" can re-run it.
 """
 
 from __future__ import annotations
 
 import bisect
-import copy
 import datetime as dt
 import itertools
 import math
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-from bot.spec import Filter, Series
+from bot.spec import Filter, Query, Series
 from bot.table import BLANK, Column, ColumnType, Table
 from bot.understand.inline import month_index, weekday_index
 from bot.understand.numbers import tidy
@@ -24,38 +24,10 @@ MAX_GROUPS = 12
 MAX_BINS = 100  # a narrower bin width asked for is widened to stay under this
 BUCKETS = (
     "year", "quarter", "month", "week", "day", "quarter_of_year", "month_of_year", "weekday",
+    "value",
 )  # fmt: skip
 MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()  # noqa: SIM905
 DAY_NAMES = "Mon Tue Wed Thu Fri Sat Sun".split()  # noqa: SIM905
-
-
-@dataclass
-class Query:
-    kind: str = "aggregate"  # "aggregate" | "scatter" | "histogram" | "total"
-    measures: list[str] = field(default_factory=list)  # numeric columns; none → count rows
-    dimension: str | None = None
-    bucket: str | None = None  # for a date dimension
-    group: str | None = None  # second dimension: one series per value
-    group_bucket: str | None = None  # for a date group: "year" compares years side by side
-    aggregation: str = "sum"
-    filters: list[Filter] = field(default_factory=list)
-    sort: str | None = None  # "asc" | "desc" | "alpha" | None
-    limit: int | None = None
-    bins: int | None = None
-    bin_width: float | None = None  # "bins of 500": wins over a count of bins
-    sheet: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Query:
-        data = copy.deepcopy(dict(data))
-        data["filters"] = [
-            f if isinstance(f, Filter) else Filter(**f) for f in data.get("filters", [])
-        ]
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
 
 
 @dataclass
@@ -90,6 +62,10 @@ def period(value: Any, bucket: str) -> str | None:
         return f"{value.month:02d}"
     if bucket == "weekday":  # "1" for Monday: keys sort in week order, named when labelled
         return str(value.isoweekday())
+    if bucket == "value":  # each date (and time) as it is: few distinct values
+        if isinstance(value, dt.datetime) and value.time() != dt.time():
+            return value.isoformat(sep=" ")
+        return value.strftime("%Y-%m-%d")
     if bucket == "week":
         iso = value.isocalendar()
         return f"{iso[0]}-W{iso[1]:02d}"
@@ -228,6 +204,7 @@ def _keys(table: Table, name: str, bucket: str | None, rows: list[int]) -> tuple
     # or number has no place on its axis.
     missing = BLANK if col.type in (ColumnType.TEXT, ColumnType.BOOL) else None
     cache: dict[Any, Any] = {None: missing, "": missing}
+    key: Callable[[Any], Any]
     if col.type is ColumnType.DATE:
         b = bucket or auto_bucket(list(dict.fromkeys(vals)))
         key = lambda v: period(v, b)  # noqa: E731
@@ -235,7 +212,7 @@ def _keys(table: Table, name: str, bucket: str | None, rows: list[int]) -> tuple
         key = tidy
     else:
         key = _label
-    out = []
+    out: list[Any] = []
     append = out.append
     for i in rows:
         v = vals[i]
@@ -280,8 +257,9 @@ def _calendar_order(keys: set[Any]) -> dict[Any, int] | None:
         return None
     for index in (month_index, weekday_index):
         order = {k: index(str(k)) if str(k).strip().isalpha() else None for k in keys}
-        if None not in order.values():
-            return order
+        found = {k: v for k, v in order.items() if v is not None}
+        if len(found) == len(order):
+            return found
     return None
 
 
@@ -297,6 +275,7 @@ def run(table: Table, q: Query) -> Result:
         return _histogram(table, q, rows)
     how = q.aggregation
     measures = [_column(table, m) for m in q.measures]
+    series: list[Series]
     if q.kind == "total":
         series = [
             Series(m.name, [_agg([m.values[i] for i in rows if _num(m.values[i])], how)])
@@ -358,7 +337,7 @@ def run(table: Table, q: Query) -> Result:
     if not seen:
         raise QueryError(f"No rows have a value for “{q.dimension}” after the filters.")
     order = _ordered(seen_set, seen, dim_col, time_axis)
-    series: list[Series] = []
+    series = []
     notes_out: list[str] = []
     if gkeys is not None:
         gcol = _column(table, q.group or "")
@@ -440,15 +419,26 @@ def sort_limit(
     if sort in ("asc", "desc"):
 
         def total(i: int) -> float:
-            vals = [s.values[i] for s in series if s.values[i] is not None]
+            vals = [v for s in series if (v := s.values[i]) is not None]
             return math.fsum(vals) if vals else -math.inf if sort == "desc" else math.inf
 
         idx.sort(key=total, reverse=sort == "desc")
-    elif sort == "alpha":
-        idx.sort(key=lambda i: str(labels[i]).lower())
+    elif sort in ("alpha", "x_asc"):
+        idx.sort(key=lambda i: natural_key(labels[i]))
+    elif sort == "x_desc":
+        idx.sort(key=lambda i: natural_key(labels[i]), reverse=True)
     if limit is not None and limit > 0:
         idx = idx[:limit]
     return [labels[i] for i in idx], [Series(s.name, [s.values[i] for i in idx]) for s in series]
+
+
+def natural_key(label: Any) -> tuple[int, float, str]:
+    """Numbers by value, then text A-Z: the order of an axis ('9' before '10')."""
+    text = str(label)
+    try:
+        return (0, float(text.replace(",", "")), "")
+    except ValueError:
+        return (1, 0.0, text.lower())
 
 
 def _scatter(table: Table, q: Query, rows: list[int]) -> Result:
@@ -456,7 +446,9 @@ def _scatter(table: Table, q: Query, rows: list[int]) -> Result:
     its rows' y values and None at the others' x."""
     xcol, ycol = (_column(table, m) for m in q.measures[:2])
     gkeys = _keys(table, q.group, q.group_bucket, rows)[0] if q.group else None
-    xs, ys, gs = [], [], []
+    xs: list[Any] = []
+    ys: list[float | None] = []
+    gs: list[Any] = []
     for pos, i in enumerate(rows):
         x, y = xcol.values[i], ycol.values[i]
         if _num(x) and _num(y) and (gkeys is None or gkeys[pos] is not None):
@@ -532,7 +524,8 @@ def _histogram(table: Table, q: Query, rows: list[int]) -> Result:
         raise QueryError(f"“{col.name}” has no numbers after the filters.")
     edges, counts, note = histogram_bins(values, q.bins, q.bin_width)
     notes = [note] if note else []
-    return Result(bin_labels(edges), [Series("Count", counts)], len(values), notes=notes)
+    count_series = Series("Count", list[float | None](counts))
+    return Result(bin_labels(edges), [count_series], len(values), notes=notes)
 
 
 def bin_labels(edges: list[float]) -> list[str]:

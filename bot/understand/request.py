@@ -8,6 +8,7 @@ previous one, so "as a pie" means the same thing in both.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.spec import Aggregation, ChartType
@@ -144,7 +145,7 @@ def _num(text: str) -> int:
 _SAYS = r"\s*(?:to\b|as\b|should\s+be\b|=|:|is\b|-)?\s*"
 _QUOTED = r"\"[^\"\n]{1,150}\"|'[^'\n]{1,150}'"
 _LABEL_TEXT = _SAYS + r"(?P<t>" + _QUOTED + r"|[^\n;,\"]{1,150})"  # an axis label ends at a comma
-_TITLE_TEXT = _SAYS + r"(?P<t>" + _QUOTED + r"|[^\n;\"]{1,150})"
+_TITLE_TEXT = _SAYS + r"(?P<t>" + _QUOTED + r"|(?![,.?!])[^\n;\"]{1,150})"  # 'job title, …' is none
 
 # (pattern, handler name); applied in order, each match removed from the text.
 _RULES: list[tuple[re.Pattern[str], str]] = [
@@ -551,10 +552,30 @@ def _apply(mods: Modifiers, kind: str, m: re.Match[str]) -> None:
         mods.share = True
 
 
+def _applier(mods: Modifiers, kind: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for ``re.sub``: apply the rule to ``mods``, leave a gap in the text."""
+
+    def replace(m: re.Match[str]) -> str:
+        _apply(mods, kind, m)
+        return " "
+
+    return replace
+
+
 HEAD, TAIL = 2000, 1000  # in a very long message the request is at its start or end
 
 
-def read_modifiers(text: str, *, protected: list[str] | None = None) -> tuple[Modifiers, str]:
+# What a request says about the picture only; the rest (chart words, which may also say how to
+# sort: 'by the bars'; sorting, aggregation, top N, axis labels that may name columns) is read
+# again, with the table at hand, by ``intent.py``.
+PRESENTATION = frozenset(
+    """title no_title trend no_trend log no_log values no_values style color""".split()  # noqa: SIM905
+)
+
+
+def read_modifiers(
+    text: str, *, protected: list[str] | None = None, kinds: frozenset[str] | None = None
+) -> tuple[Modifiers, str]:
     """The modifiers in ``text`` and the text without them.
 
     ``protected`` holds phrases (column names such as "Product Line") that must survive intact
@@ -565,8 +586,8 @@ def read_modifiers(text: str, *, protected: list[str] | None = None) -> tuple[Mo
         start = text.rfind("\n", 0, HEAD) + 1 or HEAD
         end = text.find("\n", len(text) - TAIL)
         end = len(text) - TAIL if end < 0 else end
-        head_mods, head = read_modifiers(text[:start], protected=protected)
-        tail_mods, tail = read_modifiers(text[end:], protected=protected)
+        head_mods, head = read_modifiers(text[:start], protected=protected, kinds=kinds)
+        tail_mods, tail = read_modifiers(text[end:], protected=protected, kinds=kinds)
         for name, value in vars(tail_mods).items():
             if value not in (None, False, []) and getattr(head_mods, name) in (None, False, []):
                 setattr(head_mods, name, value)
@@ -577,13 +598,15 @@ def read_modifiers(text: str, *, protected: list[str] | None = None) -> tuple[Mo
     for i, phrase in enumerate(sorted([*(protected or []), *formulas], key=len, reverse=True)):
         pattern = re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", re.I)
         key = f"\x00{i}\x00"
-        text, n = pattern.subn(lambda _m, k=key: f" {k} ", text)
+        text, n = pattern.subn(f" {key} ", text)
         if n:
             holders[key] = phrase
     for pattern, kind in _RULES:
+        if kinds is not None and kind not in kinds:
+            continue
         if kind in ("top", "bottom") and mods.limit is not None:
             continue
-        text = pattern.sub(lambda m, k=kind: _apply(mods, k, m) or " ", text)
+        text = pattern.sub(_applier(mods, kind), text)
     for key, phrase in holders.items():
         text = text.replace(key, phrase)
     return mods, _RUNS.sub("  ", text)

@@ -75,10 +75,10 @@ def strip_sources(
             text,
             flags=re.I,
         )
-        stem = named.rsplit(".", 1)[0]
+        base = named.rsplit(".", 1)[0]
         text = re.sub(
             r"\b(?:from|using|in)\s+(?:the\s+)?(?:(?:file|spreadsheet|workbook)\s+)?"
-            + re.escape(stem)
+            + re.escape(base)
             + r"\b(?:\s+(?:file|spreadsheet|workbook))?",
             " ",
             text,
