@@ -91,7 +91,7 @@ def _pie_of_query(
     """'make it a pie' on a file chart of several series: grouped series become the totals per
     label, queried again over all their rows (exact for averages too); several measures are
     different things, so the reply asks which one."""
-    q = Query.from_dict(prev.query or {})
+    q = copy.deepcopy(prev.query) if prev.query is not None else Query()
     if not q.group:
         names = " or ".join(f"“{m}”" for m in q.measures) or "which series"
         raise Refusal(
@@ -105,8 +105,8 @@ def _pie_of_query(
         dataset,
         table,
         style,
-        share=bool((prev.query or {}).get("share")),
-        entity=(prev.query or {}).get("entity"),
+        share=q.share,
+        entity=q.entity,
         base=prev,
     )
     built.spec.source = "previous"
@@ -270,8 +270,9 @@ def edit_points(prev: ChartSpec, mods: Modifiers, text: str) -> Built | None:
         points = [(r.head, list(r.numbers)) for r in found if r.head and len(r.numbers) == width]
         points = points if len(points) == len(found) else []
     elif (m := _SET_POINT.fullmatch(text)) is not None:
-        numbers = [parse_number(x) for x in re.split(r"\s*,\s*|\s+(?:and\s+)?", m["num"].strip())]
-        if _key(m["label"]) not in {_key(x) for x in prev.x_labels} or None in numbers:
+        read = [parse_number(x) for x in re.split(r"\s*,\s*|\s+(?:and\s+)?", m["num"].strip())]
+        numbers = [n for n in read if n is not None]
+        if _key(m["label"]) not in {_key(x) for x in prev.x_labels} or len(numbers) < len(read):
             return None
         if len(numbers) != width:
             names = " and ".join(f"“{s.name}”" for s in prev.series)
@@ -282,7 +283,7 @@ def edit_points(prev: ChartSpec, mods: Modifiers, text: str) -> Built | None:
                 + " ".join(str(n) for n in range(5, 5 + width))
                 + "”",
             )
-        points = [(m["label"].strip(), [n for n in numbers if n is not None])]
+        points = [(m["label"].strip(), numbers)]
     else:
         return None
     if not points:

@@ -100,8 +100,8 @@ def _swap(spec: ChartSpec, notes: list[str]) -> None:
         spec.series[0].name = spec.x_label or spec.series[0].name
         spec.x_label, spec.y_label = spec.y_label, spec.x_label
         spec.title = _swapped_title(spec.title)
-        if spec.query is not None and len(spec.query.get("measures", [])) == 2:
-            spec.query["measures"] = spec.query["measures"][::-1]
+        if spec.query is not None and len(spec.query.measures) == 2:
+            spec.query.measures = spec.query.measures[::-1]
     else:
         notes.append(f"A {spec.chart_type} chart keeps its axes; bars and scatters can swap.")
 
