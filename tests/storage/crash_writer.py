@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import signal
 import sys
 
 import storage.json_backend  # noqa: F401 - imported once here, not in every forked writer
@@ -28,7 +29,8 @@ async def write_forever(root: str) -> None:
         counts[key] = int(history[-1]["content"]) + 1 if history else 0
     os.write(1, b"ready\n")  # the test kills only once appends are under way
     n = os.getpid()  # start with a different session each time
-    while True:
+    zygote = os.getppid()
+    while os.getppid() == zygote:  # an orphan (the test died mid-round) stops writing
         key = KEYS[n % len(KEYS)]
         seq = counts[key]
         message = {"role": "user", "content": str(seq), "metadata": {"type": "text"}}
@@ -53,6 +55,10 @@ def main() -> None:
         elif line.strip() == "reap" and child:
             os.waitpid(child, 0)
             print("reaped", flush=True)
+            child = 0
+    if child:  # the test ended mid-round (a failure or a timeout): no writer outlives it
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
 
 
 if __name__ == "__main__":
