@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -45,7 +46,9 @@ async def main(opts: argparse.Namespace) -> int:
         answer_timeout=300,
     )
     started = time.monotonic()
-    with RedisServer() as redis_server, tempfile.TemporaryDirectory() as workdir:
+    workdir = tempfile.mkdtemp(prefix="chartbot-chaos-")
+    print(f"bot logs under {workdir}", flush=True)
+    with RedisServer() as redis_server:
         fake = await FakeSlack().start()
         try:
             async with chaos(
@@ -62,6 +65,8 @@ async def main(opts: argparse.Namespace) -> int:
         finally:
             await fake.stop()
     print(f"ran {time.monotonic() - started:.0f} s in all", flush=True)
+    if report.clean:
+        shutil.rmtree(workdir, ignore_errors=True)
     print(report.line(), flush=True)
     return 0 if report.clean else 1
 

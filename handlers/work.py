@@ -121,7 +121,10 @@ async def resume_unfinished(
     thread."""
     storage, jobs = services.storage, []
     for claim, job in await storage.unfinished():
-        job = {**job, "resumed": job.get("resumed", 0) + 1}
+        # Only a stop while answering counts towards the apology: a message that was waiting
+        # for its thread's turn when its process died was not what made it stop.
+        answering = job.pop("answering", False)
+        job = {**job, "resumed": job.get("resumed", 0) + answering}
         taken = await storage.claim(
             claim, CLAIM_SECONDS, note=job, resume=True, thread=_thread_key(job), order=job["ts"]
         )
@@ -179,7 +182,7 @@ def _outbox(services: Services, client: AsyncWebClient, claim: str, job: Job) ->
 
     async def settle(sent: Sent) -> None:
         try:
-            await storage.settle(claim, {**job, "sent": sent})
+            await storage.settle(claim, {**job, "answering": True, "sent": sent})
         except Exception:  # the reply still goes out; only a crash now could repeat it
             log.exception("could not settle %s event=%s", job["ts"], job["event_id"])
 
@@ -205,11 +208,17 @@ async def _work(services: Services, client: AsyncWebClient, claim: str, job: Job
         event_id=job["event_id"],
     )
     with services.answering():
-        await _answer(services, client, claim, message, _outbox(services, client, claim, job))
+        outbox = _outbox(services, client, claim, job)
+        await _answer(services, client, claim, job, message, outbox)
 
 
 async def _answer(
-    services: Services, client: AsyncWebClient, claim: str, message: Message, outbox: SlackOutbox
+    services: Services,
+    client: AsyncWebClient,
+    claim: str,
+    job: Job,
+    message: Message,
+    outbox: SlackOutbox,
 ) -> None:
     storage, channel, ts, event_id = services.storage, outbox.channel, message.ts, message.event_id
     failed = True
@@ -217,6 +226,7 @@ async def _answer(
         await services.chartbot.begin(message)  # first: follow-ups now see the session
         await _react(client, "add", channel, ts, WORKING)
         async with storage.thread_lock(message.key, order=ts, claim=claim):
+            await storage.renote(claim, {**job, "answering": True})  # see resume_unfinished
             replies = await services.chartbot.handle(message, outbox)
             # Replied and logged: done, before the thread's next message takes its turn.
             await storage.finish(claim)

@@ -172,6 +172,11 @@ class Storage(ABC):
         dying keeps it for whoever resumes the claim."""
 
     @abstractmethod
+    async def renote(self, token: str, note: dict[str, Any]) -> None:
+        """Replace the note of this process's unfinished claim, its state unchanged (e.g. to
+        say that the work has started)."""
+
+    @abstractmethod
     async def settle(self, token: str, note: dict[str, Any]) -> None:
         """A reply is on its way: from here on, redoing the work could repeat it. ``note``
         replaces the claim's note and must say how to tell whether the reply arrived."""

@@ -510,6 +510,11 @@ class JsonStorage(Storage):
     async def settle(self, token: str, note: dict[str, Any]) -> None:
         await self._restate(token, "sent", note)
 
+    async def renote(self, token: str, note: dict[str, Any]) -> None:
+        _, owner, state = await _read_claim(self._claim_path(token))
+        if owner == self._owner and state in UNFINISHED:
+            await self._restate(token, state, note)
+
     async def _restate(self, token: str, state: str, note: dict[str, Any] | None = None) -> None:
         """Rewrite this process's claim with ``state`` and ``note``."""
         path = self._claim_path(token)

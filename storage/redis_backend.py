@@ -161,6 +161,13 @@ redis.call('SADD', KEYS[3], ARGV[2])
 return 1
 """
 
+_RENOTE = """
+local current = redis.call('GET', KEYS[1])
+if not current or string.match(current, '^(%S+) ') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'KEEPTTL')
+return 1
+"""
+
 _FINISH = """
 if redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('SET', KEYS[1], ARGV[1] .. ' done', 'KEEPTTL')
@@ -254,6 +261,7 @@ class RedisStorage(Storage):
         self._claim = client.register_script(_CLAIM)
         self._finish = client.register_script(_FINISH)
         self._settle = client.register_script(_SETTLE)
+        self._renote = client.register_script(_RENOTE)
         self._take_turn = client.register_script(_TAKE_TURN)
         self._leave = client.register_script(_LEAVE)
         self._owner = secrets.token_hex(8)
@@ -495,6 +503,10 @@ class RedisStorage(Storage):
     async def settle(self, token: str, note: dict[str, Any]) -> None:
         args = [self._owner, token, orjson.dumps(note)]
         await self._settle(keys=self._claim_keys(token), args=args)
+
+    async def renote(self, token: str, note: dict[str, Any]) -> None:
+        claim_key, note_key, _ = self._claim_keys(token)
+        await self._renote(keys=[claim_key, note_key], args=[self._owner, orjson.dumps(note)])
 
     async def unfinished(self) -> list[tuple[str, dict[str, Any]]]:
         found, notes = [], f"{self.prefix}notes"

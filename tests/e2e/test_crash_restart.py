@@ -149,15 +149,15 @@ async def test_a_message_the_bot_keeps_stopping_on_is_retried_twice_then_apologi
     each time the bot stopped (a crash loop in the making) gets an apology the third time."""
     data, event = tmp_path / "data", mention("bar chart of a 1, b 2 title: Stopped on")
     for attempt in range(1 + MAX_RESUMES):
-        # Slack holds the 👀 reaction, so the bot is stopped while it works on the message.
-        fake_slack.fail("reactions.add", delay=60)
+        # Slack holds the chart's upload, so the bot is stopped while it works on the message.
+        fake_slack.fail("files.getUploadURLExternal", delay=60)
         bot = await BotProcess.start(storage_url=data, api_url=fake_slack.api_url, workdir=tmp_path)
         try:
             if attempt == 0:
                 sender = SlackSender(bot.events_url)
                 assert (await sender.event(event, event_id="EvStopped"))[0] == 200
                 await sender.close()
-            await fake_slack.wait_for("reactions.add", count=attempt + 1)
+            await fake_slack.wait_for("files.getUploadURLExternal", count=attempt + 1)
         finally:
             await bot.kill()
 

@@ -418,3 +418,19 @@ async def test_a_claim_holds_its_place_in_the_thread_from_the_claim_on(storage: 
     await asyncio.wait_for(answer(early), 10)
     await asyncio.wait_for(later, 10)
     assert served == [early, late]
+
+
+async def test_renote_replaces_the_note_of_unfinished_work_only(make_storage: MakeStorage) -> None:
+    first = await make_storage()
+    assert await first.claim("waiting", 600, {"text": "a"})
+    await first.renote("waiting", {"text": "a", "answering": True})
+    assert await first.claim("answered", 600, {"text": "b"})
+    await first.finish("answered")
+    await first.renote("answered", {"text": "b", "answering": True})  # done: nothing to say
+    await first.close()
+    second = await make_storage()
+    assert await second.unfinished() == [("waiting", {"text": "a", "answering": True})]
+    await second.renote("waiting", {"text": "c"})  # not its claim
+    assert await second.claim("waiting", 600, {"text": "a"}, resume=True)
+    await second.close()
+    assert await (await make_storage()).unfinished() == [("waiting", {"text": "a"})]
