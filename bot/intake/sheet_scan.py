@@ -101,12 +101,11 @@ def _cell_extent(data: bytes, scan: SheetScan) -> bool:
     come in order and cells sit in their rows), so a normal sheet costs one pass and no
     matches. True when some cell has no reference first (``<c>``, ``<c s="1" r="A1">``):
     such sheets are measured by a full parse."""
-    widest = _letters(scan.columns)
+    widest = _letters(max(scan.columns, 26))  # within A..Z nothing needs finding
     rows = str(max(scan.rows, 1)).encode()
     further = rb"(\d{%d,}|%s)" % (len(rows) + 1, _greater(rows, b"0", b"9"))
-    wider = rb"[A-Z]{%d,3}" % (len(widest) + 1) if len(widest) < 3 else rb"(?!)"
-    if widest:
-        wider += b"|" + _greater(widest, b"A", b"Z")
+    wider = rb"[A-Z]{%d,3}|" % (len(widest) + 1) if len(widest) < 3 else b""
+    wider += _greater(widest, b"A", b"Z")
     pattern = re.compile(rb'<c r="(?:(%s)\d|[A-Z]{1,3}%s")' % (wider, further))
     for letters, row in pattern.findall(data):
         if letters:
