@@ -3,6 +3,7 @@ the same workbook, then upload → first chart through the real app.
 
     .venv/bin/python bench/intake.py [--runs 3] [--sizes 10000,100000,1000000]
                                      [--openpyxl-1m once|skip] [--e2e-runs 5] [--e2e-rows 100000]
+                                     [--workbooks DIR]
 
 1. Reads. Each measurement runs in a fresh subprocess (so peak RSS is per read), the three
    readers interleaved so machine drift hits all alike. Times are the read's CPU time (user +
@@ -126,14 +127,23 @@ def summary(results: list[dict[str, float]]) -> tuple[float, float, float]:
     )
 
 
-def reads(sizes: list[int], runs: int, openpyxl_1m: str, tmp: Path) -> dict[int, dict]:
+def workbook_file(folder: Path, rows: int) -> Path:
+    """The benchmark workbook of ``rows`` rows in ``folder``, generated unless already there."""
+    path = folder / f"bench_{rows}.xlsx"
+    if path.exists():
+        print(f"{rows:>8} rows: reusing {path}")
+        return path
+    t = time.perf_counter()
+    make_workbook(path, rows)
+    mib = path.stat().st_size / 2**20
+    print(f"{rows:>8} rows: generated {mib:.1f} MiB in {time.perf_counter() - t:.1f} s")
+    return path
+
+
+def reads(sizes: list[int], runs: int, openpyxl_1m: str, folder: Path) -> dict[int, dict]:
     out: dict[int, dict] = {}
     for rows in sizes:
-        path = tmp / f"bench_{rows}.xlsx"
-        t = time.perf_counter()
-        make_workbook(path, rows)
-        mib = path.stat().st_size / 2**20
-        print(f"{rows:>8} rows: generated {mib:.1f} MiB in {time.perf_counter() - t:.1f} s")
+        path = workbook_file(folder, rows)
         big = rows >= 1_000_000
         timed: dict[str, list[dict[str, float]]] = {"openpyxl": [], "calamine": [], "intake": []}
         for n in range(runs):
@@ -165,7 +175,7 @@ def reads(sizes: list[int], runs: int, openpyxl_1m: str, tmp: Path) -> dict[int,
     return out
 
 
-async def upload_to_chart(rows: int, runs: int, tmp: Path) -> tuple[float, float]:
+async def upload_to_chart(rows: int, runs: int, folder: Path, tmp: Path) -> tuple[float, float]:
     """Median seconds from sharing the workbook to its chart, and the bare read's median."""
     from python_calamine import CalamineWorkbook
 
@@ -173,9 +183,7 @@ async def upload_to_chart(rows: int, runs: int, tmp: Path) -> tuple[float, float
     from tests.processes import BotProcess
     from tests.signed import SlackSender, message, next_ts
 
-    path = tmp / f"e2e_{rows}.xlsx"
-    make_workbook(path, rows)
-    data = path.read_bytes()
+    data = workbook_file(folder, rows).read_bytes()
     fake = await FakeSlack().start()
     bot = await BotProcess.start(storage_url=tmp / "data", api_url=fake.api_url, workdir=tmp)
     sender = SlackSender(bot.events_url)
@@ -224,12 +232,17 @@ def main() -> None:
     parser.add_argument("--openpyxl-1m", choices=["once", "skip"], default="once")
     parser.add_argument("--e2e-runs", type=int, default=5)
     parser.add_argument("--e2e-rows", type=int, default=100_000)
+    parser.add_argument("--workbooks", help="keep the generated workbooks here and reuse them")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     with tempfile.TemporaryDirectory(prefix="chartbot-intake-") as tmp:
-        results = reads(sizes, args.runs, args.openpyxl_1m, Path(tmp))
+        folder = Path(args.workbooks or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        results = reads(sizes, args.runs, args.openpyxl_1m, folder)
         if args.e2e_runs:
-            chart, bare = asyncio.run(upload_to_chart(args.e2e_rows, args.e2e_runs, Path(tmp)))
+            chart, bare = asyncio.run(
+                upload_to_chart(args.e2e_rows, args.e2e_runs, folder, Path(tmp))
+            )
             print(
                 f"upload → first chart, {args.e2e_rows:,} rows: {chart:.2f} s "
                 f"[median of {args.e2e_runs}]; bare calamine read of the same file {bare:.2f} s cpu"

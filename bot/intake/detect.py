@@ -62,6 +62,7 @@ class Detected:
     notes: list[str] = field(default_factory=list)
     pivot: bool = False
     by_column: list[tuple] | None = None  # ``rows`` transposed (whole sheet columns), once
+    types: dict[int, set[type]] = field(default_factory=dict)  # the value types per column
 
 
 def _cell(row: tuple, c: int) -> Any:
@@ -230,7 +231,7 @@ def detect(rows: list[tuple]) -> Detected | None:
 
     data, end_notes = _data_rows(rows, start, lo, hi)
     notes.extend(end_notes)
-    data, by_column, total_notes = _drop_totals(data, lo, hi)
+    data, by_column, types, total_notes = _drop_totals(data, lo, hi)
     notes.extend(total_notes)
     if not data:
         return Detected(h + 1 if h is not None else None, [], [], [], start + 1, notes)
@@ -244,7 +245,7 @@ def detect(rows: list[tuple]) -> Detected | None:
         notes.append("found no header row, so the columns are named Column 1, Column 2, …")
     pivot = any(n.lower() in PIVOT_NAMES or n.lower().startswith(PIVOT_PREFIXES) for n in names)
     header_row = h + 1 if h is not None else None
-    return Detected(header_row, keep, names, data, start + 1, notes, pivot, by_column)
+    return Detected(header_row, keep, names, data, start + 1, notes, pivot, by_column, types)
 
 
 def _is_units_row(rows: list[tuple], i: int, lo: int, hi: int) -> bool:
@@ -363,21 +364,26 @@ def _continues(row: tuple, profile: dict[int, int], lo: int, hi: int, header: tu
     return match >= 0.75 * len(typed) and len(_filled(row, lo, hi)) * 2 >= len(profile)
 
 
-def _drop_totals(data: list[tuple], lo: int, hi: int) -> tuple[list[tuple], list[tuple], list[str]]:
-    """Rows without total rows, the same transposed (typing works on columns), and notes.
+def _drop_totals(
+    data: list[tuple], lo: int, hi: int
+) -> tuple[list[tuple], list[tuple], dict[int, set[type]], list[str]]:
+    """Rows without total rows, the same transposed (typing works on columns), the value types
+    of each column in [lo, hi) (when no row was dropped), and notes.
 
     Candidates are found column by column: each column's distinct texts are matched once, so a
     long table costs a pass per column in C, not a regex per cell."""
     by_column = transpose(data)
+    types = {c: set(map(type, by_column[c])) for c in range(lo, min(hi, len(by_column)))}
     candidates: set[int] = set()
-    for column in by_column[lo:hi]:
-        if str not in set(map(type, column)):
+    for c, kinds in types.items():
+        if str not in kinds:
             continue
+        column = by_column[c]
         labels = {v for v in set(column) if type(v) is str and TOTAL_RE.match(v)}
         if labels:
             candidates.update(i for i, v in enumerate(column) if v in labels)
     if not candidates:
-        return data, by_column, []
+        return data, by_column, types, []
     labels: list[str] = []
     kept: list[tuple] = []
     for i, r in enumerate(data):
@@ -387,13 +393,13 @@ def _drop_totals(data: list[tuple], lo: int, hi: int) -> tuple[list[tuple], list
         else:
             labels.append(label)
     if labels:
-        by_column = transpose(kept)
+        by_column, types = transpose(kept), {}
     else:
         kept = data
     notes = [f"ignored the {lab} row" for lab in dict.fromkeys(labels)]
     if len(notes) > 3:
         notes = [f"ignored {len(labels)} total and subtotal rows"]
-    return kept, by_column, notes
+    return kept, by_column, types, notes
 
 
 def transpose(rows: list) -> list:

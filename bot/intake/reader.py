@@ -168,7 +168,7 @@ def build_table(sheet: str, det: Detected, formats: dict[int, str]) -> Table:
     for name, c in zip(det.names, det.columns, strict=True):
         column = by_position[c] if c < width else [None] * len(det.rows)
         values = column if type(column) is list else list(column)
-        col, col_notes = make_column(name, values, formats.get(c))
+        col, col_notes = make_column(name, values, formats.get(c), det.types.get(c))
         col, serial_notes = serial_dates(col)
         columns.append(col)
         notes.extend(col_notes + serial_notes)

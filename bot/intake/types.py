@@ -159,9 +159,12 @@ def _numbers(values: list[Any], percent: bool) -> tuple[list[Any], int]:
     return out, len(missing)
 
 
-def make_column(name: str, values: list[Any], fmt: str | None = None) -> tuple[Column, list[str]]:
-    """Type one column. ``fmt`` is the column's usual Excel number format. Returns notes too."""
-    types = set(map(type, values))
+def make_column(
+    name: str, values: list[Any], fmt: str | None = None, types: set[type] | None = None
+) -> tuple[Column, list[str]]:
+    """Type one column. ``fmt`` is the column's usual Excel number format; ``types`` the types
+    of its values, when already known. Returns notes too."""
+    types = set(map(type, values)) if types is None else types - {type(None)}
     types.discard(type(None))
     if types <= {int, float} and types:
         return _number_column(name, values, 0, fmt), []
