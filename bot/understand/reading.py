@@ -28,6 +28,7 @@ _GROUPERS = {
 }  # fmt: skip
 _SKIP = {"the", "a", "an", "of", "all", "their", "its", "each", "every", "different", "for", "in"}
 MIN_SCORE = 1.0  # a reading below this is not drawn: the reply asks instead
+CLOSE_CALL = 1.0  # a rival reading this close is named in the reply
 _VERSUS = {"vs", "versus", "against", "v", "compared"}
 _STANDS_IN = 0.89  # the score of a column read from what a word implies, not from its name
 _VALUE_WORDS = {"number", "count", "total", "sum", "average", "mean", "value", "frequency"}
@@ -107,6 +108,10 @@ def read(
     reading.margin = roles.margin
     if roles.rival is not None:
         reading.rival = describe(roles.rival)
+        if roles.margin < CLOSE_CALL:
+            reading.notes.append(
+                f"I read this as {describe(roles)}; it could also mean {reading.rival}."
+            )
     return reading
 
 
