@@ -84,16 +84,20 @@ def link(st: State) -> Links:
     filters.year_filters(st)
     out = st.out
     live = [m for m in mentions if m.score >= 0]
-    entities = [m for m in live if _entity(m)]
-    live = [m for m in live if not _entity(m)]
+    sheet = norm_words(st.table.sheet)
+    entities = [m for m in live if _entity(m, sheet)]
+    live = [m for m in live if not _entity(m, sheet)]
     found = Links(live, list(out.filters), list(out.notes), list(out.problems), out.understood)
     found.entities = [(m.said, m.start) for m in entities]
     return found
 
 
-def _entity(m: Mention) -> bool:
-    """'technicians' for the column technician_id: the rows themselves, not that column."""
+def _entity(m: Mention, sheet: list[str]) -> bool:
+    """'technicians' for the column technician_id, 'wines' for Winery in table WINE: the rows
+    themselves, not that column."""
     said = norm_words(m.said)
+    if m.score < 1 and said == sheet:
+        return True
     return is_key(m.column) and m.score < 1 and not set(said) & _KEYS
 
 

@@ -101,6 +101,8 @@ def read(
         words = ", ".join(f"“{w}”" for w in dict.fromkeys(left))
         return Weak(f"nothing in the data matches {words}.", links.understood,
                     "a column or value with that name", refuse=True)  # fmt: skip
+    if chart is None and intent.scatter_words:
+        chart = ChartType.SCATTER  # 'the relationship between snatch and total'
     roles = _best_roles(st, intent, links, chart, stacked)
     if isinstance(roles, Weak):
         return roles
@@ -432,6 +434,9 @@ def _score(
         else:
             r.score += -0.5 if plural else 0.3  # 'number of players' counts rows
     r.score += 0.5 * dim.score
+    plural_said = dim.said.lower() != " ".join(norm_words(dim.said))
+    if plural_said and 0 < _grouped(st, dim) < 1.0 and dim not in counted:
+        r.score -= 0.6  # 'draft classes for players who play …': players are the rows
     if dim.score == _STANDS_IN:
         r.score -= 1.0  # the table's name column standing in for 'each dog': a last resort
     texts = [m for m in mentions if m.column.type is not ColumnType.NUMBER and id(m) not in targets]
@@ -460,7 +465,7 @@ def _score(
         r.score += 1.0
     # The series: only when the words ask for one, or the chart is stacked.
     if group is not None:
-        wants = stacked or intent.stacked_words or chart is ChartType.LINE
+        wants = bool(stacked or intent.stacked_words)
         numeric = group.column.type is ColumnType.NUMBER
         if numeric and (id(group) in bound or not intent.stacked_words):
             return None  # a series per number only when asked for ('group by year')
