@@ -288,6 +288,12 @@ def _aggs(st: State, intent: Intent) -> None:
             i += 1
             continue
         matched = next((p for p in COUNT_PATTERNS if _matches(st, i, p)), None)
+        if matched is not None and any(_exact_column(st, i + k) for k in range(1, len(matched))):
+            # 'total number of platforms' with a column Number_of_Platforms: its total
+            intent.markers.append(Marker("agg", i, i + 1, how="sum"))
+            st.take(i, i + 1)
+            i += 1
+            continue
         if matched is not None and not (
             matched == ("number",) and st.word(i + 1) not in ("", "from", "by", "for", "in")
         ):
