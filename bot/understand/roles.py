@@ -30,6 +30,7 @@ _GROUPERS = {
 _SKIP = {"the", "a", "an", "of", "all", "their", "its", "each", "every", "different", "for", "in"}
 
 
+MANY = 24  # mentions beyond which candidates are one per column
 MIN_SCORE = 1.0  # a reading below this is not drawn: the reply asks instead
 
 
@@ -116,7 +117,9 @@ def best_roles(
     x_forced = _axis_mention(st, mentions, markers, "x")
     y_forced = _axis_mention(st, mentions, markers, "y")
     candidates: list[Roles] = []
-    options = [None, *mentions]
+    # A long message naming the same columns again and again: one candidate per column and
+    # grouping strength, so it has as few readings as one saying them once.
+    options = [None, *(mentions if len(mentions) <= MANY else _distinct(st, mentions))]
     for dim in options:
         for group in options:
             if group is not None and (dim is None or group is dim or group.column is dim.column):
@@ -325,6 +328,18 @@ def _grouped_at(st: State, at: int) -> float:
 def _in_order_target(intent: Intent, start: int) -> bool:
     o = intent.order
     return o is not None and o.target_start <= start < o.target_end
+
+
+def _distinct(st: State, mentions: list[Mention]) -> list[Mention]:
+    """The first mention of each column for each grouping strength."""
+    seen: set[tuple[int, float, bool]] = set()
+    out = []
+    for m in mentions:
+        key = (id(m.column), _grouped(st, m), m.score == _STANDS_IN)
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
 
 
 def _shape(r: Roles) -> tuple[str, ...]:
