@@ -1,14 +1,24 @@
-"""Benchmark: understanding requests over a 100k-row table, and 40,000-character messages.
+"""Benchmark: understanding requests over a 100k-row table, 40,000-character messages, and the
+one-shot CLI against the code before the request reader (commit 342bc39).
 
-Run: .venv/bin/python bench/understand_bench.py
+Run: .venv/bin/python bench/understand_bench.py [--cli-only] [--runs N]
 Prints medians and each case's ratio to a floor measured in the same run (one pass summing a
-100k-value column in plain Python).
+100k-value column in plain Python). The CLI part extracts commit 342bc39 of this repository
+(``git archive``) into a temporary directory and times ``python -m bot chart TEXT --file
+F.xlsx --spec`` on a 1,000-row workbook, alternating the two checkouts run by run so both see
+the same machine load; it prints each one's median and their ratio (the goal: within 1.2x).
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import random
 import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from pathlib import Path
 
@@ -16,6 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.understand import ChartResult, Context, understand
 from tests.understand.data import big_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+BEFORE = "342bc39"  # the commit before the request reader (issue 13)
 
 
 def median_ms(fn, runs: int = 5) -> float:
@@ -27,7 +40,95 @@ def median_ms(fn, runs: int = 5) -> float:
     return statistics.median(times)
 
 
+def _workbook(path: Path, rows: int = 1000) -> None:
+    import openpyxl
+
+    rng = random.Random(13)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "orders"
+    sheet.append(["order_id", "region", "product", "status", "units", "price", "revenue"])
+    for i in range(rows):
+        units = rng.randint(1, 40)
+        price = round(rng.uniform(5, 120), 2)
+        sheet.append([
+            i + 1,
+            rng.choice(["North", "South", "East", "West"]),
+            rng.choice(["Widget", "Gadget", "Gizmo", "Doohickey", "Thing"]),
+            rng.choice(["open", "shipped", "returned"]),
+            units,
+            price,
+            round(units * price, 2),
+        ])  # fmt: skip
+    book.save(path)
+
+
+def _extract(commit: str, into: Path) -> Path:
+    """The repository at ``commit`` as plain files (no worktree is registered)."""
+    archive = into / "before.tar"
+    with open(archive, "wb") as out:
+        subprocess.run(["git", "-C", str(ROOT), "archive", commit], stdout=out, check=True)
+    target = into / "before"
+    with tarfile.open(archive) as tar:
+        tar.extractall(target, filter="data")
+    return target
+
+
+def _cli_ms(root: Path, text: str, book: Path) -> tuple[float, int]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "STORAGE_"))}
+    env["PYTHONPATH"] = str(root)
+    t = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "chart", text, "--file", str(book), "--spec"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    return (time.perf_counter() - t) * 1000, done.returncode
+
+
+def cli_comparison(runs: int) -> None:
+    requests = [
+        "revenue by region",  # both versions chart it
+        "average price per product",
+        "Show the number of orders in each status with a bar chart, sort by the y axis in desc",
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        book = Path(tmp) / "orders.xlsx"
+        _workbook(book)
+        before = _extract(BEFORE, Path(tmp))
+        print(f"CLI --spec on a 1,000-row workbook, {runs} runs each, {BEFORE} vs this checkout")
+        ratios = []
+        for text in requests:
+            times: dict[str, list[float]] = {"before": [], "now": []}
+            codes: dict[str, int] = {}
+            for _ in range(runs):
+                for name, root in (("before", before), ("now", ROOT)):
+                    ms, codes[name] = _cli_ms(root, text, book)
+                    times[name].append(ms)
+            old, new = statistics.median(times["before"]), statistics.median(times["now"])
+            ratios.append(new / old)
+            print(
+                f"  {text[:60]:60} before {old:6.0f} ms (exit {codes['before']})  "
+                f"now {new:6.0f} ms (exit {codes['now']})  ratio {new / old:4.2f}"
+            )
+        worst = max(ratios)
+        verdict = "within" if worst <= 1.2 else "OVER"
+        print(f"CLI worst ratio now/before: {worst:.2f} ({verdict} 1.2x)")
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cli-only", action="store_true")
+    ap.add_argument("--runs", type=int, default=7)
+    args = ap.parse_args()
+    if not args.cli_only:
+        in_process()
+    cli_comparison(args.runs)
+
+
+def in_process() -> None:
     ds = big_dataset(100_000)
     revenue = ds.table.column("Revenue").values
     floor = median_ms(lambda: sum(v for v in revenue if v is not None))

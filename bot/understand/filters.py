@@ -193,18 +193,28 @@ def _zero_one(col: Column) -> bool:
     """A number column holding only 0 and 1 ('abandoned_yn') is a yes/no column."""
     if col.type is not ColumnType.NUMBER:
         return False
-    seen = {v for v in col.values if v is not None}
-    return bool(seen) and seen <= {0, 1}
+    some = False
+    for v in col.values:  # stops at the first other number: most columns are read in a moment
+        if v is None:
+            continue
+        if v not in (0, 1):
+            return False
+        some = True
+    return some
 
 
 _FALSE = {"false", "no", "n", "0"}
+_PASSIVE = ("been", "was", "were", "is", "are", "be")
 
 
 def bool_filters(st: State, mentions: list[Mention]) -> list[Mention]:
     """'where remote is true', 'remote only', 'non-remote': a yes/no column as a filter."""
     keep = []
+    zero_one: dict[int, bool] = {}  # per column, read once
     for m in mentions:
-        if m.column.type is not ColumnType.BOOL and not _zero_one(m.column):
+        if m.column.type is not ColumnType.BOOL and id(m.column) not in zero_one:
+            zero_one[id(m.column)] = _zero_one(m.column)
+        if m.column.type is not ColumnType.BOOL and not zero_one[id(m.column)]:
             keep.append(m)
             continue
         j = m.end
@@ -221,7 +231,7 @@ def bool_filters(st: State, mentions: list[Mention]) -> list[Mention]:
             value = False
         elif before in ("only", "just") or st.word(m.end) in ENTITIES | {"only"}:
             value = True
-        elif _zero_one(m.column) and before in ("been", "was", "were", "is", "are", "be"):
+        elif m.column.type is not ColumnType.BOOL and before in _PASSIVE:
             value = True  # 'dogs who have been abandoned'
         if value is None:
             keep.append(m)

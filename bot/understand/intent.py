@@ -74,6 +74,7 @@ class Intent:
     bucket: str | None = None
     bucket_at: int = -1
     stacked_words: bool = False  # 'group by', 'stacked by': a second grouping is a series
+    scatter_words: bool = False  # 'the relationship between A and B', 'correlation'
 
     def at(self, kind: str) -> list[Marker]:
         return [m for m in self.markers if m.kind == kind]
@@ -144,6 +145,13 @@ _X_WORDS = {"x", "bar", "bars", "name", "names", "label", "labels", "alphabetica
 _Y_WORDS = {"y", "value", "values", "height", "size"}
 
 
+def _explicit_x(st: State, start: int, end: int) -> bool:
+    return any(
+        st.tokens[i].text.lower() in ("x", "x-axis") and st.word(i + 1) in ("axis", "-", "")
+        for i in range(start, end)
+    )
+
+
 def _order(st: State, text: str, intent: Intent) -> None:
     """'sort by the x-axis in desc', 'from low to high by the Y-axis', 'rank names in asc'."""
     found = [(m, "asc") for m in _ASC.finditer(text)] + [(m, "desc") for m in _DESC.finditer(text)]
@@ -195,6 +203,9 @@ def _order(st: State, text: str, intent: Intent) -> None:
             axis = "y"
         elif w not in _ORDER_NOISE and low not in _ORDER_NOISE:
             target.append(i)
+    said = {st.word(i) for i in target} | {toks[i].text.lower() for i in target}
+    if axis in (None, "x") and said & _VALUE_NAMES and not _explicit_x(st, start, end):
+        axis = "y"  # 'by the how many name', 'by the number of fate'
     order = Order(direction, axis)
     if target:
         order.target_start, order.target_end = target[0], target[-1] + 1
@@ -277,6 +288,12 @@ def _aggs(st: State, intent: Intent) -> None:
             i += 1
             continue
         matched = next((p for p in COUNT_PATTERNS if _matches(st, i, p)), None)
+        if matched is not None and any(_exact_column(st, i + k) for k in range(1, len(matched))):
+            # 'total number of platforms' with a column Number_of_Platforms: its total
+            intent.markers.append(Marker("agg", i, i + 1, how="sum"))
+            st.take(i, i + 1)
+            i += 1
+            continue
         if matched is not None and not (
             matched == ("number",) and st.word(i + 1) not in ("", "from", "by", "for", "in")
         ):
@@ -321,7 +338,7 @@ def _bucket(st: State, intent: Intent) -> None:
                 unit = _BUCKETS.get(st.word(j))
                 if unit is None and st.word(j) == "day" and st.word(j + 2) == "week":
                     unit = "weekday"
-                if unit is not None and st.word(j - 1) in ("by", "into", "per", "in", "of"):
+                if unit is not None and st.word(j - 1) in ("by", "into", "per", "in", "of", "the"):
                     if unit == "day" and st.word(j + 1) == "of":
                         unit = "weekday"
                         st.take(j, j + 4 if st.word(j + 2) == "the" else j + 3)
@@ -432,4 +449,8 @@ def read_intent(st: State, text: str) -> Intent:
     for plain in (_chart_words, _axes, _bucket, _time_buckets, _series, _aggs):
         plain(st, intent)
     intent.markers.sort(key=lambda m: m.start)
+    intent.scatter_words = bool(_RELATION.search(text))
     return intent
+
+
+_RELATION = re.compile(r"\b(?:relationship|correlation|correlate[sd]?|relation)\b", re.I)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from bot.spec import Filter
 from bot.table import Column, ColumnType, Table
 from bot.understand import filters
-from bot.understand.columns import ColumnIndex, Mention, ValueIndex, norm_words
+from bot.understand.columns import STOPWORDS, ColumnIndex, Mention, ValueIndex, norm_words
 from bot.understand.state import State
 
 # Words people use for a column that is named otherwise ('gender' for a column called Sex).
@@ -30,6 +30,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 _PASSIVE = {"been", "being", "be"}
+# A column named only by its kind of value ("name", "id"): a word before it says whose.
+HEADS = {"name", "names", "id", "code", "title", "label", "number", "no", "type", "kind"}
 
 # Columns that name a row by a key ('technician_id', 'dormid'), not a category ('city_code').
 _KEYS = {"id", "key", "no", "number", "num"}
@@ -84,16 +86,34 @@ def link(st: State) -> Links:
     filters.year_filters(st)
     out = st.out
     live = [m for m in mentions if m.score >= 0]
-    entities = [m for m in live if _entity(m)]
-    live = [m for m in live if not _entity(m)]
+    sheet = norm_words(st.table.sheet)
+    entities = [m for m in live if _entity(m, sheet)]
+    live = [m for m in live if not _entity(m, sheet)]
     found = Links(live, list(out.filters), list(out.notes), list(out.problems), out.understood)
+    found.notes += _whose(st, live)
     found.entities = [(m.said, m.start) for m in entities]
     return found
 
 
-def _entity(m: Mention) -> bool:
-    """'technicians' for the column technician_id: the rows themselves, not that column."""
+def _whose(st: State, mentions: list[Mention]) -> list[str]:
+    """'customer name' where the column is just 'name': the word before says whose; say so."""
+    notes = []
+    for m in mentions:
+        before = m.start - 1
+        if m.said.lower() not in HEADS or before < 0 or before in st.taken:
+            continue
+        t = st.tokens[before]
+        if t.kind == "word" and t.norm not in STOPWORDS and len(t.norm) > 2:
+            notes.append(f"Using column “{m.column.name}” for “{t.text} {m.said}”.")
+    return notes
+
+
+def _entity(m: Mention, sheet: list[str]) -> bool:
+    """'technicians' for the column technician_id, 'wines' for Winery in table WINE: the rows
+    themselves, not that column."""
     said = norm_words(m.said)
+    if m.score < 1 and said == sheet:
+        return True
     return is_key(m.column) and m.score < 1 and not set(said) & _KEYS
 
 

@@ -16,6 +16,7 @@ from bot.understand.columns import (
     ValueIndex,
     norm_words,
 )
+from bot.understand.link import HEADS
 from bot.understand.state import ENTITIES, Parsed, State, date_columns, year_column
 
 _BUCKET_WORDS = {
@@ -273,7 +274,7 @@ def _unknown(st: State, mentions: list[Mention]) -> None:
         if low in STOPWORDS or low in FILLER:
             continue
         head = next((m for m in mentions if m.start == i + 1 == m.end - 1), None)
-        if head is not None and head.said.lower() in _HEADS:  # 'customer name' → column name
+        if head is not None and head.said.lower() in HEADS:  # 'customer name' → column name
             out.notes.append(f"Using column “{head.column.name}” for “{t.text} {head.said}”.")
             continue
         out.unknown.append(t.text)
@@ -284,9 +285,6 @@ def _unknown(st: State, mentions: list[Mention]) -> None:
         if st.word(j) in _STRICT_BEFORE and j not in st.taken:
             out.unmatched.append(t.text)
 
-
-# A column named only by its kind of value ("name", "id"): a word before it says whose.
-_HEADS = {"name", "names", "id", "code", "title", "label", "number", "no", "type", "kind"}
 
 _STRICT_BEFORE = {
     "and", ",", "&", "or", "by", "per", "vs", "versus", "against", "only", "excluding", "except",

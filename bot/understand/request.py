@@ -227,7 +227,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         re.compile(
             r"\b(?:show(?:ing)?|add|with|display|include|put|print|write|"
             r"label)\s+(?:the\s+)?(?:data\s+|value\s+)?(?:values|numbers|value labels|"
-            r"data labels|amounts|totals|labels|bars|slices|points)(?:\s+on\s+(?:the\s+|"
+            r"data labels|amounts|totals|labels)(?:\s+on\s+(?:the\s+|"
             r"each\s+|top(?:\s+of)?\s*)*(?:bars?|slices?|points?|it|them|columns?|chart)?)?\b",
             re.I,
         ),
