@@ -15,7 +15,7 @@ from bot.spec import Series
 from bot.understand.numbers import Number, combine_formats, parse_number
 from bot.understand.pasted import table_from_rows, table_rows
 from bot.understand.readings import NUMBERED, Given, count_problem, read
-from bot.understand.records import InlineData, Memo, records, tokens
+from bot.understand.records import InlineData, Memo, records, tokens, unreadable
 from bot.understand.timelabels import is_time_sequence, month_index, weekday_index
 
 __all__ = [
@@ -159,7 +159,20 @@ def parse_inline(text: str) -> InlineData | None:
             if data is not None and (not data.problem or data.pasted):
                 return data
             flawed = flawed or data
-    return flawed
+    return flawed or _unreadable(body)
+
+
+def _unreadable(text: str) -> InlineData | None:
+    """'apples 3, pears ?, plums 2': data with a part that is not a label and a number."""
+    read, bad = unreadable(text)
+    if read < 2 or not bad or len(bad) > read:
+        return None
+    shown = ", ".join(f"“{b[:40]}”" for b in bad[:3])
+    return InlineData(
+        labels=[],
+        series=[],
+        problem=f"I couldn't read {shown} as a label with a number; give every label one number.",
+    )
 
 
 _ITEMS = re.compile(r"\s*(?:[,;\n]|\s/\s|\s+and\s+)\s*", re.I)
@@ -229,8 +242,8 @@ def _tails(text: str) -> Iterator[tuple[Tail, str]]:
         yield Tail((m["paren"] or m["dash"]).strip(), title=True), text[: m.start()]
     words = text.rsplit(" ", _TAIL_WORDS)
     for k in range(1, min(_TAIL_WORDS, len(words) - 1) + 1):
-        if re.search(r"\d", words[-k]) or len(text) > 2000:
-            break
+        if re.search(r"\d", words[-k]) or words[-k - 1].endswith((",", ";")) or len(text) > 2000:
+            break  # '…, c' is an item without its number, not words after the data
         yield Tail(" ".join(words[-k:])), " ".join(words[:-k])
 
 
@@ -289,6 +302,11 @@ def _attempts(text: str) -> Iterator[tuple[str, str]]:
     if split is not None:
         yield split
     yield "", text
+    lines = text.split("\n", 3)
+    for j in range(1, len(lines)):  # 'please\n…' or a title line above the data
+        if re.search(r"\d", lines[j - 1]):
+            break
+        yield " ".join(lines[:j]).strip(" :"), "\n".join(lines[j:])
     intro = re.split(r"[,;\n]", text, maxsplit=1)[0].split(" ", _INTRO_CUTS)
     words = text.split(" ", _INTRO_CUTS)
     for k in range(1, min(_INTRO_CUTS, len(intro))):

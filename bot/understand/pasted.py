@@ -144,4 +144,32 @@ def table_from_rows(rows: list[list[str]]) -> InlineData | None:
         label_name=names[label_col],
         xy=xy,
         pasted=True,
+        notes=_left_out(names, label_col, value_cols, labels, body_text, body),
     )
+
+
+def _left_out(
+    names: list[str],
+    label_col: int,
+    value_cols: list[int],
+    labels: list[str],
+    cells: list[list[str]],
+    body: list[list[Number | None]],
+) -> list[str]:
+    """What the chart does not show, in one line each: other text columns, and cells of a
+    number column that hold no number (drawn as gaps)."""
+    notes = []
+    other = [c for c in range(len(names)) if c != label_col and c not in value_cols]
+    if other:
+        shown = ", ".join(f"“{names[c]}”" if names[c] else f"column {c + 1}" for c in other)
+        notes.append(f"Left out the text column{'s' if len(other) > 1 else ''} {shown}.")
+    gaps = [
+        (labels[i], cells[i][c]) for c in value_cols for i, row in enumerate(body) if row[c] is None
+    ]
+    if gaps:
+        shown = ", ".join(
+            f"“{label}” (“{cell}”)" if cell else f"“{label}”" for label, cell in gaps[:3]
+        )
+        more = f" and {len(gaps) - 3} more" if len(gaps) > 3 else ""
+        notes.append(f"No number for {shown}{more}: left as a gap.")
+    return notes

@@ -148,6 +148,22 @@ def records(text: str, memo: Memo | None = None) -> list[Record] | None:
     return out or None
 
 
+def unreadable(text: str) -> tuple[int, list[str]]:
+    """How many items of ``text`` read as records, and the ones that do not."""
+    read, bad = 0, []
+    for chunk in _STRONG.split(text.strip()):
+        if not chunk.strip() or _listed(chunk) is not None:
+            read += bool(chunk.strip())
+            continue
+        for item in _ITEM.split(chunk):
+            if item.strip():
+                if item_records(tokens(item)) is None:
+                    bad.append(item.strip())
+                else:
+                    read += 1
+    return read, bad
+
+
 def _listed(chunk: str) -> Record | None:
     """'2023: 1, 2, 3' or 'Q1 2023 = 4, 5': a head, a key sign, then a comma list of numbers."""
     m = _LIST.fullmatch(chunk.strip())

@@ -100,6 +100,11 @@ NOTES = [
     ("Q1 10 12, Q2 14 15", "name the series"),  # two numbers per label, no names given
     ("sales: 10, 20, 30", "No labels were given"),
     ("grouped bar: 2022 5 7, 2023 6 9", "as labels with 2 numbers each"),
+    (
+        "Region\tManager\tSales\nNorth\tAnn\t10\nSouth\tBob\t12",
+        "Left out the text column “Manager”",
+    ),
+    ("Region\tSales\nNorth\t10\nSouth\tn/a\nEast\t7", "No number for “South” (“n/a”)"),
 ]
 
 
@@ -124,6 +129,9 @@ def test_names_in_the_text_need_no_note() -> None:
             "2 labels but 3 values",
         ),  # the labels after 'for' and the numbers differ
         ("2023: 1, 2, 3; 2024: 2, 3 for a, b, c", "3 labels but 3, 2 values"),
+        ("apples 3, pears ?, plums 2", "couldn't read “pears ?” as a label with a number"),
+        ("a 1, b 2, c", "couldn't read “c”"),
+        ("apples 3, pears 5, plums 2 and 7", "7 has no label"),
     ],
 )
 def test_data_that_does_not_pair_up_is_refused_plainly(text: str, said: str) -> None:
