@@ -201,7 +201,7 @@ def _read_attempt(
     head: str, text: str, tail: Tail, labels: list[str], memo: Memo
 ) -> InlineData | None:
     """The data in ``text``, with ``head`` and ``tail`` the words around it."""
-    text = text.strip(" \t\n:;,.-")
+    text = _EDGES.sub("", text)
     head = "" if _QUESTION.match(head) else _SAID.sub("", _FILLER.sub("", head))
     data = None if labels or not re.search(r"[:=]", text) else _keyed_lists(text)
     if data is not None and data.problem:
@@ -256,6 +256,7 @@ class Tail:
 
 
 _DIGITS = re.compile(r"\d+")
+_EDGES = re.compile(r"^(?:[\s:;,]|[.-](?!\d))+|[\s:;,.-]+$")  # '-5' and '.5' keep their sign
 _FILLER = re.compile(r"^(?:(?:now|then|also|and|next|ok|okay|so|here'?s|this time)\b[\s,]*)+", re.I)
 _SAID = re.compile(r"\s+(?:was|were|is|are|of|=)$", re.I)
 _QUESTION = re.compile(r"(?:how|what|which|can|could|would|will|do|does|is|are|should)\b", re.I)
@@ -290,7 +291,9 @@ def _labels_after_for(text: str) -> tuple[str, list[str]]:
     if m is None:
         return text, []
     labels = _list_items(_AND.sub(", ", m["labels"]))
-    if len(labels) < 2 or any(parse_number(x) is not None or len(x.split()) > 4 for x in labels):
+    if len(labels) < 2 or any(
+        parse_number(x) is not None or len(x.split()) > 4 or _holds_data(x) for x in labels
+    ):
         return text, []
     return text[: m.start()], labels
 

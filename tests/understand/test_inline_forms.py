@@ -82,6 +82,14 @@ CASES: list[tuple[str, str, list[str], S]] = [
      {"2023": [10, 11], "2024": [12, 14]}),
     ("sales 5 usd, cost 3 usd", "bar", ["sales", "cost"], {"value": [5, 3]}),
     ("apples 3, pears 5, and plums 2", "bar", ["apples", "pears", "plums"], {"value": [3, 5, 2]}),
+    ("profit: -5, 3, 8 for jan, feb, mar", "line", ["jan", "feb", "mar"], {"value": [-5, 3, 8]}),
+    (".5, 1.5, 2", "bar", ["1", "2", "3"], {"value": [0.5, 1.5, 2]}),
+    ("chart 2022 vs 2023 revenue for EU 5 6, US 7 9, Asia 3 4", "bar", ["EU", "US", "Asia"],
+     {"2022": [5, 7, 3], "2023": [6, 9, 4]}),
+    ("q1 2024 10, q2 2024 12, q3 2024 15", "line", ["q1 2024", "q2 2024", "q3 2024"],
+     {"value": [10, 12, 15]}),
+    ("temperatures mon 21° tue 23° wed 19°", "line", ["mon", "tue", "wed"],
+     {"value": [21, 23, 19]}),
 ]  # fmt: skip
 
 
