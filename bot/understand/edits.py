@@ -14,7 +14,7 @@ from bot.spec import ChartSpec, ChartType, Filter
 from bot.table import ColumnType, Dataset, Table
 from bot.understand.build import Built, Refusal, labels_title, options_from, query_chart
 from bot.understand.columns import norm_words
-from bot.understand.numbers import parse_number
+from bot.understand.numbers import Number, parse_number
 from bot.understand.parts import drop_parts, keep_parts
 from bot.understand.pies import pie_series
 from bot.understand.query import Query, auto_bucket, sort_limit
@@ -264,13 +264,15 @@ def edit_points(prev: ChartSpec, mods: Modifiers, text: str) -> Built | None:
     if prev.query is not None or prev.chart_type in _NOT_CATEGORIES:
         return None
     width = len(prev.series)
+    points: list[tuple[str, list[Number]]]
     if (m := _ADD_POINTS.fullmatch(text)) is not None:
         found = records(m["what"]) or []
         points = [(r.head, list(r.numbers)) for r in found if r.head and len(r.numbers) == width]
         points = points if len(points) == len(found) else []
     elif (m := _SET_POINT.fullmatch(text)) is not None:
-        numbers = [parse_number(x) for x in re.split(r"\s*,\s*|\s+(?:and\s+)?", m["num"].strip())]
-        if _key(m["label"]) not in {_key(x) for x in prev.x_labels} or None in numbers:
+        said = [parse_number(x) for x in re.split(r"\s*,\s*|\s+(?:and\s+)?", m["num"].strip())]
+        numbers = [n for n in said if n is not None]
+        if _key(m["label"]) not in {_key(x) for x in prev.x_labels} or len(numbers) < len(said):
             return None
         if len(numbers) != width:
             names = " and ".join(f"“{s.name}”" for s in prev.series)
@@ -281,7 +283,7 @@ def edit_points(prev: ChartSpec, mods: Modifiers, text: str) -> Built | None:
                 + " ".join(str(n) for n in range(5, 5 + width))
                 + "”",
             )
-        points = [(m["label"].strip(), [n for n in numbers if n is not None])]
+        points = [(m["label"].strip(), numbers)]
     else:
         return None
     if not points:

@@ -64,7 +64,7 @@ def _digits(num: str) -> str | None:
         if num.count(dec) > 1:
             return None
         whole, frac = num.split(dec)
-        return _grouped(whole, thou) and whole.replace(thou, "") + "." + frac
+        return whole.replace(thou, "") + "." + frac if _grouped(whole, thou) else None
     if not dots and not commas:
         return num
     sep = "." if dots else ","

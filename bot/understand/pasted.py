@@ -95,11 +95,11 @@ def table_from_rows(rows: list[list[str]]) -> InlineData | None:
     )
     if len(rows) == 2 and (all(p is None for p in parsed[0]) or years_row) and all(parsed[1]):
         # One header row of labels over one row of values ('Q1  Q2  Q3' / '10  20  30').
-        numbers = [p for p in parsed[1] if p is not None]
+        values = [p for p in parsed[1] if p is not None]
         return InlineData(
             labels=rows[0],
-            series=[Series("value", [n.value for n in numbers])],
-            number_format=combine_formats(numbers),
+            series=[Series("value", [n.value for n in values])],
+            number_format=combine_formats(values),
             pasted=True,
         )
 
@@ -128,7 +128,7 @@ def table_from_rows(rows: list[list[str]]) -> InlineData | None:
         label_col = next(c for c in range(width) if c not in value_cols)
         xy = False
     labels = [r[label_col] for r in body_text]
-    series = []
+    series: list[Series] = []
     numbers: list[Number] = []
     for c in value_cols:
         vals = [r[c] for r in body]
