@@ -143,7 +143,7 @@ def parse_inline(text: str) -> InlineData | None:
                 return data
     if len(_DIGITS.findall(text, 0, 20_000)) < 2:
         return None  # data has two numbers at least: most requests for a file end here
-    text = _END_MARKS.sub("", text)
+    text = text.rstrip(" \t\n?!.")
     body, labels = _labels_after_for(text)
     headed = _under_header(body) if not labels else None
     if headed is not None:
@@ -176,7 +176,7 @@ def _unreadable(text: str) -> InlineData | None:
 
 
 _ITEMS = re.compile(r"\s*(?:[,;\n]|\s/\s|\s+and\s+)\s*", re.I)
-_UNIT_AFTER = re.compile(r".*\d\S*\s+(?P<unit>[^\W\d_]{2,20})", re.I)
+_UNIT_AFTER = re.compile(r"\d\S*\s+(?P<unit>[^\W\d_]{2,20})$", re.I)
 
 
 _NUMBER_WORDS = {
@@ -189,7 +189,7 @@ def _common_unit(text: str) -> tuple[str, str]:
     """'Team A: 5 wins, Team B: 8 wins' -> ('wins', 'Team A: 5, Team B: 8'): one word after
     every number is their unit, not the next label."""
     items = [i for i in _ITEMS.split(text) if i.strip()]
-    units = {m["unit"].lower() if (m := _UNIT_AFTER.fullmatch(i)) else None for i in items}
+    units = {m["unit"].lower() if (m := _UNIT_AFTER.search(i[-40:])) else None for i in items}
     if len(items) < 2 or len(units) != 1 or None in units or units & _NUMBER_WORDS:
         return "", text
     unit = units.pop() or ""
@@ -201,7 +201,7 @@ def _read_attempt(
     head: str, text: str, tail: Tail, labels: list[str], memo: Memo
 ) -> InlineData | None:
     """The data in ``text``, with ``head`` and ``tail`` the words around it."""
-    text = _EDGES.sub("", text)
+    text = _edges(text)
     head = "" if _QUESTION.match(head) else _SAID.sub("", _FILLER.sub("", head))
     data = None if labels or not re.search(r"[:=]", text) else _keyed_lists(text)
     if data is not None and data.problem:
@@ -233,6 +233,14 @@ _TAIL = re.compile(
 _TAIL_WORDS = 6
 
 
+def _edges(text: str) -> str:
+    """The text without separators around it; '-5' and '.5' keep their sign and point."""
+    text = text.rstrip(" \t\n:;,.-").lstrip(" \t\n:;,")
+    while text[:1] in (".", "-") and not text[1:2].isdigit():
+        text = text[1:].lstrip(" \t\n:;,")
+    return text
+
+
 def _tails(text: str) -> Iterator[tuple[Tail, str]]:
     """Where the data may end: at the end, before a note in brackets or after a dash ('…
     (actual vs target)'), or before a few words with no numbers ('… look like as a donut')."""
@@ -242,7 +250,7 @@ def _tails(text: str) -> Iterator[tuple[Tail, str]]:
         yield Tail((m["paren"] or m["dash"]).strip(), title=True), text[: m.start()]
     words = text.rsplit(" ", _TAIL_WORDS)
     for k in range(1, min(_TAIL_WORDS, len(words) - 1) + 1):
-        if re.search(r"\d", words[-k]) or words[-k - 1].endswith((",", ";")) or len(text) > 2000:
+        if re.search(r"\d", words[-k]) or words[-k - 1].endswith((",", ";")) or len(text) > _LONG:
             break  # '…, c' is an item without its number, not words after the data
         yield Tail(" ".join(words[-k:])), " ".join(words[:-k])
 
@@ -256,13 +264,12 @@ class Tail:
 
 
 _DIGITS = re.compile(r"\d+")
-_EDGES = re.compile(r"^(?:[\s:;,]|[.-](?!\d))+|[\s:;,.-]+$")  # '-5' and '.5' keep their sign
 _FILLER = re.compile(r"^(?:(?:now|then|also|and|next|ok|okay|so|here'?s|this time)\b[\s,]*)+", re.I)
 _SAID = re.compile(r"\s+(?:was|were|is|are|of|=)$", re.I)
 _QUESTION = re.compile(r"(?:how|what|which|can|could|would|will|do|does|is|are|should)\b", re.I)
-_END_MARKS = re.compile(r"[\s?!.]+$")
 _FOR_LABELS = re.compile(r"\s(?:for|over|across)\s+(?P<labels>[^:=;\n]+)$", re.I)
 _INTRO_CUTS = 12
+_LONG = 2000  # characters; beyond, only the plain readings are tried
 
 
 def _under_header(text: str) -> InlineData | None:
@@ -310,6 +317,8 @@ def _attempts(text: str) -> Iterator[tuple[str, str]]:
         if re.search(r"\d", lines[j - 1]):
             break
         yield " ".join(lines[:j]).strip(" :"), "\n".join(lines[j:])
+    if len(text) > _LONG:
+        return  # a long message is data or a table: its intro ends at a line or a ':'
     intro = re.split(r"[,;\n]", text, maxsplit=1)[0].split(" ", _INTRO_CUTS)
     words = text.split(" ", _INTRO_CUTS)
     for k in range(1, min(_INTRO_CUTS, len(intro))):
