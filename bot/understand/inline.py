@@ -264,7 +264,11 @@ class Tail:
 
 
 _DIGITS = re.compile(r"\d+")
-_FILLER = re.compile(r"^(?:(?:now|then|also|and|next|ok|okay|so|here'?s|this time)\b[\s,]*)+", re.I)
+_FILLER = re.compile(
+    r"^(?:(?:now|then|also|and|next|ok|okay|so|here'?s|this time|hi|hello|hey|nice|great|cool|"
+    r"thanks)\b[\s,.!]*)+",
+    re.I,
+)
 _SAID = re.compile(r"\s+(?:was|were|is|are|of|=)$", re.I)
 _QUESTION = re.compile(r"(?:how|what|which|can|could|would|will|do|does|is|are|should)\b", re.I)
 _FOR_LABELS = re.compile(r"\s(?:for|over|across)\s+(?P<labels>[^:=;\n]+)$", re.I)
