@@ -140,9 +140,7 @@ def records(text: str, memo: Memo | None = None) -> list[Record] | None:
         if listed is not None:
             out.append(listed)
             continue
-        for item in _ITEM.split(chunk):
-            if not item.strip():
-                continue
+        for item in _items(chunk):
             if item not in memo:
                 memo[item] = item_records(tokens(item))
             found = memo[item]
@@ -152,6 +150,17 @@ def records(text: str, memo: Memo | None = None) -> list[Record] | None:
     return out or None
 
 
+def _items(chunk: str) -> list[str]:
+    """A chunk's items; 'apples, 3' (a label, a comma, its number) is one."""
+    items = [i for i in _ITEM.split(chunk) if i.strip()]
+    if len(items) == 2 and parse_number(items[1]) is not None and not _NUMBER_IN.search(items[0]):
+        return [f"{items[0]} {items[1]}"]
+    return items
+
+
+_NUMBER_IN = re.compile(r"(?<![\w.])\d")
+
+
 def unreadable(text: str) -> tuple[int, list[str]]:
     """How many items of ``text`` read as records, and the ones that do not."""
     read, bad = 0, []
@@ -159,8 +168,8 @@ def unreadable(text: str) -> tuple[int, list[str]]:
         if not chunk.strip() or _listed(chunk) is not None:
             read += bool(chunk.strip())
             continue
-        for item in _ITEM.split(chunk):
-            if item.strip():
+        for item in _items(chunk):
+            if item:
                 if item_records(tokens(item)) is None:
                     bad.append(item.strip())
                 else:

@@ -90,6 +90,11 @@ CASES: list[tuple[str, str, list[str], S]] = [
      {"value": [10, 12, 15]}),
     ("temperatures mon 21° tue 23° wed 19°", "line", ["mon", "tue", "wed"],
      {"value": [21, 23, 19]}),
+    ("apples, 3; pears, 5", "bar", ["apples", "pears"], {"value": [3, 5]}),
+    ("line: 2021 5 7, 2022 6 9, 2023 8 12 (north vs south)", "line", ["2021", "2022", "2023"],
+     {"north": [5, 6, 8], "south": [7, 9, 12]}),
+    ("conversion rate by channel: email 3.2%, social 1.8%, search 4.5%?", "bar",
+     ["email", "social", "search"], {"value": [3.2, 1.8, 4.5]}),
 ]  # fmt: skip
 
 
