@@ -10,11 +10,11 @@ from __future__ import annotations
 import copy
 import re
 
-from bot.spec import ChartSpec, ChartType, Filter
+from bot.spec import ChartSpec, ChartType, Filter, Series
 from bot.table import ColumnType, Dataset, Table
 from bot.understand.build import Built, Refusal, labels_title, options_from, query_chart
 from bot.understand.columns import norm_words
-from bot.understand.numbers import parse_number
+from bot.understand.numbers import Number, parse_number
 from bot.understand.parts import drop_parts, keep_parts
 from bot.understand.pies import pie_series
 from bot.understand.query import Query, auto_bucket, sort_limit
@@ -247,8 +247,11 @@ def _restyle(prev: ChartSpec, mods: Modifiers, text: str) -> Built:
 
 
 _ADD_POINTS = re.compile(
-    r"\s*(?:please\s+)?(?:add|also\s+add|plus|append)\s+(?P<what>.+)", re.I | re.S
+    r"\s*(?:(?:nice|great|cool|ok|okay|thanks|now|then|and|also|please)\b[\s,.!]*)*"
+    r"(?:add|also\s+add|plus|append)\s+(?P<what>.+)",
+    re.I | re.S,
 )
+_NAMED_LIST = re.compile(r"(?:an?\s+|the\s+)?(?P<name>[^\d:=,;\n]{1,40}?)\s*:\s*(?P<data>.+)", re.S)
 _SET_POINT = re.compile(
     r"\s*(?:please\s+)?(?:set|change|update|make)\s+(?P<label>.+?)\s+(?:to|=)\s+"
     r"(?P<num>[^\s,]+(?:(?:\s*,\s*|\s+(?:and\s+)?)[^\s,]+){0,11})\s*",
@@ -265,14 +268,18 @@ def edit_points(prev: ChartSpec, mods: Modifiers, text: str) -> Built | None:
     if prev.query is not None or prev.chart_type in _NOT_CATEGORIES:
         return None
     width = len(prev.series)
+    points: list[tuple[str, list[Number]]]
     if (m := _ADD_POINTS.fullmatch(text)) is not None:
+        added = _added_series(prev, m["what"])
+        if added is not None:
+            return added
         found = records(m["what"]) or []
         points = [(r.head, list(r.numbers)) for r in found if r.head and len(r.numbers) == width]
         points = points if len(points) == len(found) else []
     elif (m := _SET_POINT.fullmatch(text)) is not None:
-        read = [parse_number(x) for x in re.split(r"\s*,\s*|\s+(?:and\s+)?", m["num"].strip())]
-        numbers = [n for n in read if n is not None]
-        if _key(m["label"]) not in {_key(x) for x in prev.x_labels} or len(numbers) < len(read):
+        said = [parse_number(x) for x in re.split(r"\s*,\s*|\s+(?:and\s+)?", m["num"].strip())]
+        numbers = [n for n in said if n is not None]
+        if _key(m["label"]) not in {_key(x) for x in prev.x_labels} or len(numbers) < len(said):
             return None
         if len(numbers) != width:
             names = " and ".join(f"“{s.name}”" for s in prev.series)
@@ -311,6 +318,41 @@ def edit_points(prev: ChartSpec, mods: Modifiers, text: str) -> Built | None:
     if auto_title is not None and mods.title is None:  # a title made from the labels follows them
         spec.title = labels_title(spec.x_labels, ordered=auto_title)
     spec.rows = len(spec.x_labels)
+    return Built(spec, notes)
+
+
+def _added_series(prev: ChartSpec, what: str) -> Built | None:
+    """'add costs: Q1 80, Q2 90, …': a new series over the chart's own labels."""
+    m = _NAMED_LIST.fullmatch(what.strip())
+    found = records(m["data"]) if m is not None else None
+    if m is None or not found or any(len(r.numbers) != 1 for r in found):
+        return None
+    where = {_key(x): i for i, x in enumerate(prev.x_labels)}
+    unknown = [r.head for r in found if _key(r.head) not in where]
+    if len(unknown) == len(found):
+        return None
+    if unknown:
+        shown = ", ".join(f"“{x}”" for x in unknown[:3])
+        raise Refusal(
+            f"{shown} {'is' if len(unknown) == 1 else 'are'} not on this chart, so I can't add "
+            f"“{m['name'].strip()}” to it.",
+            "numbers for the chart's own labels: " + ", ".join(str(x) for x in prev.x_labels[:6]),
+        )
+    spec = copy.deepcopy(prev)
+    spec.source = "previous"
+    name = m["name"].strip()
+    values: list[float | None] = [None] * len(spec.x_labels)
+    for r in found:
+        values[where[_key(r.head)]] = r.numbers[0].value
+    if len(spec.series) == 1 and spec.series[0].name in ("value", ""):
+        spec.series[0].name = spec.title  # the chart's one series was named by its title
+    spec.series.append(Series(name, values))
+    spec.title = " and ".join(s.name for s in spec.series)[:80]
+    spec.y_label = ""
+    notes = [f"Added the series “{name}”."]
+    missing = [str(x) for x, v in zip(spec.x_labels, values, strict=True) if v is None]
+    if missing:
+        notes.append("No “" + name + "” number for " + ", ".join(f"“{x}”" for x in missing) + ".")
     return Built(spec, notes)
 
 

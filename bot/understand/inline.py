@@ -15,7 +15,7 @@ from bot.spec import Series
 from bot.understand.numbers import Number, combine_formats, parse_number
 from bot.understand.pasted import table_from_rows, table_rows
 from bot.understand.readings import NUMBERED, Given, count_problem, read
-from bot.understand.records import InlineData, Memo, records, tokens
+from bot.understand.records import InlineData, Memo, records, tokens, unreadable
 from bot.understand.timelabels import is_time_sequence, month_index, weekday_index
 
 __all__ = [
@@ -143,7 +143,7 @@ def parse_inline(text: str) -> InlineData | None:
                 return data
     if len(_DIGITS.findall(text, 0, 20_000)) < 2:
         return None  # data has two numbers at least: most requests for a file end here
-    text = _END_MARKS.sub("", text)
+    text = text.rstrip(" \t\n?!.")
     body, labels = _labels_after_for(text)
     headed = _under_header(body) if not labels else None
     if headed is not None:
@@ -159,11 +159,24 @@ def parse_inline(text: str) -> InlineData | None:
             if data is not None and (not data.problem or data.pasted):
                 return data
             flawed = flawed or data
-    return flawed
+    return flawed or _unreadable(body)
+
+
+def _unreadable(text: str) -> InlineData | None:
+    """'apples 3, pears ?, plums 2': data with a part that is not a label and a number."""
+    read, bad = unreadable(text)
+    if read < 2 or not bad or len(bad) > read:
+        return None
+    shown = ", ".join(f"“{b[:40]}”" for b in bad[:3])
+    return InlineData(
+        labels=[],
+        series=[],
+        problem=f"I couldn't read {shown} as a label with a number; give every label one number.",
+    )
 
 
 _ITEMS = re.compile(r"\s*(?:[,;\n]|\s/\s|\s+and\s+)\s*", re.I)
-_UNIT_AFTER = re.compile(r".*\d\S*\s+(?P<unit>[^\W\d_]{2,20})", re.I)
+_UNIT_AFTER = re.compile(r"\d\S*\s+(?P<unit>[^\W\d_]{2,20})$", re.I)
 
 
 _NUMBER_WORDS = {
@@ -176,7 +189,7 @@ def _common_unit(text: str) -> tuple[str, str]:
     """'Team A: 5 wins, Team B: 8 wins' -> ('wins', 'Team A: 5, Team B: 8'): one word after
     every number is their unit, not the next label."""
     items = [i for i in _ITEMS.split(text) if i.strip()]
-    units = {m["unit"].lower() if (m := _UNIT_AFTER.fullmatch(i)) else None for i in items}
+    units = {m["unit"].lower() if (m := _UNIT_AFTER.search(i[-40:])) else None for i in items}
     if len(items) < 2 or len(units) != 1 or None in units or units & _NUMBER_WORDS:
         return "", text
     unit = units.pop() or ""
@@ -188,7 +201,7 @@ def _read_attempt(
     head: str, text: str, tail: Tail, labels: list[str], memo: Memo
 ) -> InlineData | None:
     """The data in ``text``, with ``head`` and ``tail`` the words around it."""
-    text = text.strip(" \t\n:;,.-")
+    text = _edges(text)
     head = "" if _QUESTION.match(head) else _SAID.sub("", _FILLER.sub("", head))
     data = None if labels or not re.search(r"[:=]", text) else _keyed_lists(text)
     if data is not None and data.problem:
@@ -220,6 +233,14 @@ _TAIL = re.compile(
 _TAIL_WORDS = 6
 
 
+def _edges(text: str) -> str:
+    """The text without separators around it; '-5' and '.5' keep their sign and point."""
+    text = text.rstrip(" \t\n:;,.-").lstrip(" \t\n:;,")
+    while text[:1] in (".", "-") and not text[1:2].isdigit():
+        text = text[1:].lstrip(" \t\n:;,")
+    return text
+
+
 def _tails(text: str) -> Iterator[tuple[Tail, str]]:
     """Where the data may end: at the end, before a note in brackets or after a dash ('…
     (actual vs target)'), or before a few words with no numbers ('… look like as a donut')."""
@@ -229,8 +250,8 @@ def _tails(text: str) -> Iterator[tuple[Tail, str]]:
         yield Tail((m["paren"] or m["dash"]).strip(), title=True), text[: m.start()]
     words = text.rsplit(" ", _TAIL_WORDS)
     for k in range(1, min(_TAIL_WORDS, len(words) - 1) + 1):
-        if re.search(r"\d", words[-k]) or len(text) > 2000:
-            break
+        if re.search(r"\d", words[-k]) or words[-k - 1].endswith((",", ";")) or len(text) > _LONG:
+            break  # '…, c' is an item without its number, not words after the data
         yield Tail(" ".join(words[-k:])), " ".join(words[:-k])
 
 
@@ -243,12 +264,16 @@ class Tail:
 
 
 _DIGITS = re.compile(r"\d+")
-_FILLER = re.compile(r"^(?:(?:now|then|also|and|next|ok|okay|so|here'?s|this time)\b[\s,]*)+", re.I)
+_FILLER = re.compile(
+    r"^(?:(?:now|then|also|and|next|ok|okay|so|here'?s|this time|hi|hello|hey|nice|great|cool|"
+    r"thanks)\b[\s,.!]*)+",
+    re.I,
+)
 _SAID = re.compile(r"\s+(?:was|were|is|are|of|=)$", re.I)
 _QUESTION = re.compile(r"(?:how|what|which|can|could|would|will|do|does|is|are|should)\b", re.I)
-_END_MARKS = re.compile(r"[\s?!.]+$")
 _FOR_LABELS = re.compile(r"\s(?:for|over|across)\s+(?P<labels>[^:=;\n]+)$", re.I)
 _INTRO_CUTS = 12
+_LONG = 2000  # characters; beyond, only the plain readings are tried
 
 
 def _under_header(text: str) -> InlineData | None:
@@ -277,7 +302,9 @@ def _labels_after_for(text: str) -> tuple[str, list[str]]:
     if m is None:
         return text, []
     labels = _list_items(_AND.sub(", ", m["labels"]))
-    if len(labels) < 2 or any(parse_number(x) is not None or len(x.split()) > 4 for x in labels):
+    if len(labels) < 2 or any(
+        parse_number(x) is not None or len(x.split()) > 4 or _holds_data(x) for x in labels
+    ):
         return text, []
     return text[: m.start()], labels
 
@@ -289,6 +316,13 @@ def _attempts(text: str) -> Iterator[tuple[str, str]]:
     if split is not None:
         yield split
     yield "", text
+    lines = text.split("\n", 3)
+    for j in range(1, len(lines)):  # 'please\n…' or a title line above the data
+        if re.search(r"\d", lines[j - 1]):
+            break
+        yield " ".join(lines[:j]).strip(" :"), "\n".join(lines[j:])
+    if len(text) > _LONG:
+        return  # a long message is data or a table: its intro ends at a line or a ':'
     intro = re.split(r"[,;\n]", text, maxsplit=1)[0].split(" ", _INTRO_CUTS)
     words = text.split(" ", _INTRO_CUTS)
     for k in range(1, min(_INTRO_CUTS, len(intro))):

@@ -95,11 +95,11 @@ def table_from_rows(rows: list[list[str]]) -> InlineData | None:
     )
     if len(rows) == 2 and (all(p is None for p in parsed[0]) or years_row) and all(parsed[1]):
         # One header row of labels over one row of values ('Q1  Q2  Q3' / '10  20  30').
-        row = [p for p in parsed[1] if p is not None]
+        values = [p for p in parsed[1] if p is not None]
         return InlineData(
             labels=rows[0],
-            series=[Series("value", [n.value for n in row])],
-            number_format=combine_formats(row),
+            series=[Series("value", [n.value for n in values])],
+            number_format=combine_formats(values),
             pasted=True,
         )
 
@@ -144,4 +144,32 @@ def table_from_rows(rows: list[list[str]]) -> InlineData | None:
         label_name=names[label_col],
         xy=xy,
         pasted=True,
+        notes=_left_out(names, label_col, value_cols, labels, body_text, body),
     )
+
+
+def _left_out(
+    names: list[str],
+    label_col: int,
+    value_cols: list[int],
+    labels: list[str],
+    cells: list[list[str]],
+    body: list[list[Number | None]],
+) -> list[str]:
+    """What the chart does not show, in one line each: other text columns, and cells of a
+    number column that hold no number (drawn as gaps)."""
+    notes = []
+    other = [c for c in range(len(names)) if c != label_col and c not in value_cols]
+    if other:
+        shown = ", ".join(f"“{names[c]}”" if names[c] else f"column {c + 1}" for c in other)
+        notes.append(f"Left out the text column{'s' if len(other) > 1 else ''} {shown}.")
+    gaps = [
+        (labels[i], cells[i][c]) for c in value_cols for i, row in enumerate(body) if row[c] is None
+    ]
+    if gaps:
+        shown = ", ".join(
+            f"“{label}” (“{cell}”)" if cell else f"“{label}”" for label, cell in gaps[:3]
+        )
+        more = f" and {len(gaps) - 3} more" if len(gaps) > 3 else ""
+        notes.append(f"No number for {shown}{more}: left as a gap.")
+    return notes

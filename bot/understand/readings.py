@@ -154,6 +154,27 @@ def _uneven_problem(recs: list[Record], given: Given) -> InlineData:
     return data
 
 
+def _some_unnamed(recs: list[Record], given: Given) -> bool:
+    """'a 1, b 2, 3', not 'races held between 2009 and 2011' (a question, not data)."""
+    return (
+        len(recs) >= 2
+        and any(r.head for r in recs)
+        and not all(r.head for r in recs)
+        and not any(_ASKS.search(r.head) for r in recs)
+    )
+
+
+def _unnamed_problem(recs: list[Record], given: Given) -> InlineData:
+    """'a 1, b 2, 3': a number without a label."""
+    loose = [n for r in recs if not r.head for n in r.numbers]
+    data = _data([], [], loose)
+    shown = ", ".join(f"{n.prefix}{n.value:g}{n.suffix}" for n in loose[:3])
+    data.problem = (
+        f"{shown} {'has' if len(loose) == 1 else 'have'} no label; give every number one."
+    )
+    return data
+
+
 _Shape = Callable[[list[Record], Given], bool]
 _Reader = Callable[[list[Record], Given], InlineData]
 # In order: the first shape that fits the records reads them.
@@ -163,6 +184,7 @@ _SHAPES: list[tuple[_Shape, _Reader]] = [
     (_same_count, _rows_or_series),
     (_one_list, _list),
     (_uneven, _uneven_problem),
+    (_some_unnamed, _unnamed_problem),
 ]
 
 

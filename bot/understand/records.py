@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.spec import NumberFormat, Series
-from bot.understand.numbers import Number, parse_number
+from bot.understand.numbers import CURRENCY_SIGNS, Number, parse_number
 from bot.understand.timelabels import month_index
 
 
@@ -37,6 +37,7 @@ _NUM_TOKEN = re.compile(
     r"(?:\s?(?:[€£$]|(?:usd|eur|gbp|dollars)(?![a-z])))?\)?",
     re.I,
 )
+_NEXT_NUMBER = re.compile(r"\s*[:=]?\s*[-+(]?[$€£¥₹]?\d")
 _KEY_SIGN = re.compile(r"\s*(?:[:=]|\s-\s|\s–\s)\s*")
 
 
@@ -84,9 +85,12 @@ def tokens(text: str) -> list[Token]:
         start, end = m.start(), m.end()
         # '1 $12.5k': a match that swallowed the next number's currency is retried shorter;
         # 'A 10 B 20': a spaced scale letter before another number is the next label.
-        cuts = [end, end - 1, end - 2]
+        cuts = [end, end - 1, end - 2] if raw[-1] in CURRENCY_SIGNS else [end]
+        comma = raw.find(",")
+        if comma > 0:  # '1,1,1': not one number, so the first of several
+            cuts.append(start + comma)
         spaced = re.search(r"\s+[a-z]+$", raw, re.I)
-        if spaced and re.match(r"\s*[:=]?\s*[-+(]?[$€£¥₹]?\d", text[end:]):
+        if spaced and _NEXT_NUMBER.match(text, end):
             cuts.insert(0, start + spaced.start())
         for cut in cuts:
             raw = text[start:cut].rstrip()
@@ -136,9 +140,7 @@ def records(text: str, memo: Memo | None = None) -> list[Record] | None:
         if listed is not None:
             out.append(listed)
             continue
-        for item in _ITEM.split(chunk):
-            if not item.strip():
-                continue
+        for item in _items(chunk):
             if item not in memo:
                 memo[item] = item_records(tokens(item))
             found = memo[item]
@@ -146,6 +148,33 @@ def records(text: str, memo: Memo | None = None) -> list[Record] | None:
                 return None
             out += found
     return out or None
+
+
+def _items(chunk: str) -> list[str]:
+    """A chunk's items; 'apples, 3' (a label, a comma, its number) is one."""
+    items = [i for i in _ITEM.split(chunk) if i.strip()]
+    if len(items) == 2 and parse_number(items[1]) is not None and not _NUMBER_IN.search(items[0]):
+        return [f"{items[0]} {items[1]}"]
+    return items
+
+
+_NUMBER_IN = re.compile(r"(?<![\w.])\d")
+
+
+def unreadable(text: str) -> tuple[int, list[str]]:
+    """How many items of ``text`` read as records, and the ones that do not."""
+    read, bad = 0, []
+    for chunk in _STRONG.split(text.strip()):
+        if not chunk.strip() or _listed(chunk) is not None:
+            read += bool(chunk.strip())
+            continue
+        for item in _items(chunk):
+            if item:
+                if item_records(tokens(item)) is None:
+                    bad.append(item.strip())
+                else:
+                    read += 1
+    return read, bad
 
 
 def _listed(chunk: str) -> Record | None:
@@ -171,15 +200,18 @@ def item_records(toks: list[Token]) -> list[Record] | None:
         ]  # '10 in Q1, 12 in Q2': the label after its number
         return found if all(r.head and _names_something(r.head) for r in found) else None
     groups: list[list[Token]] = [[]]
+    keyed = has_values = False  # of the group being filled: a key sign, numbers after it
     for i, tok in enumerate(toks):
-        group = groups[-1]
-        keyed = any(t.key for t in group)
-        has_values = any(t.number is not None for t in group[_after_key(group) :])
         next_is_key = i + 1 < len(toks) and toks[i + 1].key
         starts = (tok.number is None and not tok.key) or (tok.number is not None and next_is_key)
-        if group and has_values and starts and (keyed or tok.number is None):
+        if has_values and starts and (keyed or tok.number is None):
             groups.append([])
+            keyed = has_values = False
         groups[-1].append(tok)
+        if tok.key:
+            keyed, has_values = True, False
+        elif tok.number is not None:
+            has_values = True
     out = []
     for group in groups:
         record = _record(group)
@@ -196,11 +228,6 @@ def _number_first(toks: list[Token]) -> bool:
         and all(t.number is not None for t in toks[::2])
         and all(t.number is None and not t.key for t in toks[1::2])
     )
-
-
-def _after_key(group: list[Token]) -> int:
-    keys = [i for i, t in enumerate(group) if t.key]
-    return keys[-1] + 1 if keys else 0
 
 
 def _head(toks: list[Token]) -> str:

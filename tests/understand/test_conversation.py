@@ -241,3 +241,21 @@ def test_keeping_or_leaving_out_named_parts(
     assert result.spec.x_labels == labels
     assert {s.name: s.values for s in result.spec.series} == series
     assert any(note in n for n in result.notes), result.notes
+
+
+def test_a_series_added_over_the_chart_labels() -> None:
+    prev = _chart("hi! quarterly revenue: Q1 120, Q2 135, Q3 150", Context()).spec
+    assert prev.title == "Quarterly revenue"
+    result = _chart("nice, now add costs: Q1 80 Q2 90 Q3 95", Context(previous=prev))
+    spec = result.spec
+    assert spec.x_labels == ["Q1", "Q2", "Q3"]
+    assert {s.name: s.values for s in spec.series} == {
+        "Quarterly revenue": [120, 135, 150],
+        "costs": [80, 90, 95],
+    }
+    assert spec.title == "Quarterly revenue and costs"
+    partial = _chart("add profit: Q1 40", Context(previous=prev))
+    assert partial.spec.series[1].values == [40, None, None]
+    assert any("No “profit” number for “Q2”, “Q3”" in n for n in partial.notes)
+    wrong = understand("add profit: Q1 40, Q5 3", Context(previous=prev))
+    assert isinstance(wrong, NotUnderstood) and "“Q5” is not on this chart" in wrong.message

@@ -82,6 +82,19 @@ CASES: list[tuple[str, str, list[str], S]] = [
      {"2023": [10, 11], "2024": [12, 14]}),
     ("sales 5 usd, cost 3 usd", "bar", ["sales", "cost"], {"value": [5, 3]}),
     ("apples 3, pears 5, and plums 2", "bar", ["apples", "pears", "plums"], {"value": [3, 5, 2]}),
+    ("profit: -5, 3, 8 for jan, feb, mar", "line", ["jan", "feb", "mar"], {"value": [-5, 3, 8]}),
+    (".5, 1.5, 2", "bar", ["1", "2", "3"], {"value": [0.5, 1.5, 2]}),
+    ("chart 2022 vs 2023 revenue for EU 5 6, US 7 9, Asia 3 4", "bar", ["EU", "US", "Asia"],
+     {"2022": [5, 7, 3], "2023": [6, 9, 4]}),
+    ("q1 2024 10, q2 2024 12, q3 2024 15", "line", ["q1 2024", "q2 2024", "q3 2024"],
+     {"value": [10, 12, 15]}),
+    ("temperatures mon 21° tue 23° wed 19°", "line", ["mon", "tue", "wed"],
+     {"value": [21, 23, 19]}),
+    ("apples, 3; pears, 5", "bar", ["apples", "pears"], {"value": [3, 5]}),
+    ("line: 2021 5 7, 2022 6 9, 2023 8 12 (north vs south)", "line", ["2021", "2022", "2023"],
+     {"north": [5, 6, 8], "south": [7, 9, 12]}),
+    ("conversion rate by channel: email 3.2%, social 1.8%, search 4.5%?", "bar",
+     ["email", "social", "search"], {"value": [3.2, 1.8, 4.5]}),
 ]  # fmt: skip
 
 
@@ -100,6 +113,11 @@ NOTES = [
     ("Q1 10 12, Q2 14 15", "name the series"),  # two numbers per label, no names given
     ("sales: 10, 20, 30", "No labels were given"),
     ("grouped bar: 2022 5 7, 2023 6 9", "as labels with 2 numbers each"),
+    (
+        "Region\tManager\tSales\nNorth\tAnn\t10\nSouth\tBob\t12",
+        "Left out the text column “Manager”",
+    ),
+    ("Region\tSales\nNorth\t10\nSouth\tn/a\nEast\t7", "No number for “South” (“n/a”)"),
 ]
 
 
@@ -124,6 +142,9 @@ def test_names_in_the_text_need_no_note() -> None:
             "2 labels but 3 values",
         ),  # the labels after 'for' and the numbers differ
         ("2023: 1, 2, 3; 2024: 2, 3 for a, b, c", "3 labels but 3, 2 values"),
+        ("apples 3, pears ?, plums 2", "couldn't read “pears ?” as a label with a number"),
+        ("a 1, b 2, c", "couldn't read “c”"),
+        ("apples 3, pears 5, plums 2 and 7", "7 has no label"),
     ],
 )
 def test_data_that_does_not_pair_up_is_refused_plainly(text: str, said: str) -> None:
