@@ -1,15 +1,19 @@
 """Benchmark: reading inline data, against the inline parser of an earlier revision, same run.
 
-Run: .venv/bin/python bench/inline_bench.py [REVISION]   (default 342bc39, before the records
-and readings parser). The earlier ``bot/understand/inline.py`` is loaded from git into its own
-module, so both parsers read the same messages in the same process. Prints the median per message
-kind and the ratio new / old. File requests matter too: every request is tried as inline data
-first, so a slow miss slows every chart from a file.
+Run: .venv/bin/python bench/inline_bench.py [REVISION] [--cli]   (default 342bc39, before the
+records and readings parser). The earlier ``bot/understand/inline.py`` is loaded from git into its
+own module, so both parsers read the same messages in the same process. Prints the median per
+message kind and the ratio new / old. File requests matter too: every request is tried as inline
+data first, so a slow miss slows every chart from a file.
+
+``--cli`` also times ``python -m bot chart … --spec`` end to end, the earlier revision (exported
+with ``git archive``) and this checkout taking turns, on a 1,000-row CSV and on inline data.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
 import statistics
 import subprocess
 import sys
@@ -73,8 +77,48 @@ def median_us(fn: Callable[[], object], runs: int = 7, inner: int = 20) -> float
     return statistics.median(times)
 
 
+def cli_runs(revision: str, runs: int = 9) -> None:
+    """Median wall time of the one-shot CLI, before and now, turn about."""
+    work = Path(tempfile.mkdtemp())
+    old_root = work / "before"
+    old_root.mkdir()
+    archive = subprocess.run(
+        ["git", "archive", revision], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(old_root)], input=archive, check=True)
+    regions = ["North", "South", "East", "West"]
+    rows = [f"{regions[i % 4]},{10 + (i * 37) % 990},{1 + i % 50}" for i in range(1000)]
+    (work / "t1000.csv").write_text("region,revenue,units\n" + "\n".join(rows) + "\n")
+    cases = {
+        "file: revenue by region": ["revenue by region", "--file", "t1000.csv"],
+        "inline: apples 3, pears 5": ["apples 3, pears 5, plums 2"],
+    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "STORAGE_"))}
+
+    def once(root: Path, args: list[str]) -> float:
+        t = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "bot", "chart", *args, "--spec"],
+            cwd=work,
+            env={**env, "PYTHONPATH": str(root)},
+            capture_output=True,
+            check=True,
+        )
+        return time.perf_counter() - t
+
+    print(f"{'CLI --spec':26} {'before':>10} {'now':>10}  ratio  (s per run, median of {runs})")
+    for name, args in cases.items():
+        old, new = [], []
+        for _ in range(runs):
+            new.append(once(ROOT, args))
+            old.append(once(old_root, args))
+        a, b = statistics.median(old), statistics.median(new)
+        print(f"{name:26} {a:10.3f} {b:10.3f}  {b / a:5.2f}x")
+
+
 def main() -> None:
-    revision = sys.argv[1] if len(sys.argv) > 1 else "342bc39"
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    revision = args[0] if args else "342bc39"
     before = baseline(revision)
     print(f"{'kind':26} {'before':>10} {'now':>10}  ratio  (µs per message, median)")
     for kind, texts in KINDS.items():
@@ -82,6 +126,8 @@ def main() -> None:
         old = statistics.mean(median_us(lambda t=t: before(t), inner=inner) for t in texts)
         new = statistics.mean(median_us(lambda t=t: parse_inline(t), inner=inner) for t in texts)
         print(f"{kind:26} {old:10.1f} {new:10.1f}  {new / old:5.2f}x")
+    if "--cli" in sys.argv:
+        cli_runs(revision)
 
 
 if __name__ == "__main__":
