@@ -107,18 +107,22 @@ def _cell_extent(data: bytes, scan: SheetScan) -> bool:
     further = rb"(\d{%d,}|%s)" % (len(rows) + 1, _greater(rows, b"0", b"9"))
     wider = rb"[A-Z]{%d,3}|" % (len(widest) + 1) if len(widest) < 3 else b""
     wider += _greater(widest, b"A", b"Z")
-    # (the lookahead lets a cell with a shorter row number fail after its digits)
+    # One pattern for all three (a shorter row number fails after its digits, by lookahead).
     pattern = re.compile(
-        rb'<c r="(?:(%s)(\d+)|[A-Z]{1,3}(?=\d{%d})%s")' % (wider, len(rows), further)
+        rb'<c(?:(>| (?!r="))| r="(?:(%s)(\d+)|[A-Z]{1,3}(?=\d{%d})%s"))'
+        % (wider, len(rows), further)
     )
-    for letters, row, far_row in pattern.findall(data):
+    unusual = False
+    for unreferenced, letters, row, far_row in pattern.findall(data):
+        if unreferenced:
+            unusual = True
+            continue
         if letters:
             scan.columns = max(scan.columns, column_index_from_string(letters.decode()))
         scan.rows = max(scan.rows, _row_number(row or far_row))
-    referenced = data.count(b'<c r="')
-    if scan.columns < 26 and referenced:  # one letter: at most Z (no need to find which)
+    if scan.columns < 26 and scan.rows:  # one letter: at most Z (no need to find which)
         scan.columns = 26
-    return referenced != data.count(b"<c ") + data.count(b"<c>")
+    return unusual
 
 
 def _letters(column: int) -> bytes:
@@ -131,17 +135,15 @@ def _letters(column: int) -> bytes:
 
 
 def _greater(text: bytes, low: bytes, high: bytes) -> bytes:
-    """A regex for strings as long as ``text`` that sort after it (digits or letters)."""
-    alts = []
-    for i, ch in enumerate(text):
-        if ch < high[0]:
-            rest = len(text) - i - 1
-            alts.append(
-                re.escape(text[:i])
-                + b"[%s-%s]" % (bytes([ch + 1]), high)
-                + (b"[%s-%s]{%d}" % (low, high, rest) if rest else b"")
-            )
-    return b"|".join(alts) or rb"(?!)"
+    """A regex for strings as long as ``text`` that sort after it (digits or letters), nested
+    so that a string is decided in one step per character."""
+    if not text:
+        return rb"(?!)"
+    first, rest = text[0], text[1:]
+    tail = b"[%s-%s]{%d}" % (low, high, len(rest)) if rest else b""
+    above = b"[%s-%s]%s" % (bytes([first + 1]), high, tail) if first < high[0] else b""
+    same = re.escape(bytes([first])) + _greater(rest, low, high) if rest else b""
+    return b"(?:" + b"|".join(x for x in (above, same) if x) + b")" if above or same else rb"(?!)"
 
 
 def _row_number(digits: bytes) -> int:
