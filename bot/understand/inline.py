@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from bot.spec import Series
 from bot.understand.numbers import Number, combine_formats, parse_number
 from bot.understand.pasted import table_from_rows, table_rows
-from bot.understand.readings import NUMBERED, Given, count_problem, read
 from bot.understand.records import InlineData, Memo, records, tokens, unreadable
+from bot.understand.shapes import NUMBERED, Given, count_problem, read
 from bot.understand.timelabels import is_time_sequence, month_index, weekday_index
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 ``apples 3, pears 5`` → (apples, 3), (pears, 5); ``Q1 10 12, Q2 14 15`` → (Q1, 10 12), …;
 ``2023: 1, 2, 3; 2024: 2, 3, 4`` → (2023, 1 2 3), … . Whether the heads are labels or series is
-decided later (``readings.py``). Linear in the text; nothing here is ever evaluated.
+decided later (``shapes.py``). Linear in the text; nothing here is ever evaluated.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Inline data as people type it: each phrasing → the labels, series and chart type a person
 would check on the chart, and the one-line notes where the bot had to choose or make something
-up. The stages (records, readings, numbers) are checked on their own below."""
+up. The stages (records, shapes, numbers) are checked on their own below."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 from bot.understand import ChartResult, Context, NotUnderstood, understand
 from bot.understand.numbers import parse_number
-from bot.understand.readings import Given, read, series_names
 from bot.understand.records import records
+from bot.understand.shapes import Given, read, series_names
 
 S = dict[str, list[float]]
 
