@@ -207,25 +207,38 @@ _PREFIXED = re.compile(rb"<\w+:(?:worksheet|sheetData|row)\b")
 
 def _measure(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
     """Rows and columns by a full parse, for sheets written with namespace prefixes."""
-    state = {"row": 0, "col": 0, "rows": 0, "cols": 0}
+    at = _Cursor()
+    rows = cols = 0
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        local = name.rsplit("}", 1)[-1]
-        if local == "row":
-            r = attrs.get("r")
-            state["row"] = int(r) if r and r.isdigit() else state["row"] + 1
-            state["col"] = 0
-            state["rows"] = max(state["rows"], state["row"])
-        elif local == "c":
-            state["col"] = _column(attrs.get("r"), state["col"])
-            state["cols"] = max(state["cols"], state["col"])
+        nonlocal rows, cols
+        at.step(name, attrs)
+        rows, cols = max(rows, at.row), max(cols, at.col)
 
     parser = expat.ParserCreate(namespace_separator="}")
     parser.StartElementHandler = start
     parser.EntityDeclHandler = _refuse_entity
     with zf.open(member) as fh:
         parser.ParseFile(fh)
-    return state["rows"], state["cols"]
+    return rows, cols
+
+
+class _Cursor:
+    """Where a sheet's expat parse stands: a row's ``r`` or the next row, a cell's reference
+    or the next column (1-based), as Excel places cells written without references."""
+
+    def __init__(self) -> None:
+        self.row = self.col = 0
+
+    def step(self, name: str, attrs: dict[str, str]) -> str:
+        local = name.rsplit("}", 1)[-1]
+        if local == "row":
+            r = attrs.get("r")
+            self.row = int(r) if r and r.isdigit() else self.row + 1
+            self.col = 0
+        elif local == "c":
+            self.col = _column(attrs.get("r"), self.col)
+        return local
 
 
 def _refuse_entity(*args: object) -> None:
@@ -243,18 +256,12 @@ def sheet_formats(head: bytes, first_row: int, columns: list[int], styles: list[
     wanted = set(columns)
     seen: dict[int, Counter[str]] = {c: Counter() for c in columns}
     last = first_row + 49
-    state = {"row": 0, "col": 0}
+    at = _Cursor()
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        local = name.rsplit("}", 1)[-1]
-        if local == "row":
-            r = attrs.get("r")
-            state["row"] = int(r) if r and r.isdigit() else state["row"] + 1
-            state["col"] = 0
-        elif local == "c":
-            state["col"] = _column(attrs.get("r"), state["col"])
-            c = state["col"] - 1
-            if first_row <= state["row"] <= last and c in wanted and attrs.get("t", "n") == "n":
+        if at.step(name, attrs) == "c":
+            c = at.col - 1
+            if first_row <= at.row <= last and c in wanted and attrs.get("t", "n") == "n":
                 s = attrs.get("s", "0")
                 index = int(s) if s.isdigit() else 0
                 seen[c][styles[index] if index < len(styles) else "General"] += 1
