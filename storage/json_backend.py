@@ -511,9 +511,10 @@ class JsonStorage(Storage):
         await self._restate(token, "sent", note)
 
     async def renote(self, token: str, note: dict[str, Any]) -> None:
-        _, owner, state = await _read_claim(self._claim_path(token))
-        if owner == self._owner and state in UNFINISHED:
-            await self._restate(token, state, note)
+        path = self._claim_path(token)
+        expires, owner, state = await _read_claim(path)  # read once: state and expiry kept
+        if expires and owner == self._owner and state in UNFINISHED:
+            await self._write_atomic(path, self._claim_file(token, expires, state, note))
 
     async def _restate(self, token: str, state: str, note: dict[str, Any] | None = None) -> None:
         """Rewrite this process's claim with ``state`` and ``note``."""
