@@ -223,6 +223,17 @@ async def test_a_reply_on_its_way_at_the_kill_is_looked_for_then_sent_once(
     assert final_reactions(fake_slack, event["ts"]) == ["white_check_mark"]
     assert len(fake_slack.calls_of("conversations.replies")) == 1
     assert len(fake_slack.calls_of(method)) == 1 + (not arrived)
+    # The exchange is logged once: from the claim's note when the reply was found.
+    async with reading(data) as storage:
+        session = await storage.get(f"T1:{event['channel']}:{event['ts']}")
+    assert session is not None
+    assert [m["metadata"].get("ts") for m in session.chat_history] == [event["ts"], None]
+    reply_type = "chart" if kind == "chart" else "text"
+    assert exchanges(session)[1] == ("assistant", reply_type), exchanges(session)
+    if kind == "chart":
+        logged = session.chat_history[1]["metadata"]
+        assert logged["title"] == "On its way"
+        assert logged["slack_file_id"] == replies[0]["files"][0]["id"]
 
 
 def _replies(fake: FakeSlack, event: dict) -> list[dict]:
