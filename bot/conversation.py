@@ -10,6 +10,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Protocol
 
 from bot import texts
@@ -230,19 +231,7 @@ class _Turn:
     ) -> None:
         """Post a reply, then log the request and its one answer together."""
         undo = updates.pop("undo", False)
-
-        def exchange_of(reply: Reply, kind: str) -> Exchange:
-            def entries(file_id: str | None) -> list[dict[str, Any]]:
-                meta: dict[str, Any] = {}
-                if reply.chart:
-                    meta = _chart_metadata(reply.chart.spec, file_id)
-                    if undo:
-                        meta["undo"] = True
-                return [user_entry, _entry("assistant", reply.text, kind, **meta)]
-
-            return entries
-
-        reply.exchange = exchange_of(reply, kind)
+        reply.exchange = partial(_exchange, user_entry, reply, kind, undo)
         try:
             file_id = await self.outbox.post(reply)
         except DeliveryError:
@@ -253,7 +242,7 @@ class _Turn:
                 {},
                 None,
             )
-            reply.exchange = exchange_of(reply, kind)
+            reply.exchange = partial(_exchange, user_entry, reply, kind, undo)
             try:
                 await self.outbox.post(reply)
             except DeliveryError:
@@ -273,6 +262,18 @@ def _kind_of_file(name: str) -> str:
 def _entry(role: str, content: str, kind: str, **metadata: Any) -> dict[str, Any]:
     meta = {"type": kind, **{k: v for k, v in metadata.items() if v is not None}}
     return {"role": role, "content": content, "timestamp": isoformat(utcnow()), "metadata": meta}
+
+
+def _exchange(
+    user_entry: dict[str, Any], reply: Reply, kind: str, undo: bool, file_id: str | None
+) -> list[dict[str, Any]]:
+    """The request and the reply that answers it, as logged (a ``Reply.exchange``)."""
+    meta: dict[str, Any] = {}
+    if reply.chart:
+        meta = _chart_metadata(reply.chart.spec, file_id)
+        if undo:
+            meta["undo"] = True
+    return [user_entry, _entry("assistant", reply.text, kind, **meta)]
 
 
 def _chart_metadata(spec: ChartSpec, file_id: str | None) -> dict[str, Any]:
