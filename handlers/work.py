@@ -199,6 +199,11 @@ def _outbox(services: Services, client: AsyncWebClient, claim: str, job: Job) ->
 
 
 async def _work(services: Services, client: AsyncWebClient, claim: str, job: Job) -> None:
+    with services.answering():
+        await _answer(services, client, claim, job)
+
+
+async def _answer(services: Services, client: AsyncWebClient, claim: str, job: Job) -> None:
     message = Message(
         key=_thread_key(job),
         user_id=job["user"],
@@ -207,20 +212,8 @@ async def _work(services: Services, client: AsyncWebClient, claim: str, job: Job
         files=[file_ref(f) for f in job["files"]],
         event_id=job["event_id"],
     )
-    with services.answering():
-        outbox = _outbox(services, client, claim, job)
-        await _answer(services, client, claim, job, message, outbox)
-
-
-async def _answer(
-    services: Services,
-    client: AsyncWebClient,
-    claim: str,
-    job: Job,
-    message: Message,
-    outbox: SlackOutbox,
-) -> None:
-    storage, channel, ts, event_id = services.storage, outbox.channel, message.ts, message.event_id
+    outbox = _outbox(services, client, claim, job)
+    storage, channel, ts, event_id = services.storage, job["channel"], job["ts"], job["event_id"]
     failed = True
     try:
         await services.chartbot.begin(message)  # first: follow-ups now see the session
