@@ -16,7 +16,7 @@ from bot.understand.columns import STOPWORDS, Mention, norm_words
 from bot.understand.intent import Intent, Marker
 from bot.understand.link import Links, is_key
 from bot.understand.slots import unlinked_slot
-from bot.understand.state import ENTITIES, State
+from bot.understand.state import ENTITIES, State, date_columns
 
 # Words right before a column that make it the grouping ('for each team', 'by region'), and
 # how strongly.
@@ -66,7 +66,7 @@ def best_roles(
     mentions = [m for m in links.mentions if m.score >= 0.6]
     targets = {id(m) for m in mentions if _in_order_target(intent, m.start)}
     markers = [m for m in intent.markers if not _in_order_target(intent, m.start)]
-    dates = [c for c in st.table.columns if c.type is ColumnType.DATE]
+    dates = date_columns(st.table)
     if intent.bucket and dates and not any(m.column.type is ColumnType.DATE for m in mentions):
         at = max(intent.bucket_at, 0)
         mentions.append(Mention(at, at + 1, dates[0], 0.9, st.tokens[at].text, []))
@@ -185,9 +185,7 @@ def _score(
     if scatter:
         return _score_scatter(st, r, dim, bound)
     if dim is None:
-        if r.measures and intent.limit is None:
-            return None  # a total or a distribution: left to the older reader
-        return None
+        return None  # a total or a distribution: left to the older reader
     # The dimension.
     r.score += 1.0 if dim.column.type is not ColumnType.NUMBER else 0.2
     numeric_dim = dim.column.type is ColumnType.NUMBER
@@ -266,7 +264,6 @@ def _score(
         if others and (stacked or intent.stacked_words):
             r.score -= 0.8
         r.score -= 0.2 * len(others)
-    # Words in the request that named a column but play no part cost a little.
     return r
 
 
