@@ -200,6 +200,7 @@ def _score(
         r.score -= 0.8  # 'of all aircrafts' in table aircraft: the rows, not a column
     if id(dim) in bound:
         r.score -= 2.5  # 'average price' is a measure, not the axis
+    plural = dim.said.lower() != " ".join(norm_words(dim.said))  # 'players', not 'player'
     if dim in counted:
         rivals = [
             m for m in mentions
@@ -207,14 +208,12 @@ def _score(
             and not _names_table(st.table, m) and id(m) not in targets
         ]  # fmt: skip
         # 'the number of the descriptions' is by description, unless another column is named
-        plural = dim.said.lower().rstrip() != " ".join(norm_words(dim.said))
         if not r.measures and not rivals:
             r.score += 0.8
         else:
             r.score += -0.5 if plural else 0.3  # 'number of players' counts rows
     r.score += 0.5 * dim.score
-    plural_said = dim.said.lower() != " ".join(norm_words(dim.said))
-    if plural_said and 0 < _grouped(st, dim) < 1.0 and dim not in counted:
+    if plural and 0 < _grouped(st, dim) < 1.0 and dim not in counted:
         r.score -= 0.6  # 'draft classes for players who play …': players are the rows
     if dim.score == _STANDS_IN:
         r.score -= 1.0  # the table's name column standing in for 'each dog': a last resort
@@ -312,14 +311,15 @@ def _next_mention(
 def _grouped(st: State, m: Mention) -> float:
     """How strongly the words right before the mention make it the grouping ('for each team',
     'by the year'); 0 for none."""
-    j = m.start - 1
-    while j >= 0 and st.word(j) in ("the", "a", "an", "their", "its", "of"):
-        j -= 1
-    return _GROUPERS.get(st.word(j), 0.0)
+    return _grouped_at(st, m.start)
 
 
 def _grouped_at(st: State, at: int) -> float:
-    return _grouped(st, Mention(at, at + 1, st.table.columns[0], 0, "", []))
+    """How strongly the words right before token ``at`` make it the grouping."""
+    j = at - 1
+    while j >= 0 and st.word(j) in ("the", "a", "an", "their", "its", "of"):
+        j -= 1
+    return _GROUPERS.get(st.word(j), 0.0)
 
 
 def _in_order_target(intent: Intent, start: int) -> bool:
