@@ -17,12 +17,14 @@ import pytest
 
 from bot.oneshot import EXIT_NOT_UNDERSTOOD, chart_command
 
+# Manufacturers first seen, by name and by total revenue come in three different orders, so
+# a chart in any order but the one asked for shows.
 SALES = [  # product, manufacturer, price, revenue, country, team
+    ("Gizmo", "Globex", 110, 1500.0, "United States", "NYY"),
     ("Widget", "Acme", 50, 1200.0, "United States", "NYY"),
     ("Gadget", "Acme", 80, 900.0, "Canada", "BOS"),
-    ("Gizmo", "Globex", 110, 1500.0, "United States", "NYY"),
     ("Doohickey", "Globex", 65, 700.0, "Mexico", "CLE"),
-    ("Widget", "Initech", 95, 400.0, "Canada", "CLE"),
+    ("Widget", "Initech", 95, 4000.0, "Canada", "CLE"),
     ("Gadget", "Initech", 130, 300.0, "United States", "BOS"),
     ("Gizmo", "Acme", 70, 800.0, "Mexico", "NYY"),
 ]
