@@ -271,9 +271,8 @@ class ColumnIndex:
                 ):
                     continue
                 numeric = any(t.kind == "num" for t in span)  # a column named '2024'
-                gram = [t.norm for t in span]
-                if n > 2:  # 'years of experience' names 'Years Experience'
-                    gram = [gram[0]] + [g for g in gram[1:-1] if g not in _LINKS] + [gram[-1]]
+                # 'years of experience' names 'Years Experience'
+                gram = _inner_links_dropped([t.norm for t in span])
                 if (gram[0] in STOPWORDS or gram[-1] in STOPWORDS) and not self._exact_name(gram):
                     continue
                 hit = self.best(gram)

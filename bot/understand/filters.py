@@ -255,6 +255,10 @@ _OP_TEXT = {
 }
 
 
+# Words that may stand between a column and its value ('status is open', 'team is not "NYY"').
+_VALUE_GAP = {"is", "=", "equal", "of", "was", "are", "not", "isn't", "!", ":", "the", "'", '"'}
+
+
 def value_filters(st: State, vals: list[ValueMention], mentions: list[Mention]) -> None:
     if not vals:
         return
@@ -311,29 +315,9 @@ def value_filters(st: State, vals: list[ValueMention], mentions: list[Mention]) 
                 continue
             gap = [st.word(i) for i in range(m.end, v.start)] if m.end <= v.start else None
             after = m.start - v.end if m.start >= v.end else None
-            if (
-                gap is not None
-                and len(gap) <= 3
-                and all(
-                    w
-                    in (
-                        "is",
-                        "=",
-                        "equal",
-                        "of",
-                        "was",
-                        "are",
-                        "not",
-                        "isn't",
-                        "!",
-                        ":",
-                        "the",
-                        "'",
-                        '"',
-                    )
-                    for w in gap
-                )
-            ) or (after is not None and after == 0):
+            if (gap is not None and len(gap) <= 3 and all(w in _VALUE_GAP for w in gap)) or (
+                after is not None and after == 0
+            ):
                 m.column = v.column
                 m.score = -1  # consumed by the filter
                 st.take(m.start, m.end)
@@ -449,7 +433,7 @@ def _bare_periods(st: State, target: Column) -> None:
             st.take(i, i + 1)
 
 
-# --------------------------------------------------------------------------------- roles
+# ------------------------------------------------------------------------- ranges, genders
 
 
 _RANGE_SKIP = ("is", "are", "was", "were", "of", "with", "a", "an", "the", "held", "from")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.understand.columns import Token, close, norm_words
-from bot.understand.state import State
+from bot.understand.state import State, date_columns
 
 # ------------------------------------------------------------------------------ aggregations
 
@@ -134,7 +134,6 @@ _VERBS = {
     "sort", "sorted", "sorting", "order", "ordered", "ordering", "rank", "ranked", "ranking",
     "arrange", "arranged", "list", "listed", "display", "displayed", "show", "showing", "put",
 }  # fmt: skip
-_SORT_VERB = {"sort", "sorted", "order", "ordered", "rank", "ranked", "arrange", "arranged", "list"}
 _ORDER_NOISE = {
     "by", "the", "in", "from", "order", "please", "can", "you", "could", "i", "want", "to",
     "and", "a", "an", "of", "with", "it", "them", "show", "display", "list", "sort", "rank",
@@ -332,7 +331,7 @@ def _bucket(st: State, intent: Intent) -> None:
     toks = st.tokens
     for i in range(len(toks)):
         w = st.word(i)
-        if w == "bin" or (w == "binning" and True):
+        if w in ("bin", "binning"):
             # 'bin X by year' / 'bin by month': find the unit within a few words
             for j in range(i + 1, min(len(toks), i + 8)):
                 unit = _BUCKETS.get(st.word(j))
@@ -355,23 +354,16 @@ _ADVERBS = {"yearly", "annual", "annually", "monthly", "quarterly", "weekly", "d
 def _time_buckets(st: State, intent: Intent) -> None:
     """'per year', 'by month', 'each quarter', 'monthly': a date column grouped by that unit,
     when the table has a date column and no column of that name."""
-    if intent.bucket is not None or not any(c.type.value == "date" for c in st.table.columns):
+    dates = date_columns(st.table)
+    if intent.bucket is not None or not dates:
         return
     names = {" ".join(norm_words(c.name)) for c in st.table.columns}
-    date_words = {w for c in st.table.columns if c.type.value == "date" for w in norm_words(c.name)}
+    date_words = {w for c in dates for w in norm_words(c.name)}
     for i, t in enumerate(st.tokens):
         unit = _BUCKETS.get(t.norm)
         if i in st.taken or unit is None or t.norm in names:
             continue
-        adverb = t.norm in (
-            "yearly",
-            "annual",
-            "annually",
-            "monthly",
-            "quarterly",
-            "weekly",
-            "daily",
-        )
+        adverb = t.norm in _ADVERBS
         if not adverb and st.word(i - 1) not in _LEADS | date_words:
             continue
         if st.word(i - 1) in date_words and st.word(i - 1) != t.norm:

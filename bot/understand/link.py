@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.spec import Filter
-from bot.table import Column, ColumnType, Table
+from bot.table import Column, Table
 from bot.understand import filters
 from bot.understand.columns import STOPWORDS, ColumnIndex, Mention, ValueIndex, norm_words
 from bot.understand.state import State
@@ -130,7 +130,3 @@ def _synonyms(st: State) -> list[Mention]:
                 st.take(i, i + 1)
                 break
     return found
-
-
-def numeric(col: Column) -> bool:
-    return col.type is ColumnType.NUMBER

@@ -69,9 +69,7 @@ def read(
         if t.text in (strict or [])
         and i not in st.taken
         and norm_words(t.text) != sheet  # 'faculty members' in table Faculty: its rows
-        and (
-            content_word(st, i) or t.kind == "num" or st.word(i - 1) in ("is", "=", "equal", "are")
-        )
+        and (content_word(st, i) or t.kind == "num" or st.word(i - 1) in _VALUE_SLOT)
     ]
     if left:
         words = ", ".join(f"“{w}”" for w in dict.fromkeys(left))

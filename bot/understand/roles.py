@@ -16,7 +16,7 @@ from bot.understand.columns import STOPWORDS, Mention, norm_words
 from bot.understand.intent import Intent, Marker
 from bot.understand.link import Links, is_key
 from bot.understand.slots import unlinked_slot
-from bot.understand.state import ENTITIES, State
+from bot.understand.state import ENTITIES, State, date_columns
 
 # Words right before a column that make it the grouping ('for each team', 'by region'), and
 # how strongly.
@@ -66,7 +66,7 @@ def best_roles(
     mentions = [m for m in links.mentions if m.score >= 0.6]
     targets = {id(m) for m in mentions if _in_order_target(intent, m.start)}
     markers = [m for m in intent.markers if not _in_order_target(intent, m.start)]
-    dates = [c for c in st.table.columns if c.type is ColumnType.DATE]
+    dates = date_columns(st.table)
     if intent.bucket and dates and not any(m.column.type is ColumnType.DATE for m in mentions):
         at = max(intent.bucket_at, 0)
         mentions.append(Mention(at, at + 1, dates[0], 0.9, st.tokens[at].text, []))
@@ -185,9 +185,7 @@ def _score(
     if scatter:
         return _score_scatter(st, r, dim, bound)
     if dim is None:
-        if r.measures and intent.limit is None:
-            return None  # a total or a distribution: left to the older reader
-        return None
+        return None  # a total or a distribution: left to the older reader
     # The dimension.
     r.score += 1.0 if dim.column.type is not ColumnType.NUMBER else 0.2
     numeric_dim = dim.column.type is ColumnType.NUMBER
@@ -202,6 +200,7 @@ def _score(
         r.score -= 0.8  # 'of all aircrafts' in table aircraft: the rows, not a column
     if id(dim) in bound:
         r.score -= 2.5  # 'average price' is a measure, not the axis
+    plural = dim.said.lower() != " ".join(norm_words(dim.said))  # 'players', not 'player'
     if dim in counted:
         rivals = [
             m for m in mentions
@@ -209,14 +208,12 @@ def _score(
             and not _names_table(st.table, m) and id(m) not in targets
         ]  # fmt: skip
         # 'the number of the descriptions' is by description, unless another column is named
-        plural = dim.said.lower().rstrip() != " ".join(norm_words(dim.said))
         if not r.measures and not rivals:
             r.score += 0.8
         else:
             r.score += -0.5 if plural else 0.3  # 'number of players' counts rows
     r.score += 0.5 * dim.score
-    plural_said = dim.said.lower() != " ".join(norm_words(dim.said))
-    if plural_said and 0 < _grouped(st, dim) < 1.0 and dim not in counted:
+    if plural and 0 < _grouped(st, dim) < 1.0 and dim not in counted:
         r.score -= 0.6  # 'draft classes for players who play …': players are the rows
     if dim.score == _STANDS_IN:
         r.score -= 1.0  # the table's name column standing in for 'each dog': a last resort
@@ -266,7 +263,6 @@ def _score(
         if others and (stacked or intent.stacked_words):
             r.score -= 0.8
         r.score -= 0.2 * len(others)
-    # Words in the request that named a column but play no part cost a little.
     return r
 
 
@@ -315,14 +311,15 @@ def _next_mention(
 def _grouped(st: State, m: Mention) -> float:
     """How strongly the words right before the mention make it the grouping ('for each team',
     'by the year'); 0 for none."""
-    j = m.start - 1
-    while j >= 0 and st.word(j) in ("the", "a", "an", "their", "its", "of"):
-        j -= 1
-    return _GROUPERS.get(st.word(j), 0.0)
+    return _grouped_at(st, m.start)
 
 
 def _grouped_at(st: State, at: int) -> float:
-    return _grouped(st, Mention(at, at + 1, st.table.columns[0], 0, "", []))
+    """How strongly the words right before token ``at`` make it the grouping."""
+    j = at - 1
+    while j >= 0 and st.word(j) in ("the", "a", "an", "their", "its", "of"):
+        j -= 1
+    return _GROUPERS.get(st.word(j), 0.0)
 
 
 def _in_order_target(intent: Intent, start: int) -> bool:

@@ -17,12 +17,14 @@ import pytest
 
 from bot.oneshot import EXIT_NOT_UNDERSTOOD, chart_command
 
+# Manufacturers first seen, by name and by total revenue come in three different orders, so
+# a chart in any order but the one asked for shows.
 SALES = [  # product, manufacturer, price, revenue, country, team
+    ("Gizmo", "Globex", 110, 1500.0, "United States", "NYY"),
     ("Widget", "Acme", 50, 1200.0, "United States", "NYY"),
     ("Gadget", "Acme", 80, 900.0, "Canada", "BOS"),
-    ("Gizmo", "Globex", 110, 1500.0, "United States", "NYY"),
     ("Doohickey", "Globex", 65, 700.0, "Mexico", "CLE"),
-    ("Widget", "Initech", 95, 400.0, "Canada", "CLE"),
+    ("Widget", "Initech", 95, 4000.0, "Canada", "CLE"),
     ("Gadget", "Initech", 130, 300.0, "United States", "BOS"),
     ("Gizmo", "Acme", 70, 800.0, "Mexico", "NYY"),
 ]
@@ -184,25 +186,23 @@ def test_filter_between_two_numbers(capsys, files) -> None:
     assert any("price" in line.lower() for line in [spec["title"], *notes])
 
 
-def test_filter_not_from_a_country(capsys, files) -> None:
-    spec, _ = chart(
-        capsys,
-        "How many products for each manufacturer who are not from the United States?",
-        files["sales"],
-    )
-    kept = [r for r in SALES if r[4] != "United States"]
-    assert mapping(spec) == totals(kept, 1, None)
-    assert "United States" in spec["title"]  # the title says what was left out
-
-
-def test_filter_whose_team_is_not(capsys, files) -> None:
-    spec, _ = chart(
-        capsys,
-        'List the products whose team is not "NYY", and count them by a bar chart',
-        files["sales"],
-    )
-    kept = [r for r in SALES if r[5] != "NYY"]
-    assert mapping(spec) == totals(kept, 0, None)
+@pytest.mark.parametrize(
+    ("text", "column", "value", "key"),
+    [
+        (
+            "How many products for each manufacturer who are not from the United States?",
+            4,
+            "United States",
+            1,
+        ),
+        ('List the products whose team is not "NYY", and count them by a bar chart', 5, "NYY", 0),
+    ],
+)
+def test_filter_not_a_value(capsys, files, text, column, value, key) -> None:
+    spec, _ = chart(capsys, text, files["sales"])
+    kept = [r for r in SALES if r[column] != value]
+    assert mapping(spec) == totals(kept, key, None)
+    assert value in spec["title"]  # the title says what was left out
 
 
 def test_misspelt_average_is_an_average_and_says_how_it_read_the_words(capsys, files) -> None:
