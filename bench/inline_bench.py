@@ -13,7 +13,6 @@ with ``git archive``) and this checkout taking turns, on a 1,000-row CSV and on 
 from __future__ import annotations
 
 import importlib.util
-import os
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.baseline import cli, unpack  # noqa: E402
 from bot.understand.inline import parse_inline  # noqa: E402
 
 KINDS = {
@@ -80,12 +80,7 @@ def median_us(fn: Callable[[], object], runs: int = 7, inner: int = 20) -> float
 def cli_runs(revision: str, runs: int = 9) -> None:
     """Median wall time of the one-shot CLI, before and now, turn about."""
     work = Path(tempfile.mkdtemp())
-    old_root = work / "before"
-    old_root.mkdir()
-    archive = subprocess.run(
-        ["git", "archive", revision], cwd=ROOT, capture_output=True, check=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(old_root)], input=archive, check=True)
+    old_root = unpack(revision, work)
     regions = ["North", "South", "East", "West"]
     rows = [f"{regions[i % 4]},{10 + (i * 37) % 990},{1 + i % 50}" for i in range(1000)]
     (work / "t1000.csv").write_text("region,revenue,units\n" + "\n".join(rows) + "\n")
@@ -93,18 +88,11 @@ def cli_runs(revision: str, runs: int = 9) -> None:
         "file: revenue by region": ["revenue by region", "--file", "t1000.csv"],
         "inline: apples 3, pears 5": ["apples 3, pears 5, plums 2"],
     }
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "STORAGE_"))}
 
     def once(root: Path, args: list[str]) -> float:
-        t = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "bot", "chart", *args, "--spec"],
-            cwd=work,
-            env={**env, "PYTHONPATH": str(root)},
-            capture_output=True,
-            check=True,
-        )
-        return time.perf_counter() - t
+        seconds, code = cli(root, args, work)
+        assert code == 0, (root, args, code)
+        return seconds
 
     print(f"{'CLI --spec':26} {'before':>10} {'now':>10}  ratio  (s per run, median of {runs})")
     for name, args in cases.items():

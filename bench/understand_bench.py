@@ -12,18 +12,16 @@ the same machine load; it prints each one's median and their ratio (the goal: wi
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.baseline import cli, unpack
 from bot.understand import ChartResult, Context, understand
 from tests.understand.data import big_dataset
 
@@ -63,31 +61,6 @@ def _workbook(path: Path, rows: int = 1000) -> None:
     book.save(path)
 
 
-def _extract(commit: str, into: Path) -> Path:
-    """The repository at ``commit`` as plain files (no worktree is registered)."""
-    archive = into / "before.tar"
-    with open(archive, "wb") as out:
-        subprocess.run(["git", "-C", str(ROOT), "archive", commit], stdout=out, check=True)
-    target = into / "before"
-    with tarfile.open(archive) as tar:
-        tar.extractall(target, filter="data")
-    return target
-
-
-def _cli_ms(root: Path, text: str, book: Path) -> tuple[float, int]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "STORAGE_"))}
-    env["PYTHONPATH"] = str(root)
-    t = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "chart", text, "--file", str(book), "--spec"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    return (time.perf_counter() - t) * 1000, done.returncode
-
-
 def cli_comparison(runs: int) -> None:
     requests = [
         "revenue by region",  # both versions chart it
@@ -97,7 +70,7 @@ def cli_comparison(runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "orders.xlsx"
         _workbook(book)
-        before = _extract(BEFORE, Path(tmp))
+        before = unpack(BEFORE, Path(tmp))
         print(f"CLI --spec on a 1,000-row workbook, {runs} runs each, {BEFORE} vs this checkout")
         ratios = []
         for text in requests:
@@ -105,8 +78,8 @@ def cli_comparison(runs: int) -> None:
             codes: dict[str, int] = {}
             for _ in range(runs):
                 for name, root in (("before", before), ("now", ROOT)):
-                    ms, codes[name] = _cli_ms(root, text, book)
-                    times[name].append(ms)
+                    seconds, codes[name] = cli(root, [text, "--file", str(book)], root)
+                    times[name].append(seconds * 1000)
             old, new = statistics.median(times["before"]), statistics.median(times["now"])
             ratios.append(new / old)
             print(

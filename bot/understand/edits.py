@@ -15,7 +15,7 @@ from bot.table import ColumnType, Dataset, Table
 from bot.understand.build import Built, Refusal, labels_title, options_from, query_chart
 from bot.understand.columns import norm_words
 from bot.understand.numbers import Number, parse_number
-from bot.understand.parts import drop_parts, keep_parts
+from bot.understand.parts import asks_to_keep, drop_parts, keep_parts
 from bot.understand.pies import pie_series
 from bot.understand.query import Query, auto_bucket, sort_limit
 from bot.understand.records import records
@@ -263,7 +263,11 @@ def edit_points(prev: ChartSpec, mods: Modifiers, text: str) -> Built | None:
     """'add bananas 4', 'add Q4 20 22' (one number per series), 'set pears to 7': new or
     changed categories of an inline chart (a file chart's numbers come from its data, not from
     the message); 'only 2024', 'just apples and pears': the parts of an inline chart to keep."""
-    if prev.query is None and keep_parts(copy.deepcopy(prev), text) is not None:
+    if (
+        prev.query is None
+        and asks_to_keep(text)  # every message of the thread comes here: no copy for most
+        and keep_parts(copy.deepcopy(prev), text) is not None
+    ):
         return _restyle(prev, mods, text)
     if prev.query is not None or prev.chart_type in _NOT_CATEGORIES:
         return None

@@ -44,6 +44,11 @@ def drop_parts(spec: ChartSpec, text: str) -> Change | None:
     return change
 
 
+def asks_to_keep(text: str) -> bool:
+    """Whether ``text`` reads as 'only …' / 'just …', before any chart is copied to try it."""
+    return _KEEP.match(text) is not None
+
+
 def keep_parts(spec: ChartSpec, text: str) -> Change | None:
     """'only 2024' / 'just apples and pears': keep the named series or labels only."""
     m = _KEEP.match(text)

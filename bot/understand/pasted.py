@@ -118,16 +118,13 @@ def table_from_rows(rows: list[list[str]]) -> InlineData | None:
     value_cols = [c for c in range(width) if numeric_ratio(c, body) >= 0.5]
     if not value_cols:
         return None
-    first_numeric = 0 in value_cols
-    if first_numeric and len(value_cols) == width:
-        label_col = 0
-        labels = [r[0] for r in body_text]
-        xy = width == 2 and not is_time_sequence(labels)
-        value_cols = value_cols[1:]
+    every = len(value_cols) == width  # numbers in every column: the first one labels the rest
+    if every:
+        label_col, value_cols = 0, value_cols[1:]
     else:
         label_col = next(c for c in range(width) if c not in value_cols)
-        xy = False
     labels = [r[label_col] for r in body_text]
+    xy = every and width == 2 and not is_time_sequence(labels)
     series: list[Series] = []
     numbers: list[Number] = []
     for c in value_cols:

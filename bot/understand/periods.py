@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.render.formats import readable_label
 
-_UNITS = {"year": "year", "quarter": "quarter", "month": "month", "week": "week"}
+_BUCKETS = ("year", "quarter", "month", "week")
 
 
 def _bounds(day: dt.date, bucket: str) -> tuple[dt.date, dt.date]:
@@ -41,7 +41,7 @@ def partial_periods(
 ) -> tuple[list[str], list[str]]:
     """(labels of the partly covered first/last periods, a note for each) for date ``values``
     bucketed by ``bucket`` into the time-ordered ``labels``; ``period`` names a date's period."""
-    if bucket not in _UNITS or len(labels) < 2:
+    if bucket not in _BUCKETS or len(labels) < 2:
         return [], []
     days = sorted(
         {(v.date() if isinstance(v, dt.datetime) else v) for v in values if isinstance(v, dt.date)}
@@ -52,21 +52,20 @@ def partial_periods(
         return [], []  # not a time line of these periods (months of the year, a sorted axis)
     step = statistics.median((b - a).days for a, b in itertools.pairwise(days))
     first_start, _ = _bounds(days[0], bucket)
-    _, last_end = _bounds(days[-1], bucket)
-    if step >= (last_end - _bounds(days[-1], bucket)[0]).days / 2:
+    last_start, last_end = _bounds(days[-1], bucket)
+    if step >= (last_end - last_start).days / 2:
         return [], []  # rows as coarse as the bucket: nothing is partial
     found, notes = [], []
-    unit = _UNITS[bucket]
     if (days[0] - first_start).days > step:
         found.append(labels[0])
         notes.append(
-            f"{readable_label(labels[0], unit)} is a partial {unit}: the data starts "
+            f"{readable_label(labels[0], bucket)} is a partial {bucket}: the data starts "
             f"on {days[0].day} {days[0]:%b %Y}."
         )
     if (last_end - days[-1]).days > step:
         found.append(labels[-1])
         notes.append(
-            f"{readable_label(labels[-1], unit)} is a partial {unit}: the data ends "
+            f"{readable_label(labels[-1], bucket)} is a partial {bucket}: the data ends "
             f"on {days[-1].day} {days[-1]:%b %Y}."
         )
     return found, notes

@@ -8,6 +8,7 @@ decided later (``shapes.py``). Linear in the text; nothing here is ever evaluate
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bot.spec import NumberFormat, Series
@@ -133,21 +134,29 @@ def records(text: str, memo: Memo | None = None) -> list[Record] | None:
     items already read, for callers that try the same text with different intros."""
     memo = {} if memo is None else memo
     out: list[Record] = []
+    for piece in _pieces(text):
+        if isinstance(piece, Record):
+            out.append(piece)
+            continue
+        if piece not in memo:
+            memo[piece] = item_records(tokens(piece))
+        found = memo[piece]
+        if found is None:
+            return None
+        out += found
+    return out or None
+
+
+def _pieces(text: str) -> Iterator[Record | str]:
+    """The text's chunks in order: a listed chunk read whole ('2023: 1, 2, 3'), else its items."""
     for chunk in _STRONG.split(text.strip()):
         if not chunk.strip():
             continue
         listed = _listed(chunk)
         if listed is not None:
-            out.append(listed)
-            continue
-        for item in _items(chunk):
-            if item not in memo:
-                memo[item] = item_records(tokens(item))
-            found = memo[item]
-            if found is None:
-                return None
-            out += found
-    return out or None
+            yield listed
+        else:
+            yield from _items(chunk)
 
 
 def _items(chunk: str) -> list[str]:
@@ -164,16 +173,11 @@ _NUMBER_IN = re.compile(r"(?<![\w.])\d")
 def unreadable(text: str) -> tuple[int, list[str]]:
     """How many items of ``text`` read as records, and the ones that do not."""
     read, bad = 0, []
-    for chunk in _STRONG.split(text.strip()):
-        if not chunk.strip() or _listed(chunk) is not None:
-            read += bool(chunk.strip())
-            continue
-        for item in _items(chunk):
-            if item:
-                if item_records(tokens(item)) is None:
-                    bad.append(item.strip())
-                else:
-                    read += 1
+    for piece in _pieces(text):
+        if isinstance(piece, str) and item_records(tokens(piece)) is None:
+            bad.append(piece.strip())
+        else:
+            read += 1
     return read, bad
 
 
