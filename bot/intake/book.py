@@ -46,7 +46,6 @@ class Book:
     def __init__(self, data: bytes, kind: str, limits: Limits) -> None:
         self.kind = kind  # "xlsx" (also .xlsm), "xlsb" or "ods"
         self.limits = limits
-        self.notes: list[str] = []
         self.uncalculated: dict[str, int] = {}  # sheet → formula cells saved without a result
         self.errors: dict[str, int] = {}  # sheet → error cells (#DIV/0!, #N/A, …)
         self._scans: dict[str, SheetScan] = {}

@@ -63,7 +63,7 @@ def _read_csv(file_id: str, filename: str, data: bytes, limits: Limits) -> Datas
 
 def _read_book(file_id: str, filename: str, data: bytes, book: Book, limits: Limits) -> Dataset:
     budget = CellBudget(limits.max_cells)
-    notes = list(book.notes)
+    notes: list[str] = []
     visible = [n for n in book.sheet_names if n not in book.hidden]
     hidden = [n for n in book.sheet_names if n in book.hidden]
     tables: dict[str, Table] = {}
