@@ -46,10 +46,7 @@ class Book:
     def __init__(self, data: bytes, kind: str, limits: Limits) -> None:
         self.kind = kind  # "xlsx" (also .xlsm), "xlsb" or "ods"
         self.limits = limits
-        self.notes: list[str] = []
-        self.uncalculated: dict[str, int] = {}  # sheet → formula cells saved without a result
-        self.errors: dict[str, int] = {}  # sheet → error cells (#DIV/0!, #N/A, …)
-        self._scans: dict[str, SheetScan] = {}
+        self._scans: dict[str, SheetScan] = {}  # sheet → what its scan saw (.xlsx only)
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             refuse_dtds(self._zip)
@@ -84,13 +81,16 @@ class Book:
             if part is not None:
                 scan = scan_sheet(self._zip, part, budget.limit - budget.used)
                 self._scans[name] = scan
-                self.uncalculated[name] = scan.uncalculated
-                self.errors[name] = scan.errors
                 if scan.area > budget.limit - budget.used:
                     budget.used += scan.area
                     raise budget.refuse()
             cells = self._wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         return _collect(cells, budget)
+
+    def scan(self, name: str) -> SheetScan:
+        """What the sheet scan of a sheet already read counted (error cells, formulas saved
+        without a result); nothing for sheets without a scan (.xlsb, .ods)."""
+        return self._scans.get(name) or SheetScan()
 
     def formats(self, name: str, first_row: int, columns: list[int]) -> dict[int, str]:
         """The most common number format of numeric cells per column, from the first rows."""

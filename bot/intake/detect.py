@@ -237,9 +237,8 @@ def detect(rows: list[tuple]) -> Detected | None:
         return Detected(h + 1 if h is not None else None, [], [], [], start + 1, notes)
 
     keep = [c for c in range(lo, hi) if any(kind(_cell(r, c)) for r in data)]
-    for c in range(lo, hi):
-        if c not in keep and names[c - lo]:
-            notes.append(f"left out the empty column {names[c - lo]}")
+    empty = [names[c - lo] for c in range(lo, hi) if c not in keep and names[c - lo]]
+    notes.extend(f"left out the empty column {name}" for name in dict.fromkeys(empty))
     names = unique_names([names[c - lo] for c in keep])
     if h is None:
         notes.append("found no header row, so the columns are named Column 1, Column 2, …")

@@ -63,7 +63,7 @@ def _read_csv(file_id: str, filename: str, data: bytes, limits: Limits) -> Datas
 
 def _read_book(file_id: str, filename: str, data: bytes, book: Book, limits: Limits) -> Dataset:
     budget = CellBudget(limits.max_cells)
-    notes = list(book.notes)
+    notes: list[str] = []
     visible = [n for n in book.sheet_names if n not in book.hidden]
     hidden = [n for n in book.sheet_names if n in book.hidden]
     tables: dict[str, Table] = {}
@@ -84,10 +84,11 @@ def _read_book(file_id: str, filename: str, data: bytes, book: Book, limits: Lim
                 continue
             formats = book.formats(name, det.first_data_row, det.columns)
             table = build_table(name, det, formats)
-            if book.errors.get(name):
-                table.notes.insert(0, _errors(book.errors[name]))
-            if book.uncalculated.get(name):
-                table.notes.insert(0, _uncalculated(book.uncalculated[name]))
+            counted = book.scan(name)
+            if counted.errors:
+                table.notes.insert(0, _errors(counted.errors))
+            if counted.uncalculated:
+                table.notes.insert(0, _uncalculated(counted.uncalculated))
             if not is_table_like(table):
                 continue
             tables[name] = table

@@ -164,8 +164,7 @@ def make_column(
 ) -> tuple[Column, list[str]]:
     """Type one column. ``fmt`` is the column's usual Excel number format; ``types`` the types
     of its values, when already known. Returns notes too."""
-    types = set(map(type, values)) if types is None else types - {type(None)}
-    types.discard(type(None))
+    types = (set(map(type, values)) if types is None else types) - {type(None)}
     if types <= {int, float} and types:
         return _number_column(name, values, 0, fmt), []
     if types <= {dt.datetime, dt.date} and types:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -232,6 +233,23 @@ def test_xlsb_keeps_sheet_visibility_and_skips_its_chart_sheet(corpus: Path) -> 
     assert dataset.hidden == ["Hidden", "VeryHidden"]
     table = dataset.table
     assert [c.values for c in table.columns] == [[1, 3, 5], [2, 4, 6]]
+
+
+def test_ods_under_an_xlsx_name_gives_its_values(corpus: Path) -> None:
+    """Read by its content, as a user charting it would see it: every sheet named, the dates
+    as dates and the hours as they were typed."""
+    dataset = read(corpus / "bad-roo-ods_named_xlsx.xlsx")
+    assert dataset.sheet_names == ["Sheet1", "Sheet2", "Sheet3"]
+    table = dataset.table
+    assert [c.name for c in table.columns] == [
+        "Date", "Start time", "End time", "Pause", "Sum", "Comment"
+    ]  # fmt: skip
+    days = [v.date() for v in table.column("Date").values]
+    assert days[:4] == [dt.date(2007, 5, 7)] * 3 + [dt.date(2007, 5, 8)]
+    assert table.column("Start time").values[:3] == [9.25, 10.75, 18.0]
+    assert table.column("Sum").values == [1, 1.75, 1, 1, 1, 0.5, 0.5, 0.5, 1, 0]
+    assert table.column("Comment").values[:3] == ["Task 1", "Task 1", "Task 2"]
+    assert table.notes == []
 
 
 def test_sales_by_segment_keeps_the_blank_segment(corpus: Path) -> None:

@@ -286,6 +286,18 @@ def test_duplicate_and_empty_header_names_are_made_unique() -> None:
     assert names == ["Revenue", "Revenue (2)", "Column 3", "Name"]
 
 
+def test_empty_columns_of_one_name_are_said_once() -> None:
+    """A log with a Night column under each of two groups, both blank this month."""
+    rows = [
+        ["Pilot", "Day", "Night", "Day", "Night"],
+        ["Ann", 2, None, 1, None],
+        ["Bo", 3, None, 4, None],
+    ]
+    table = read(sheet_bytes(rows)).table
+    assert [c.name for c in table.columns] == ["Pilot", "Day", "Day (2)"]
+    assert table.notes.count("left out the empty column Night") == 1
+
+
 def test_most_table_like_sheet_is_active_and_all_are_kept() -> None:
     def build(wb: Workbook) -> None:
         ws = wb.active

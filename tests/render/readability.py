@@ -15,10 +15,10 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from bot.render.formats import date_kind
+from bot.render.layout import THREAD_PX  # how wide Slack shows an image in a thread
 from bot.spec import ChartSpec, ChartType
 from tests.render.conftest import drawn_texts, drawn_tick_labels
 
-THREAD_PX = 480  # how wide Slack shows an image in a thread
 MIN_TEXT_PX = 8.0
 LINE_SPACING = 1.2  # matplotlib's default: n lines are n × 1.2 em tall
 
