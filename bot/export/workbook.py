@@ -216,6 +216,8 @@ def _axes(chart: Chart, spec: ChartSpec, style: Style, font: dict[str, Any]) -> 
     ):
         category["date_axis"] = True  # dates at their true distance, as on the PNG
         category["num_format"] = label_format
+    elif spec.chart_type is ChartType.BAR and label_format in DATE_FORMATS.values():
+        category["text_axis"] = True  # one bar per label, side by side, as on the PNG
     if spec.chart_type is ChartType.BAR and spec.options.horizontal:
         # First category on top, as on the PNG, with the value axis still at the bottom.
         category.update(reverse=True, crossing="max")

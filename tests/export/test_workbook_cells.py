@@ -30,6 +30,17 @@ def test_days_are_dates_and_the_line_gets_a_date_axis() -> None:
     assert open_chart(data).root.find("c:chart/c:plotArea/c:dateAx", NS) is not None
 
 
+def test_monthly_bars_stay_side_by_side_on_a_text_axis() -> None:
+    spec = line(["2024-01", "2024-02", "2024-05"])
+    spec.chart_type = ChartType.BAR
+    data = chart_workbook(spec)
+    assert column(open_sheet(data), 1) == [dt.datetime(2024, m, 1) for m in (1, 2, 5)]
+    root = open_chart(data).root
+    assert root.find("c:chart/c:plotArea/c:dateAx", NS) is None
+    # Without c:auto Excel keeps a text axis; c:auto="1" would let it switch to a date axis.
+    assert root.find("c:chart/c:plotArea/c:catAx/c:auto", NS) is None
+
+
 def test_years_are_numbers_on_a_category_axis() -> None:
     data = chart_workbook(line(["2022", "2023", "2024"]))
     assert column(open_sheet(data), 1) == [2022, 2023, 2024]
