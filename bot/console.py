@@ -55,6 +55,12 @@ class ConsoleOutbox:
         print(f"chart: {path}", file=self.out, flush=True)
         return None
 
+    async def progress(self, doing: str) -> None:
+        """The console answers in a moment and prints only replies."""
+
+    async def suggest(self, requests: list[str], topic: str) -> None:
+        """Replies already end with examples; the console has nowhere else to show them."""
+
 
 def local_file(name: str) -> FileRef | None:
     """A local file shared as if uploaded; its id is stable for the same path."""
