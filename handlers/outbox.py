@@ -112,6 +112,7 @@ class SlackOutbox:
             else:
                 file_id = None
                 await self._posting(reply, {"failed": reply.failed})
+                await self._status_settled()
                 for part in split_text(reply.text):
                     await self.client.chat_postMessage(
                         channel=self.channel,
@@ -127,7 +128,12 @@ class SlackOutbox:
 
     async def progress(self, doing: str) -> None:
         if self.status is not None:
-            await self.status.show(doing)
+            self.status.tell(doing)  # the work goes on while Slack hears it
+
+    async def _status_settled(self) -> None:
+        """Before a reply reaches the thread: a status set after it would stay up."""
+        if self.status is not None:
+            await self.status.settle()
 
     async def suggest(self, requests: list[str], topic: str) -> None:
         if self.status is not None:
@@ -144,6 +150,7 @@ class SlackOutbox:
         file_id = ticket["file_id"]
         await self._posting(reply, {"file": file_id, "failed": reply.failed})
         await self._put(ticket["upload_url"], chart.png)
+        await self._status_settled()
         await self.client.files_completeUploadExternal(
             files=[{"id": file_id, "title": chart.title}],
             channel_id=self.channel,

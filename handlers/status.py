@@ -34,7 +34,9 @@ def prompts(requests: list[str]) -> list[dict[str, str]]:
 class ThreadStatus:
     """What one thread shows besides replies. ``show`` says whether the status line is up:
     where Slack refuses it (not an assistant thread, a workspace without the feature), the
-    caller shows progress another way, and later calls are not tried again."""
+    caller shows progress another way, and later calls are not tried again. ``tell`` does not
+    wait for Slack, so the work goes on meanwhile; ``settle`` waits before a reply is posted,
+    since a status set after the reply would stay up for minutes."""
 
     def __init__(
         self, client: AsyncWebClient, *, channel: str, thread_ts: str, assistant: bool
@@ -43,15 +45,39 @@ class ThreadStatus:
         self.assistant = assistant
         self.shown = False  # a status is up that no reply has cleared yet
         self.refused = False
+        self._pending: asyncio.Task[None] | None = None  # the last status call on its way
 
     async def show(self, doing: str) -> bool:
+        await self.settle()
+        await self._show(doing)
+        return self.shown
+
+    def tell(self, doing: str) -> None:
+        if not self.refused:
+            self._pending = asyncio.create_task(self._after(self._pending, doing))
+
+    async def settle(self) -> None:
+        pending = self._pending
+        if pending is not None:
+            await pending  # never raises: see _after
+            if self._pending is pending:
+                self._pending = None
+
+    async def _after(self, previous: asyncio.Task[None] | None, doing: str) -> None:
+        try:
+            if previous is not None:
+                await previous
+            await self._show(doing)
+        except Exception:
+            log.exception("setting the thread's status failed")
+
+    async def _show(self, doing: str) -> None:
         if self.refused:
-            return False
+            return
         if await self._set_status(f"is {doing}"):
             self.shown = True
         else:
             self.refused = True
-        return self.shown
 
     def posted(self) -> None:
         """A reply reached the thread: Slack has cleared the status line."""
@@ -59,6 +85,7 @@ class ThreadStatus:
 
     async def clear(self) -> None:
         """Take the status line down when a request ends without a reply to clear it."""
+        await self.settle()
         if self.shown and await self._set_status(""):
             self.shown = False
 

@@ -70,6 +70,7 @@ class FakeSlack:
         self.titles: dict[tuple[str, str], str] = {}
         self.prompts: dict[tuple[str, str], list[dict[str, str]]] = {}
         self._faults: dict[str, list[_Fault]] = defaultdict(list)
+        self.latency = 0.0  # seconds every Web API call takes, as Slack's round trip does
         self._ids = itertools.count(1)
         self._last_ts = 0.0
         self._changed = asyncio.Condition()
@@ -239,6 +240,8 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         call = await self._record(request, method)
+        if self.latency:
+            await asyncio.sleep(self.latency)
         fault = self._take_fault(method)
         if fault:
             if fault.delay:

@@ -197,9 +197,7 @@ async def test_the_thread_is_a_session_logged_and_deleted_by_newchat(
     assert reply["metadata"]["chart_type"] == "pie"
     assert reply["metadata"]["x_labels"] == ["cats", "dogs"]
 
-    await bot.sender.command(
-        "", user="U1", channel=channel, response_url=fake_slack.response_url()
-    )
+    await bot.sender.command("", user="U1", channel=channel, response_url=fake_slack.response_url())
     await fake_slack.wait_for("response_url")
     assert "Deleted 1 conversation" in fake_slack.responses[-1]["text"]
     assert await bot.storage.get(key) is None
