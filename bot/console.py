@@ -85,6 +85,12 @@ async def export(services: Services, outbox: ConsoleOutbox, key: str, command: s
         data = await asyncio.to_thread(chart_workbook, spec)
         await outbox.write("xlsx", workbook_filename(spec), data)
 
+    async def progress(self, doing: str) -> None:
+        """The console answers in a moment and prints only replies."""
+
+    async def suggest(self, requests: list[str], topic: str) -> None:
+        """Replies already end with examples; the console has nowhere else to show them."""
+
 
 def local_file(name: str) -> FileRef | None:
     """A local file shared as if uploaded; its id is stable for the same path."""

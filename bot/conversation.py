@@ -16,8 +16,10 @@ from typing import Any, Protocol
 from bot import texts
 from bot.intake import FileRef, IntakeError, Limits, check_before_download
 from bot.jobs import Answer, Drawn, Read, draw, read_file, understand_and_draw
+from bot.render.describe import kind_name
 from bot.spec import STYLES, ChartSpec, SpecError
 from bot.understand import Command, Context, NotUnderstood, wanted_file
+from bot.understand.answers import starter_requests
 from bot.workers import WorkerError, WorkerPool
 from storage.base import Session, Storage, isoformat, utcnow
 
@@ -64,6 +66,14 @@ class Outbox(Protocol):
     async def post(self, reply: Reply) -> str | None:
         """Post into the message's thread; return the uploaded chart's file id, if any.
         Raises DeliveryError when the reply could not be delivered."""
+
+    async def progress(self, doing: str) -> None:
+        """Show what is being done ("reading sales.xlsx…") until the next reply. A courtesy:
+        never raises, never delays the answer for long."""
+
+    async def suggest(self, requests: list[str], topic: str) -> None:
+        """Offer requests that would work next in this thread, under a topic naming what it is
+        about. A courtesy, where the surface has room for it: never raises."""
 
 
 class Chartbot:
@@ -124,6 +134,7 @@ class _Turn:
         )
         try:
             check_before_download(ref, self.bot.limits)
+            await self.outbox.progress(texts.reading_file(ref.name))
             data = await self.outbox.fetch(ref, self.bot.limits)
             read: Read = await self.bot.pool.run(read_file, ref.id, ref.name, data, self.bot.limits)
         except IntakeError as exc:
@@ -138,6 +149,7 @@ class _Turn:
         user_entry["metadata"]["sheets"] = read.sheets
         await self._reply(Reply(read.summary), user_entry, "file_summary", active_dataset=ref.id)
         self.session.active_dataset = ref.id
+        await self.outbox.suggest(read.examples or starter_requests(), texts.file_topic(ref.name))
 
     # --- text ----------------------------------------------------------------------------
     async def answer(self, text: str) -> None:
@@ -148,6 +160,7 @@ class _Turn:
         if len(text) > LOGGED_TEXT_LIMIT:
             user_entry["metadata"]["truncated"] = True
         ctx, dataset = await self._context(text)
+        await self.outbox.progress(texts.WORKING_OUT)
         try:
             outcome = await self.bot.pool.run(understand_and_draw, text, ctx, dataset)
             await self._answer(outcome, user_entry)
@@ -185,6 +198,7 @@ class _Turn:
 
     async def _chart(self, drawn: Drawn, user_entry: dict[str, Any], **meta: Any) -> None:
         text = " ".join([drawn.comment, *drawn.notes])
+        await self.outbox.progress(texts.sending_chart(kind_name(drawn.spec).lower()))
         await self._reply(Reply(text, chart=drawn), user_entry, "chart", **meta)
 
     async def _command(self, cmd: Command, user_entry: dict[str, Any]) -> None:

@@ -14,7 +14,13 @@ from bot.render import describe, render_png, validate
 from bot.spec import ChartSpec
 from bot.table import Dataset
 from bot.understand import ChartResult, Command, Context, NotUnderstood, understand
-from bot.understand.answers import columns_text, data_text, file_summary, help_text
+from bot.understand.answers import (
+    columns_text,
+    data_text,
+    example_requests,
+    file_summary,
+    help_text,
+)
 
 
 @dataclass
@@ -39,11 +45,13 @@ class Answer:
 
 @dataclass
 class Read:
-    """A file after intake: the dataset as stored bytes, and the summary reply."""
+    """A file after intake: the dataset as stored bytes, the summary reply, and requests that
+    would work on its active table (the summary's "Try:" line)."""
 
     data: bytes
     summary: str
     sheets: list[dict]
+    examples: list[str] = field(default_factory=list)
 
 
 def draw(spec: ChartSpec, notes: list[str] | None = None) -> Drawn:
@@ -79,7 +87,8 @@ def read_file(file_id: str, filename: str, data: bytes, limits: Limits) -> Read:
         {"name": t.sheet, "rows": t.row_count, "columns": [c.name for c in t.columns]}
         for t in dataset.tables.values()
     ]
-    return Read(dataset.to_bytes(), file_summary(dataset), sheets)
+    examples = example_requests(dataset.table)
+    return Read(dataset.to_bytes(), file_summary(dataset), sheets, examples)
 
 
 @lru_cache(maxsize=4)

@@ -27,6 +27,23 @@ NOT_A_PARTICIPANT = (
 NOT_UNDERSTOOD = "Sorry, I didn't understand that. Say `help` to see what I can draw."
 BUSY = "Sorry, something went wrong on my side. Please try again in a moment."
 
+# What the thread shows while a request is worked on ("Chartbot is reading sales.xlsx…").
+LOOKING = "looking at your message…"
+WORKING_OUT = "working out the chart…"
+NEW_THREAD_TOPIC = "New chart"
+
+
+def reading_file(name: str) -> str:
+    return f"reading {name}…"
+
+
+def sending_chart(kind: str) -> str:
+    return f"sending the {kind}…"
+
+
+def file_topic(name: str) -> str:
+    return f"Charts from {name}"
+
 
 def cannot_draw(reason: str) -> str:
     return f"I couldn't draw that: {reason} Try `help` to see requests that work."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from handlers.assistant import handle_context_changed, handle_thread_started
 from handlers.messages import answer_taken, take_on
 from handlers.newchat import handle_newchat_command, handle_newchat_shortcut
 
@@ -15,6 +16,8 @@ SHORTCUT_CALLBACK_ID = "new_chat"
 def register(app: AsyncApp) -> None:
     app.command(COMMAND)(handle_newchat_command)
     app.message_shortcut(SHORTCUT_CALLBACK_ID)(handle_newchat_shortcut)
+    app.event("assistant_thread_started")(handle_thread_started)
+    app.event("assistant_thread_context_changed")(handle_context_changed)
     # take_on claims a message for the bot before Bolt acknowledges it; answer_taken answers.
     app.event("app_mention", middleware=[take_on])(answer_taken)
     # Every message event, so each is acknowledged; take_on passes over the subtypes that are

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
@@ -13,6 +13,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.conversation import DeliveryError, Reply
 from bot.intake import FileRef, Limits, download
 from bot.jobs import Drawn
+
+if TYPE_CHECKING:
+    from handlers.status import ThreadStatus
 
 SLACK_ERRORS = (SlackApiError, SlackRequestError, aiohttp.ClientError, TimeoutError)
 MESSAGE_LIMIT = 3900  # Slack truncates long messages; stay well inside its ~4,000 advice
@@ -86,10 +89,12 @@ class SlackOutbox:
         api_url: str,
         http: aiohttp.ClientSession | None = None,
         on_posting: Callable[[Sent], Awaitable[None]] | None = None,
+        status: ThreadStatus | None = None,
     ) -> None:
         self.client, self.channel, self.thread_ts = client, channel, thread_ts
         self.answers, self.token, self.api_url, self.http = answers, token, api_url, http
         self.on_posting = on_posting
+        self.status = status  # the thread's status line, title and prompts, where Slack has them
         self.sent: Sent | None = None  # the first reply put on its way, by its identity
 
     async def fetch(self, ref: FileRef, limits: Limits) -> bytes:
@@ -107,6 +112,7 @@ class SlackOutbox:
             else:
                 file_id = None
                 await self._posting(reply, {"failed": reply.failed})
+                await self._status_settled()
                 for part in split_text(reply.text):
                     await self.client.chat_postMessage(
                         channel=self.channel,
@@ -116,7 +122,22 @@ class SlackOutbox:
                     )
         except SLACK_ERRORS as exc:
             raise DeliveryError(type(exc).__name__) from exc
+        if self.status is not None:
+            self.status.posted()
         return file_id
+
+    async def progress(self, doing: str) -> None:
+        if self.status is not None:
+            self.status.tell(doing)  # the work goes on while Slack hears it
+
+    async def _status_settled(self) -> None:
+        """Before a reply reaches the thread: a status set after it would stay up."""
+        if self.status is not None:
+            await self.status.settle()
+
+    async def suggest(self, requests: list[str], topic: str) -> None:
+        if self.status is not None:
+            await self.status.suggest(requests, topic)
 
     async def _upload(self, reply: Reply, chart: Drawn) -> str:
         """``files_upload_v2``'s three steps, spelled out because the file's id must be
@@ -129,6 +150,7 @@ class SlackOutbox:
         file_id = ticket["file_id"]
         await self._posting(reply, {"file": file_id, "failed": reply.failed})
         await self._put(ticket["upload_url"], chart.png)
+        await self._status_settled()
         await self.client.files_completeUploadExternal(
             files=[{"id": file_id, "title": chart.title}],
             channel_id=self.channel,

@@ -1,5 +1,6 @@
 """Answering one user message from Slack: exactly once, one at a time per thread, with progress
-shown as reactions. The conversation itself happens in ``bot.conversation``."""
+shown on the thread's status line where Slack has one, and as reactions otherwise (👀, then ✅
+or ⚠️ for the outcome). The conversation itself happens in ``bot.conversation``."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from bot import texts
 from bot.conversation import DeliveryError, Message, Reply
 from bot.services import Services
 from handlers.outbox import SLACK_ERRORS, Sent, SlackOutbox, file_ref, reply_arrived
+from handlers.status import ThreadStatus, is_assistant_message
 from storage.base import session_key
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ def new_job(
         "files": event.get("files", []),
         "event_id": event_id,
         "text": text,
+        "assistant": is_assistant_message(event),
     }
 
 
@@ -175,7 +178,13 @@ async def _resume(services: Services, client: AsyncWebClient, claim: str, job: J
     await _work(services, client, claim, job)
 
 
-def _outbox(services: Services, client: AsyncWebClient, claim: str, job: Job) -> SlackOutbox:
+def _outbox(
+    services: Services,
+    client: AsyncWebClient,
+    claim: str,
+    job: Job,
+    status: ThreadStatus | None = None,
+) -> SlackOutbox:
     """Replies to the job's message; the first one settles the claim (its note now names the
     reply and the exchange it completes)."""
     storage = services.storage
@@ -195,6 +204,7 @@ def _outbox(services: Services, client: AsyncWebClient, claim: str, job: Job) ->
         api_url=services.settings.api_url,
         http=services.http,
         on_posting=settle,
+        status=status,
     )
 
 
@@ -212,12 +222,20 @@ async def _answer(services: Services, client: AsyncWebClient, claim: str, job: J
         files=[file_ref(f) for f in job["files"]],
         event_id=job["event_id"],
     )
-    outbox = _outbox(services, client, claim, job)
+    assistant = bool(job.get("assistant"))
+    status = ThreadStatus(
+        client, channel=job["channel"], thread_ts=job["thread_ts"], assistant=assistant
+    )
+    outbox = _outbox(services, client, claim, job, status)
     storage, channel, ts, event_id = services.storage, job["channel"], job["ts"], job["event_id"]
-    failed = True
+    failed, working = True, False
     try:
         await services.chartbot.begin(message)  # first: follow-ups now see the session
-        await _react(client, "add", channel, ts, WORKING)
+        # An assistant thread's status line says the message is taken; elsewhere, and where
+        # Slack refuses it, 👀 does (per message: it also marks one waiting for its turn).
+        if not (assistant and await status.show(texts.LOOKING)):
+            working = True
+            await _react(client, "add", channel, ts, WORKING)
         async with storage.thread_lock(message.key, order=ts, claim=claim):
             await storage.renote(claim, {**job, "answering": True})  # see resume_unfinished
             replies = await services.chartbot.handle(message, outbox)
@@ -236,12 +254,16 @@ async def _answer(services: Services, client: AsyncWebClient, claim: str, job: J
             # have: settled (never redone blindly). Either way the thread's next message goes on.
             with contextlib.suppress(Exception):
                 await (storage.finish(claim) if replied else storage.release(claim))
-    await _answered(client, channel, ts, failed=failed)
+    await status.clear()
+    await _answered(client, channel, ts, failed=failed, working=working)
 
 
-async def _answered(client: AsyncWebClient, channel: str, ts: str, *, failed: bool) -> None:
-    """👀 gives way to ✅, or to ⚠️ when the answer is an error."""
-    await _react(client, "remove", channel, ts, WORKING)
+async def _answered(
+    client: AsyncWebClient, channel: str, ts: str, *, failed: bool, working: bool = True
+) -> None:
+    """👀 (if ``working`` shows it) gives way to ✅, or to ⚠️ when the answer is an error."""
+    if working:
+        await _react(client, "remove", channel, ts, WORKING)
     await _react(client, "add", channel, ts, FAILED if failed else DONE)
 
 

@@ -22,7 +22,7 @@ BOT_TOKEN = "xoxb-test-token"
 TEAM_ID = "T1"
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
-SCOPES = "app_mentions:read,channels:history,groups:history,im:history,mpim:history,chat:write,files:read,files:write,reactions:write,commands"  # noqa: E501
+SCOPES = "app_mentions:read,channels:history,groups:history,im:history,mpim:history,chat:write,files:read,files:write,reactions:write,commands,assistant:write"  # noqa: E501
 
 
 @dataclass
@@ -64,7 +64,13 @@ class FakeSlack:
         self.responses: list[dict[str, Any]] = []  # what reached response_url
         self.downloads: list[Call] = []
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)  # channel → posted
+        # Assistant threads Slack opened (channel, thread_ts) and what each shows now.
+        self.assistant_threads: set[tuple[str, str]] = set()
+        self.statuses: dict[tuple[str, str], str] = {}  # cleared when the bot posts there
+        self.titles: dict[tuple[str, str], str] = {}
+        self.prompts: dict[tuple[str, str], list[dict[str, str]]] = {}
         self._faults: dict[str, list[_Fault]] = defaultdict(list)
+        self.latency = 0.0  # seconds every Web API call takes, as Slack's round trip does
         self._ids = itertools.count(1)
         self._last_ts = 0.0
         self._changed = asyncio.Condition()
@@ -132,6 +138,15 @@ class FakeSlack:
             "url_private": url,
             "url_private_download": url,
         }
+
+    def open_assistant_thread(self, started: dict[str, Any]) -> None:
+        """Slack's side of an ``assistant_thread_started`` event: the thread now exists."""
+        thread = started["assistant_thread"]
+        self.assistant_threads.add((thread["channel_id"], thread["thread_ts"]))
+
+    def status_of(self, channel: str, thread_ts: str) -> str:
+        """The thread's status line as a user sees it now ("" when none)."""
+        return self.statuses.get((channel, thread_ts), "")
 
     def fail(
         self,
@@ -225,6 +240,8 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         call = await self._record(request, method)
+        if self.latency:
+            await asyncio.sleep(self.latency)
         fault = self._take_fault(method)
         if fault:
             if fault.delay:
@@ -293,8 +310,53 @@ class FakeSlack:
         message.update({name: value for name, value in fields.items() if value is not None})
         if thread_ts:
             message["thread_ts"] = thread_ts
+            self.statuses.pop((channel, thread_ts), None)  # Slack clears it when the app posts
         self.messages[channel].append(message)
         return message
+
+    # --- assistant.threads.* (docs.slack.dev/reference/methods/assistant.threads.*) ----------
+    def _m_assistant_threads_setStatus(self, params: dict[str, Any]) -> dict[str, Any]:
+        # Since 2026-03-05 any thread with chat:write, not only assistant threads.
+        error = _missing(params, "channel_id", "thread_ts", "status")
+        loading = _json(params.get("loading_messages")) or []
+        if not error and (not isinstance(loading, list) or len(loading) > 10):
+            error = _invalid("loading_messages must be an array of at most 10 strings")
+        if error:
+            return error
+        self.statuses[(params["channel_id"], params["thread_ts"])] = params["status"]
+        return {}
+
+    def _m_assistant_threads_setTitle(self, params: dict[str, Any]) -> dict[str, Any]:
+        error = _missing(params, "channel_id", "thread_ts", "title") or self._thread(params)
+        if error:
+            return error
+        self.titles[(params["channel_id"], params["thread_ts"])] = params["title"]
+        return {}
+
+    def _m_assistant_threads_setSuggestedPrompts(self, params: dict[str, Any]) -> dict[str, Any]:
+        error = _missing(params, "channel_id", "prompts")
+        prompts = _json(params.get("prompts"))
+        if not error:
+            fine = isinstance(prompts, list) and 1 <= len(prompts) <= 4
+            fine = fine and all(
+                isinstance(p, dict) and set(p) == {"title", "message"} and all(p.values())
+                for p in prompts
+            )
+            error = None if fine else _invalid("prompts must be 1 to 4 {title, message} objects")
+        if not error and "thread_ts" not in params:  # the channel's latest thread
+            latest = [ts for ch, ts in self.assistant_threads if ch == params["channel_id"]]
+            params = {**params, "thread_ts": max(latest, key=float, default="")}
+        error = error or self._thread(params)
+        if error:
+            return error
+        self.prompts[(params["channel_id"], params["thread_ts"])] = prompts
+        return {}
+
+    def _thread(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        """Title and prompts exist only in the threads of the app's assistant pane."""
+        if (params["channel_id"], params["thread_ts"]) not in self.assistant_threads:
+            return {"ok": False, "error": "invalid_thread_ts"}
+        return None
 
     def _m_conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
         thread_ts, oldest = params.get("ts", ""), float(params.get("oldest") or 0)
@@ -416,3 +478,23 @@ class FakeSlack:
         async with self._changed:
             self._changed.notify_all()
         return web.Response(text="ok")
+
+
+def _json(value: Any) -> Any:
+    """A structured argument, sent as JSON or as a JSON string in a form."""
+    return json.loads(value) if isinstance(value, str) and value[:1] in "[{" else value
+
+
+def _invalid(why: str) -> dict[str, Any]:
+    return {
+        "ok": False,
+        "error": "invalid_arguments",
+        "response_metadata": {"messages": [f"[ERROR] {why}"]},
+    }
+
+
+def _missing(params: dict[str, Any], *names: str) -> dict[str, Any] | None:
+    for name in names:
+        if params.get(name) is None:
+            return _invalid(f"missing required field: {name}")
+    return None

@@ -125,3 +125,47 @@ def message(text: str, *, user: str = "U1", channel: str = "C1", **extra: Any) -
         "channel": channel,
         **extra,
     }
+
+
+def assistant_thread_started(
+    *, user: str = "U1", channel: str = "D1", viewing: str = "C1"
+) -> dict[str, Any]:
+    """``assistant_thread_started``: ``user`` opened the app's pane (a new thread in their DM
+    ``channel`` with the bot) while looking at channel ``viewing``."""
+    return {
+        "type": "assistant_thread_started",
+        "assistant_thread": {
+            "user_id": user,
+            "context": {"channel_id": viewing, "team_id": TEAM_ID, "enterprise_id": None},
+            "channel_id": channel,
+            "thread_ts": next_ts(),
+        },
+        "event_ts": next_ts(),
+    }
+
+
+def assistant_context_changed(started: dict[str, Any], viewing: str) -> dict[str, Any]:
+    """``assistant_thread_context_changed``: the pane's user now looks at channel ``viewing``."""
+    thread = started["assistant_thread"]
+    context = {**thread["context"], "channel_id": viewing}
+    return {
+        "type": "assistant_thread_context_changed",
+        "assistant_thread": {**thread, "context": context},
+        "event_ts": next_ts(),
+    }
+
+
+def assistant_message(text: str, started: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """A person's message in the assistant thread ``started`` opened (``message.im``: a
+    threaded DM message under the bot's thread root, marked with ``assistant_thread``)."""
+    thread = started["assistant_thread"]
+    return message(
+        text,
+        user=thread["user_id"],
+        channel=thread["channel_id"],
+        channel_type="im",
+        thread_ts=thread["thread_ts"],
+        parent_user_id=BOT_USER_ID,
+        assistant_thread={"action_token": f"{next(_ts)}.{next(_ts)}.a55157a47"},
+        **extra,
+    )

@@ -9,6 +9,7 @@ import jsonschema
 import yaml
 
 import handlers
+from bot.understand.answers import starter_requests
 from tests.datafiles import MANIFEST_SCHEMA, data_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,6 +21,9 @@ EVENT_SCOPES = {
     "message.groups": "groups:history",
     "message.im": "im:history",
     "message.mpim": "mpim:history",
+    # Slack's AI app surface: the pane's threads; titles and prompts need assistant:write.
+    "assistant_thread_started": "assistant:write",
+    "assistant_thread_context_changed": "assistant:write",
 }
 
 
@@ -37,6 +41,26 @@ def test_every_subscribed_event_has_its_scope_and_no_scope_is_spare() -> None:
     needed = {*EVENT_SCOPES.values(), "chat:write", "files:read", "files:write"}
     needed |= {"reactions:write", "commands"}
     assert scopes == needed
+
+
+def test_every_subscribed_event_is_explained_in_a_comment() -> None:
+    lines = (ROOT / "manifest.yml").read_text().splitlines()
+    for event in MANIFEST["settings"]["event_subscriptions"]["bot_events"]:
+        [line] = [ln for ln in lines if ln.strip().split("#")[0].strip() == f"- {event}"]
+        assert "#" in line, event
+
+
+def test_the_assistant_pane_is_declared_with_prompts_that_chartbot_answers() -> None:
+    view = MANIFEST["features"]["assistant_view"]
+    assert view["assistant_description"].strip()
+    prompts = view["suggested_prompts"]
+    assert all(p["title"] == p["message"] for p in prompts)
+    # The prompts a new pane thread gets; that each draws a chart is tested end to end.
+    assert [p["message"] for p in prompts] == starter_requests()
+    assert "assistant:write" in MANIFEST["oauth_config"]["scopes"]["bot"]
+    events = MANIFEST["settings"]["event_subscriptions"]["bot_events"]
+    assert {"assistant_thread_started", "assistant_thread_context_changed"} <= set(events)
+    assert "message.im" in events  # the pane's messages arrive as DM messages
 
 
 def test_every_scope_is_justified_in_a_comment() -> None:

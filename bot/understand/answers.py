@@ -93,6 +93,11 @@ _INLINE_EXAMPLES = [
 ]
 
 
+def starter_requests() -> list[str]:
+    """Requests on typed data that work in any thread, before any file is shared."""
+    return list(_INLINE_EXAMPLES)
+
+
 def _bullets(items: list[str]) -> str:
     return "\n".join(f"• `{x}`" for x in items)
 
