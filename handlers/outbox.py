@@ -10,9 +10,10 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.conversation import DeliveryError, Reply
+from bot.conversation import Attachment, DeliveryError, Reply
 from bot.intake import FileRef, Limits, download
 from bot.jobs import Drawn
+from handlers.buttons import button_blocks, buttons_text, table_blocks, table_text
 
 SLACK_ERRORS = (SlackApiError, SlackRequestError, aiohttp.ClientError, TimeoutError)
 MESSAGE_LIMIT = 3900  # Slack truncates long messages; stay well inside its ~4,000 advice
@@ -65,8 +66,15 @@ def chart_filename(title: str) -> str:
 REPLY_EVENT = "chartbot_reply"  # message metadata naming the user message a text reply answers
 
 
+BUTTONS_EVENT = "chartbot_buttons"  # the message of a chart's buttons, right under the chart
+
+
 def reply_metadata(answers: str) -> dict[str, Any]:
     return {"event_type": REPLY_EVENT, "event_payload": {"answers": answers}}
+
+
+def buttons_metadata(answers: str, chart_id: str) -> dict[str, Any]:
+    return {"event_type": BUTTONS_EVENT, "event_payload": {"answers": answers, "chart": chart_id}}
 
 
 class SlackOutbox:
@@ -86,10 +94,12 @@ class SlackOutbox:
         api_url: str,
         http: aiohttp.ClientSession | None = None,
         on_posting: Callable[[Sent], Awaitable[None]] | None = None,
+        user: str | None = None,
     ) -> None:
         self.client, self.channel, self.thread_ts = client, channel, thread_ts
         self.answers, self.token, self.api_url, self.http = answers, token, api_url, http
         self.on_posting = on_posting
+        self.user = user  # who asked: a private reply is shown to them only
         self.sent: Sent | None = None  # the first reply put on its way, by its identity
 
     async def fetch(self, ref: FileRef, limits: Limits) -> bytes:
@@ -102,8 +112,15 @@ class SlackOutbox:
 
     async def post(self, reply: Reply) -> str | None:
         try:
-            if reply.chart is not None:
-                file_id: str | None = await self._upload(reply, reply.chart)
+            if reply.private:
+                file_id: str | None = None
+                await self.client.chat_postEphemeral(
+                    channel=self.channel, user=self.user, thread_ts=self.thread_ts, text=reply.text
+                )
+            elif reply.chart is not None:
+                file_id = await self._chart(reply, reply.chart)
+            elif reply.table is not None or reply.attachment is not None:
+                file_id = await self._data(reply)
             else:
                 file_id = None
                 await self._posting(reply, {"failed": reply.failed})
@@ -118,22 +135,55 @@ class SlackOutbox:
             raise DeliveryError(type(exc).__name__) from exc
         return file_id
 
-    async def _upload(self, reply: Reply, chart: Drawn) -> str:
+    async def _chart(self, reply: Reply, chart: Drawn) -> str:
+        """The chart as an uploaded PNG with its description, then its buttons in a message
+        right under it: an ``image`` block may not reference a file Slack is still processing,
+        and the upload keeps the reply known by its file id before it reaches the thread."""
+        file = Attachment(chart_filename(chart.title), chart.png, chart.title)
+        file_id = await self._upload(reply, file, alt_txt=chart.alt_text[:1000])
+        if reply.controls is not None:
+            await self.client.chat_postMessage(
+                channel=self.channel,
+                thread_ts=self.thread_ts,
+                text=buttons_text(reply.controls),
+                blocks=button_blocks(reply.controls),
+                metadata=buttons_metadata(self.answers, reply.controls.chart_id),
+            )
+        return file_id
+
+    async def _data(self, reply: Reply) -> str | None:
+        """A table (known by its metadata) and then its file, or a file alone."""
+        if reply.table is None:
+            assert reply.attachment is not None
+            return await self._upload(reply, reply.attachment)
+        await self._posting(reply, {"failed": reply.failed})
+        await self.client.chat_postMessage(
+            channel=self.channel,
+            thread_ts=self.thread_ts,
+            text=table_text(reply.text, reply.table, MESSAGE_LIMIT),
+            blocks=table_blocks(reply.text, reply.table),
+            metadata=reply_metadata(self.answers),
+        )
+        if reply.attachment is None:
+            return None
+        return await self._upload(reply, reply.attachment, comment=False)
+
+    async def _upload(
+        self, reply: Reply, file: Attachment, *, alt_txt: str | None = None, comment: bool = True
+    ) -> str:
         """``files_upload_v2``'s three steps, spelled out because the file's id must be
         recorded (``on_posting``) after Slack names it and before the file is shared."""
         ticket = await self.client.files_getUploadURLExternal(
-            filename=chart_filename(chart.title),
-            length=len(chart.png),
-            alt_txt=chart.alt_text[:1000],
+            filename=file.filename, length=len(file.data), alt_txt=alt_txt
         )
         file_id = ticket["file_id"]
         await self._posting(reply, {"file": file_id, "failed": reply.failed})
-        await self._put(ticket["upload_url"], chart.png)
+        await self._put(ticket["upload_url"], file.data)
         await self.client.files_completeUploadExternal(
-            files=[{"id": file_id, "title": chart.title}],
+            files=[{"id": file_id, "title": file.title}],
             channel_id=self.channel,
             thread_ts=self.thread_ts,
-            initial_comment=split_text(reply.text, max_parts=1)[0],
+            initial_comment=split_text(reply.text, max_parts=1)[0] if comment else None,
         )
         return file_id
 
