@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -15,6 +16,7 @@ from bot.intake import FileRef, Limits, download
 from bot.jobs import Drawn
 from handlers.buttons import button_blocks, buttons_text, table_blocks, table_text
 
+log = logging.getLogger(__name__)
 SLACK_ERRORS = (SlackApiError, SlackRequestError, aiohttp.ClientError, TimeoutError)
 MESSAGE_LIMIT = 3900  # Slack truncates long messages; stay well inside its ~4,000 advice
 MAX_PARTS = 4  # a longer answer is trimmed with a note instead of flooding the thread
@@ -142,13 +144,16 @@ class SlackOutbox:
         file = Attachment(chart_filename(chart.title), chart.png, chart.title)
         file_id = await self._upload(reply, file, alt_txt=chart.alt_text[:1000])
         if reply.controls is not None:
-            await self.client.chat_postMessage(
-                channel=self.channel,
-                thread_ts=self.thread_ts,
-                text=buttons_text(reply.controls),
-                blocks=button_blocks(reply.controls),
-                metadata=buttons_metadata(self.answers, reply.controls.chart_id),
-            )
+            try:
+                await self.client.chat_postMessage(
+                    channel=self.channel,
+                    thread_ts=self.thread_ts,
+                    text=buttons_text(reply.controls),
+                    blocks=button_blocks(reply.controls),
+                    metadata=buttons_metadata(self.answers, reply.controls.chart_id),
+                )
+            except SLACK_ERRORS:  # the chart is in the thread: it stands, typed edits work
+                log.warning("could not post the buttons of chart %s", file_id, exc_info=True)
         return file_id
 
     async def _data(self, reply: Reply) -> str | None:

@@ -220,8 +220,12 @@ class FakeSlack:
         """The messages the bot put into a thread (as ``conversations.replies`` has them)."""
         return [m for m in self.messages[channel] if m.get("thread_ts") == thread_ts]
 
+    def text_posts(self) -> list[Call]:
+        """The ``chat.postMessage`` calls less the bars of buttons under charts."""
+        return [c for c in self.calls_of("chat.postMessage") if not is_button_bar(c.params)]
+
     def posted_texts(self) -> list[str]:
-        return [c.params.get("text", "") for c in self.calls_of("chat.postMessage")]
+        return [c.params.get("text", "") for c in self.text_posts()]
 
     # --- handlers ------------------------------------------------------------------------
     async def _record(self, request: web.Request, method: str) -> Call:
@@ -442,6 +446,12 @@ class FakeSlack:
         async with self._changed:
             self._changed.notify_all()
         return web.Response(text="ok")
+
+
+def is_button_bar(message: dict[str, Any]) -> bool:
+    """A message (or its ``chat.postMessage`` params) made of buttons alone."""
+    blocks = _decoded(message.get("blocks")) or []
+    return bool(blocks) and all(block.get("type") == "actions" for block in blocks)
 
 
 def _decoded(value: Any) -> Any:

@@ -196,9 +196,9 @@ async def test_a_click_after_the_conversation_was_deleted_gets_a_private_note(
 ) -> None:
     root = await start_thread(bot, fake_slack, "bar chart of apples 3, pears 5")
     [buttons] = button_messages(fake_slack, root)
-    answered = len(fake_slack.posted_texts())
     await bot.sender.event(message("new chat", thread_ts=root))
-    await fake_slack.wait_for("chat.postMessage", answered + 1)
+    await fake_slack.answered(2)
+    assert fake_slack.posted_texts()[-1] == texts.NEW_CHAT_DONE
     assert await bot.storage.get(f"T1:C1:{root}") is None
     await click(bot.sender, buttons, "excel", user="U2")
     await fake_slack.wait_for("chat.postEphemeral")
