@@ -59,6 +59,20 @@ async def test_a_type_button_redraws_the_chart_once_on_a_double_click(
     assert len(button_messages(fake_slack, root)) == 2
 
 
+async def test_a_double_clicks_second_half_after_the_first_was_answered_is_ignored(
+    bot: RunningBot, fake_slack: FakeSlack
+) -> None:
+    root = await start_thread(bot, fake_slack, "bar chart of apples 3, pears 5")
+    [buttons] = button_messages(fake_slack, root)
+    start = float(next_ts())
+    await click(bot.sender, buttons, "excel", action_ts=f"{start:.6f}")
+    await _answered_click(bot, root, 1)
+    await click(bot.sender, buttons, "excel", action_ts=f"{start + 0.4:.6f}")
+    await fake_slack.quiet(0.5)
+    assert len(fake_slack.files_in(root, ".xlsx")) == 1
+    assert len([e for e in await history(bot.storage, root) if e["role"] == "user"]) == 2
+
+
 async def test_a_later_click_of_the_same_button_is_answered_again(
     bot: RunningBot, fake_slack: FakeSlack
 ) -> None:
