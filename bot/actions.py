@@ -48,6 +48,11 @@ class Controls:
     types: tuple[str, ...]  # chart types it can be redrawn as
     undo: bool  # whether there is an earlier chart to go back to
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Controls:
+        """Controls recorded as JSON (``dataclasses.asdict``)."""
+        return cls(str(data["chart_id"]), tuple(data["types"]), bool(data["undo"]))
+
 
 def is_button(name: str) -> bool:
     return name in (UNDO, DATA, EXCEL) or name in {t.value for t in ChartType}

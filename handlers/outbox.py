@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.actions import Controls
 from bot.conversation import Attachment, DeliveryError, Reply
 from bot.intake import FileRef, Limits, download
 from bot.jobs import Drawn
@@ -144,17 +146,21 @@ class SlackOutbox:
         file = Attachment(chart_filename(chart.title), chart.png, chart.title)
         file_id = await self._upload(reply, file, alt_txt=chart.alt_text[:1000])
         if reply.controls is not None:
-            try:
-                await self.client.chat_postMessage(
-                    channel=self.channel,
-                    thread_ts=self.thread_ts,
-                    text=buttons_text(reply.controls),
-                    blocks=button_blocks(reply.controls),
-                    metadata=buttons_metadata(self.answers, reply.controls.chart_id),
-                )
-            except SLACK_ERRORS:  # the chart is in the thread: it stands, typed edits work
-                log.warning("could not post the buttons of chart %s", file_id, exc_info=True)
+            await self.post_buttons(reply.controls)
         return file_id
+
+    async def post_buttons(self, controls: Controls) -> None:
+        """The chart's buttons under it. A chart without them still stands: typed edits work."""
+        try:
+            await self.client.chat_postMessage(
+                channel=self.channel,
+                thread_ts=self.thread_ts,
+                text=buttons_text(controls),
+                blocks=button_blocks(controls),
+                metadata=buttons_metadata(self.answers, controls.chart_id),
+            )
+        except SLACK_ERRORS:
+            log.warning("could not post the buttons of chart %s", controls.chart_id, exc_info=True)
 
     async def _data(self, reply: Reply) -> str | None:
         """A table (known by its metadata) and then its file, or a file alone."""
@@ -207,23 +213,37 @@ class SlackOutbox:
         if self.sent is None:  # said once, before anything reaches the thread
             if reply.exchange is not None:  # for whoever finds the reply after a crash
                 sent = {**sent, "exchange": reply.exchange(sent.get("file"))}
+            if reply.controls is not None:  # and posts the buttons if they are missing
+                sent = {**sent, "buttons": asdict(reply.controls)}
             self.sent = sent
             if self.on_posting is not None:
                 await self.on_posting(sent)
 
 
+@dataclass
+class Found:
+    """What of a reply on its way at a crash the thread holds."""
+
+    reply: bool
+    buttons: bool  # the chart's buttons, when the reply is a chart with buttons
+
+
 async def reply_arrived(
     client: AsyncWebClient, *, channel: str, thread_ts: str, answers: str, sent: Sent
-) -> bool:
-    """Whether the thread holds the reply ``sent`` names: ``SlackOutbox`` was stopped after
-    that reply was on its way, before hearing back."""
+) -> Found:
+    """Whether the thread holds the reply ``sent`` names (and a chart's buttons):
+    ``SlackOutbox`` was stopped after that reply was on its way, before hearing back."""
+    found = Found(reply=False, buttons="buttons" not in sent)
+    chart = sent.get("buttons", {}).get("chart_id", "")
     async for page in await client.conversations_replies(
         channel=channel, ts=thread_ts, oldest=answers, include_all_metadata=True, limit=200
     ):
         for message in page.get("messages", []):
             if "file" in sent:
                 if any(f.get("id") == sent["file"] for f in message.get("files", [])):
-                    return True
+                    found.reply = True
             elif message.get("metadata") == reply_metadata(answers):
-                return True
-    return False
+                found.reply = True
+            if message.get("metadata") == buttons_metadata(answers, chart):
+                found.buttons = True
+    return found

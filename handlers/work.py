@@ -13,10 +13,10 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import texts
-from bot.actions import Action
+from bot.actions import Action, Controls
 from bot.conversation import DeliveryError, Message, Reply
 from bot.services import Services
-from handlers.outbox import SLACK_ERRORS, Sent, SlackOutbox, file_ref, reply_arrived
+from handlers.outbox import SLACK_ERRORS, Found, Sent, SlackOutbox, file_ref, reply_arrived
 from storage.base import session_key
 
 log = logging.getLogger(__name__)
@@ -198,13 +198,16 @@ async def _resume(services: Services, client: AsyncWebClient, claim: str, job: J
     sent = job.pop("sent", None)
     if sent is not None:
         try:
-            arrived = await reply_arrived(
+            found = await reply_arrived(
                 client, channel=channel, thread_ts=job["thread_ts"], answers=ts, sent=sent
             )
         except SLACK_ERRORS:
             log.exception("could not look for the reply to %s event=%s", ts, event_id)
-            arrived = False  # answering twice beats not answering at all
-        if arrived:
+            found = Found(reply=False, buttons=False)  # answering twice beats not answering
+        if found.reply:
+            if not found.buttons:  # the chart made it, its buttons did not
+                outbox = _outbox(services, client, claim, job)
+                await outbox.post_buttons(Controls.from_dict(sent["buttons"]))
             log.info("message %s was answered before its process stopped event=%s", ts, event_id)
             if sent.get("exchange") and await services.chartbot.log_found(
                 _thread_key(job), job["user"], sent["exchange"]

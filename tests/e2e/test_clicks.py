@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import io
+from pathlib import Path
 
 import openpyxl
+import pytest
 
 from tests.e2e.conftest import Pair, final_reactions, reading, wait_until
 from tests.fake_slack import TEAM_ID, FakeSlack, is_button_bar
-from tests.handlers.clicking import button_messages, charts, click
-from tests.signed import mention, message, next_ts
+from tests.handlers.clicking import button_messages, charts, click, values
+from tests.processes import BotProcess
+from tests.signed import SlackSender, mention, message, next_ts
 
 
 async def _history(pair: Pair, channel: str, root: str) -> list[dict]:
@@ -115,6 +118,80 @@ async def test_a_click_waits_for_the_threads_earlier_message(
     assert [e["metadata"]["type"] for e in entries] == [
         "chart_request",
         "chart",
+        "chart_request",
+        "chart",
+        "action",
+        "text",
+    ]
+
+
+@pytest.mark.timeout(120)
+async def test_a_chart_in_the_thread_at_the_kill_gets_its_buttons_after_the_restart(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    """Killed while Slack shares the chart (it arrives; the bot never hears back): the next
+    start finds the chart, logs it and posts its buttons, once, naming the logged chart."""
+    data, event = tmp_path / "data", mention("bar chart of a 1, b 2 title: Buttons later")
+    fake_slack.fail("files.completeUploadExternal", hold_reply=60)
+    bot = await BotProcess.start(storage_url=data, api_url=fake_slack.api_url, workdir=tmp_path)
+    try:
+        sender = SlackSender(bot.events_url)
+        assert (await sender.event(event, event_id="EvButtonsLater"))[0] == 200
+        await sender.close()
+        await fake_slack.wait_for("files.completeUploadExternal")
+    finally:
+        await bot.kill()
+    assert button_messages(fake_slack, event["ts"]) == []
+
+    bot = await BotProcess.start(storage_url=data, api_url=fake_slack.api_url, workdir=tmp_path)
+    try:
+        await fake_slack.answered()
+        await fake_slack.quiet(0.5)
+    finally:
+        await bot.stop()
+    [buttons] = button_messages(fake_slack, event["ts"])
+    async with reading(data) as storage:
+        session = await storage.get(f"T1:C1:{event['ts']}")
+    assert session is not None
+    [chart] = charts(session.chat_history)
+    assert values(buttons) == {chart["chart_id"]}
+    assert len(fake_slack.calls_of("files.completeUploadExternal")) == 1
+
+
+@pytest.mark.timeout(120)
+async def test_a_click_the_bot_was_answering_at_the_kill_is_answered_after_the_restart(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    """Slack never re-sends a click it had acknowledged: the claim keeps it for the next
+    start, which answers it once."""
+    data, event = tmp_path / "data", mention("bar chart of a 1, b 2 title: Clicked")
+    bot = await BotProcess.start(storage_url=data, api_url=fake_slack.api_url, workdir=tmp_path)
+    sender = SlackSender(bot.events_url)
+    try:
+        assert (await sender.event(event))[0] == 200
+        await fake_slack.answered()
+        [buttons] = button_messages(fake_slack, event["ts"])
+        fake_slack.fail("files.getUploadURLExternal", delay=60)  # the workbook's upload hangs
+        await click(sender, buttons, "excel")
+        await fake_slack.wait_for("files.getUploadURLExternal", 2)
+    finally:
+        await sender.close()
+        await bot.kill()
+    assert fake_slack.files_in(event["ts"], ".xlsx") == []
+
+    bot = await BotProcess.start(storage_url=data, api_url=fake_slack.api_url, workdir=tmp_path)
+    try:
+        await wait_until(
+            lambda: fake_slack.files_in(event["ts"], ".xlsx"), what="the workbook, resumed"
+        )
+        await fake_slack.quiet(0.5)
+    finally:
+        await bot.stop()
+    assert len(fake_slack.files_in(event["ts"], ".xlsx")) == 1
+    async with reading(data) as storage:
+        session = await storage.get(f"T1:C1:{event['ts']}")
+    assert session is not None
+    assert [e["metadata"]["type"] for e in session.chat_history] == [
         "chart_request",
         "chart",
         "action",
