@@ -168,16 +168,28 @@ class SlackOutbox:
             assert reply.attachment is not None
             return await self._upload(reply, reply.attachment)
         await self._posting(reply, {"failed": reply.failed})
-        await self.client.chat_postMessage(
-            channel=self.channel,
-            thread_ts=self.thread_ts,
-            text=table_text(reply.text, reply.table, MESSAGE_LIMIT),
-            blocks=table_blocks(reply.text, reply.table),
-            metadata=reply_metadata(self.answers),
-        )
+        text = table_text(reply.text, reply.table, MESSAGE_LIMIT)
+        try:
+            await self._post_text(text, blocks=table_blocks(reply.text, reply.table))
+        except SlackApiError as exc:
+            if exc.response.get("error") != "invalid_blocks":
+                raise
+            # Refused as Slack refuses blocks it does not take (a workspace without table
+            # blocks, a cell it finds too long): the same table as text.
+            log.warning("table refused (%s); posted as text", exc.response.get("errors"))
+            await self._post_text(text)
         if reply.attachment is None:
             return None
         return await self._upload(reply, reply.attachment, comment=False)
+
+    async def _post_text(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        await self.client.chat_postMessage(
+            channel=self.channel,
+            thread_ts=self.thread_ts,
+            text=text,
+            blocks=blocks,
+            metadata=reply_metadata(self.answers),
+        )
 
     async def _upload(
         self, reply: Reply, file: Attachment, *, alt_txt: str | None = None, comment: bool = True

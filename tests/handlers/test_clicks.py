@@ -133,6 +133,24 @@ async def test_data_shows_the_charts_labels_and_values_as_a_table(
     assert entries[-1]["metadata"]["for_chart"] == charts(entries)[0]["chart_id"]
 
 
+async def test_data_refused_as_a_table_block_is_posted_as_text(
+    bot: RunningBot, fake_slack: FakeSlack
+) -> None:
+    root = await start_thread(bot, fake_slack, "bar chart of apples 3, pears 5, plums 2")
+    [buttons] = button_messages(fake_slack, root)
+    fake_slack.fail("chat.postMessage", error="invalid_blocks")  # no table blocks here
+    await click(bot.sender, buttons, "data")
+    entries = await _answered_click(bot, root, 1)
+    posted = fake_slack.in_thread("C1", root)[-1]
+    assert "blocks" not in posted
+    assert [line.split() for line in posted["text"].splitlines()[4:7]] == [
+        ["apples", "3"],
+        ["pears", "5"],
+        ["plums", "2"],
+    ]
+    assert entries[-1]["metadata"]["type"] == "text"
+
+
 async def test_data_of_many_rows_shows_the_first_and_uploads_all_as_csv(
     bot: RunningBot, fake_slack: FakeSlack
 ) -> None:
