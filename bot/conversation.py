@@ -311,11 +311,12 @@ class _Turn:
     async def _data(self, spec: ChartSpec, user_entry: dict[str, Any], chart_id: str) -> None:
         table = await self.bot.pool.run(data_table, spec)
         whole = len(table.rows) > TABLE_ROWS or len(table.header) > TABLE_CELLS
-        csv = Attachment(csv_filename(spec), table.csv(), f"{spec.title or 'Chart'} (data)")
+        title = f"{spec.title or 'Chart'} (data)"
+        csv = Attachment(csv_filename(spec), table.csv(), title) if whole else None
         reply = Reply(
             texts.data_shown(spec.title, len(table.rows), whole, TABLE_ROWS),
             table=table,
-            attachment=csv if whole else None,
+            attachment=csv,
         )
         meta = {"for_chart": chart_id, "rows": len(table.rows)}
         await self._reply(reply, user_entry, "text", meta=meta)
