@@ -109,7 +109,8 @@ async def answer(services: Services, client: AsyncWebClient, job: Job, taken: Ta
     """Answer a message that ``take`` claimed; apologise if it could not be claimed."""
     if taken is Taken.UNAVAILABLE:
         await _apologise(client, job["channel"], job["thread_ts"], job["event_id"])
-        await _react(client, "add", job["channel"], job["ts"], FAILED)
+        if "click" not in job:  # a click's ts is no message to react to
+            await _react(client, "add", job["channel"], job["ts"], FAILED)
     elif taken is Taken.FIRST:
         await _work(services, client, _claim_token(job), job)
 
