@@ -26,7 +26,8 @@ def label_cells(spec: ChartSpec) -> tuple[list[object], str | None]:
         timed = any(d.time() != dt.time(0) for d in dates)
         return list(dates), DATE_FORMATS["datetime" if timed else "date"]
     if kind == "month":
-        return [dt.datetime(*map(int, s.strip().split("-")), 1) for s in labels], "mmm yyyy"
+        months = [dt.datetime(*map(int, s.strip().split("-")), 1) for s in labels]
+        return list(months), DATE_FORMATS["month"]
     if kind == "year":
         return [int(s) for s in labels], "0"
     return [readable_label(s, kind) for s in labels], None

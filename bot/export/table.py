@@ -76,7 +76,7 @@ def data_table(spec: ChartSpec) -> DataTable:
     header = [label_name(spec), *(s.name for s in spec.series)]
     if spec.chart_type is ChartType.SCATTER:
         labels_raw: list[object] = list(spec.x_labels)
-        labels = [format_number(x, PLAIN) for x in spec.x_labels]
+        labels = ["" if x is None else format_number(x, PLAIN) for x in spec.x_labels]
     else:
         labels_raw = [str(x) for x in spec.x_labels]
         kind = date_kind([str(x) for x in spec.x_labels])

@@ -15,7 +15,7 @@ from xlsxwriter.chart import Chart
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from bot.export.cells import axis_format, excel_format, label_cells
+from bot.export.cells import DATE_FORMATS, axis_format, excel_format, label_cells
 from bot.export.table import data_table, value_format
 from bot.render import validate
 from bot.render.describe import chart_title
@@ -26,7 +26,8 @@ from bot.spec import ChartSpec, ChartType
 SHEET = "Data"
 CHART_SIZE = {"width": 760, "height": 475}  # px at 100 % zoom: the PNG's 16:10
 MARKERS_UP_TO = 40  # points per line that get a marker, as on the PNG
-COLORED_SLICES_UP_TO = 60  # beyond this, Excel's own slice colours
+COLORED_SLICES_UP_TO = 60
+PRINT_ON_ONE_PAGE = 40  # rows  # beyond this, Excel's own slice colours
 
 
 def chart_workbook(spec: ChartSpec) -> bytes:
@@ -46,6 +47,9 @@ def chart_workbook(spec: ChartSpec) -> bytes:
     rows = _write_data(book, sheet, spec)
     chart = _chart(book, spec, rows)
     sheet.insert_chart(1, len(spec.series) + 2, chart, {"object_position": 3})
+    if rows <= PRINT_ON_ONE_PAGE:  # the data and its chart side by side on one printed page
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 1)
     book.close()
     return out.getvalue()
 
@@ -206,9 +210,14 @@ def _axes(chart: Chart, spec: ChartSpec, style: Style, font: dict[str, Any]) -> 
         value["name"] = y_title
         value["name_font"] = font
     _, label_format = label_cells(spec)
-    if spec.chart_type in (ChartType.LINE, ChartType.AREA) and label_format:
+    if (
+        spec.chart_type in (ChartType.LINE, ChartType.AREA)
+        and label_format in DATE_FORMATS.values()
+    ):
         category["date_axis"] = True  # dates at their true distance, as on the PNG
         category["num_format"] = label_format
+    elif spec.chart_type is ChartType.BAR and label_format in DATE_FORMATS.values():
+        category["text_axis"] = True  # one bar per label, side by side, as on the PNG
     if spec.chart_type is ChartType.BAR and spec.options.horizontal:
         # First category on top, as on the PNG, with the value axis still at the bottom.
         category.update(reverse=True, crossing="max")

@@ -42,7 +42,7 @@ def test_bar_chart_is_a_column_chart_of_the_data_sheet() -> None:
     assert chart.val("c:barDir") == "col"
     assert chart.val("c:grouping") == "clustered"
     assert chart.title == "Revenue by region"
-    assert chart.axis_titles() == {"catAx": "Region", "valAx": "Revenue (USD)"}
+    assert chart.axis_titles() == [("catAx", "Region"), ("valAx", "Revenue (USD)")]
     [series] = chart.series()
     assert series.name_ref == "Data!$B$1"
     assert series.cat_ref == "Data!$A$2:$A$5"
@@ -55,7 +55,7 @@ def test_horizontal_bar_chart_is_an_excel_bar_chart_with_the_first_category_on_t
     chart = open_chart(chart_workbook(revenue(horizontal=True)))
     assert chart.kind == "barChart"
     assert chart.val("c:barDir") == "bar"
-    assert chart.axis_titles() == {"catAx": "Region", "valAx": "Revenue (USD)"}
+    assert chart.axis_titles() == [("catAx", "Region"), ("valAx", "Revenue (USD)")]
     category = chart.axis("catAx")
     assert category.find("c:scaling/c:orientation", NS).get("val") == "maxMin"
     # The value axis crosses at the last category: with the order reversed, at the bottom.

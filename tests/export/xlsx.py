@@ -45,16 +45,16 @@ class ChartXml:
         assert title is not None, "the chart has no title"
         return "".join(t.text or "" for t in title.iterfind(".//a:t", NS))
 
-    def axis_titles(self) -> dict[str, str]:
-        """Axis element name (catAx, valAx, dateAx) → its title text."""
-        out = {}
+    def axis_titles(self) -> list[tuple[str, str]]:
+        """(axis element name: catAx, valAx or dateAx; its title text), in the file's order."""
+        out = []
         plot_area = self.root.find("c:chart/c:plotArea", NS)
         assert plot_area is not None
         for axis in plot_area:
             tag = axis.tag.split("}")[1]
             title = axis.find("c:title", NS)
             if tag.endswith("Ax") and title is not None:
-                out[tag] = "".join(t.text or "" for t in title.iterfind(".//a:t", NS))
+                out.append((tag, "".join(t.text or "" for t in title.iterfind(".//a:t", NS))))
         return out
 
     def axis(self, tag: str) -> ET.Element:
