@@ -13,7 +13,8 @@ from bot.conversation import TABLE_ROWS
 from tests.conftest import RunningBot, start_thread
 from tests.fake_slack import FakeSlack
 from tests.handlers.clicking import button_messages, charts, click, history
-from tests.signed import message, next_ts
+from tests.handlers.test_files import sales_workbook
+from tests.signed import mention, message, next_ts
 
 
 async def _answered_click(bot: RunningBot, root: str, count: int) -> list[dict]:
@@ -255,4 +256,48 @@ async def test_a_click_on_a_chart_no_longer_in_the_history_gets_a_private_note(
     assert [e["metadata"]["type"] for e in await history(bot.storage, root)] == [
         "chart_request",
         "chart",
+    ]
+
+
+async def test_buttons_on_a_chart_of_a_shared_workbook(
+    bot: RunningBot, fake_slack: FakeSlack
+) -> None:
+    """A file chart: Pie redraws the same totals; Data shows them, one row per region."""
+    shared = fake_slack.add_file("sales.xlsx", sales_workbook())
+    event = mention("revenue by region", subtype="file_share", files=[shared])
+    await bot.sender.event(event)
+    await fake_slack.answered()
+    root = event["ts"]
+    [buttons] = button_messages(fake_slack, root)
+    await click(bot.sender, buttons, "pie")
+    await _answered_click(bot, root, 1)
+    await click(bot.sender, buttons, "data")
+    await _answered_click(bot, root, 2)
+    bar, pie = charts(await history(bot.storage, root))
+    assert (bar["source"], bar["source_file"]) == ("file", "sales.xlsx")
+    assert pie["chart_type"] == "pie"
+    assert dict(zip(pie["x_labels"], pie["y_values"], strict=True)) == dict(
+        zip(bar["x_labels"], bar["y_values"], strict=True)
+    )
+    [posted] = [m for m in fake_slack.in_thread("C1", root) if _table(m)]
+    header, *rows = _table(posted)
+    assert header == ["Region", "Revenue"]
+    assert [(label, float(value.replace(",", ""))) for label, value in rows] == list(
+        zip(bar["x_labels"], bar["y_values"], strict=True)
+    )
+
+
+async def test_data_of_several_series_has_a_column_each(
+    bot: RunningBot, fake_slack: FakeSlack
+) -> None:
+    root = await start_thread(bot, fake_slack, "labels: a, b, c\n2023: 1, 2, 3\n2024: 2, 3.5, 4")
+    [buttons] = button_messages(fake_slack, root)
+    await click(bot.sender, buttons, "data")
+    await _answered_click(bot, root, 1)
+    [posted] = [m for m in fake_slack.in_thread("C1", root) if _table(m)]
+    assert _table(posted) == [
+        ["Label", "2023", "2024"],
+        ["a", "1", "2"],
+        ["b", "2", "3.5"],
+        ["c", "3", "4"],
     ]
