@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers.outbox import BUTTONS_EVENT
 from storage.base import Storage
 from tests.fake_slack import FakeSlack
 from tests.signed import SlackSender, block_action
-
-BUTTONS_EVENT = "chartbot_buttons"
 
 
 def button_messages(fake: FakeSlack, thread_ts: str, channel: str = "C1") -> list[dict[str, Any]]:
