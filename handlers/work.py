@@ -1,5 +1,6 @@
-"""Answering one user message from Slack: exactly once, one at a time per thread, with progress
-shown as reactions. The conversation itself happens in ``bot.conversation``."""
+"""Answering one user message (or a click on a chart's buttons) from Slack: exactly once, one at
+a time per thread, with progress shown as reactions. The conversation itself happens in
+``bot.conversation``."""
 
 from __future__ import annotations
 
@@ -215,8 +216,7 @@ async def _resume(services: Services, client: AsyncWebClient, claim: str, job: J
             ):
                 log.info("logged the exchange of message %s found answered event=%s", ts, event_id)
             await services.storage.finish(claim)
-            failed = sent.get("failed", False)
-            await _answered(client, channel, _progress_ts(job), failed=failed, click="click" in job)
+            await _answered(client, job, failed=sent.get("failed", False))
             return
     if job["resumed"] > MAX_RESUMES:
         log.error("gave up on message %s: the bot stopped %d times while answering it "
@@ -227,7 +227,7 @@ async def _resume(services: Services, client: AsyncWebClient, claim: str, job: J
         except DeliveryError:  # settled all the same: the thread's later messages go on
             log.exception("could not post the apology either event=%s", event_id)
         await services.storage.finish(claim)
-        await _answered(client, channel, _progress_ts(job), failed=True, click="click" in job)
+        await _answered(client, job, failed=True)
         return
     log.info("resuming message %s left unanswered by a stopped process event=%s", ts, event_id)
     await _work(services, client, claim, job)
@@ -292,16 +292,15 @@ async def _answer(services: Services, client: AsyncWebClient, claim: str, job: J
             # have: settled (never redone blindly). Either way the thread's next message goes on.
             with contextlib.suppress(Exception):
                 await (storage.finish(claim) if replied else storage.release(claim))
-    await _answered(client, channel, _progress_ts(job), failed=failed, click="click" in job)
+    await _answered(client, job, failed=failed)
 
 
-async def _answered(
-    client: AsyncWebClient, channel: str, ts: str, *, failed: bool, click: bool = False
-) -> None:
+async def _answered(client: AsyncWebClient, job: Job, *, failed: bool) -> None:
     """👀 gives way to ✅, or to ⚠️ when the answer is an error; on a clicked chart's
     buttons, it just goes (they can be clicked again, and the reply says how it went)."""
+    channel, ts = job["channel"], _progress_ts(job)
     await _react(client, "remove", channel, ts, WORKING)
-    if not click:
+    if "click" not in job:
         await _react(client, "add", channel, ts, FAILED if failed else DONE)
 
 
