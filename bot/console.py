@@ -66,6 +66,12 @@ class ConsoleOutbox:
         await asyncio.to_thread(path.write_bytes, data)
         print(f"{kind}: {path}", file=self.out, flush=True)
 
+    async def progress(self, doing: str) -> None:
+        """The console answers in a moment and prints only replies."""
+
+    async def suggest(self, requests: list[str], topic: str) -> None:
+        """Replies already end with examples; the console has nowhere else to show them."""
+
 
 async def current_chart(services: Services, key: str) -> ChartSpec | None:
     """The thread's chart as the conversation sees it (the last one, undo taken into account)."""
@@ -84,12 +90,6 @@ async def export(services: Services, outbox: ConsoleOutbox, key: str, command: s
     else:
         data = await asyncio.to_thread(chart_workbook, spec)
         await outbox.write("xlsx", workbook_filename(spec), data)
-
-    async def progress(self, doing: str) -> None:
-        """The console answers in a moment and prints only replies."""
-
-    async def suggest(self, requests: list[str], topic: str) -> None:
-        """Replies already end with examples; the console has nowhere else to show them."""
 
 
 def local_file(name: str) -> FileRef | None:

@@ -3,8 +3,11 @@ has a listener, so each is acknowledged (Bolt answers 404 otherwise and Slack re
 
 from __future__ import annotations
 
+import re
+
 from slack_bolt.async_app import AsyncApp
 
+from handlers.actions import ACTIONS, handle_chart_click
 from handlers.assistant import handle_context_changed, handle_thread_started
 from handlers.messages import answer_taken, take_on
 from handlers.newchat import handle_newchat_command, handle_newchat_shortcut
@@ -16,6 +19,7 @@ SHORTCUT_CALLBACK_ID = "new_chat"
 def register(app: AsyncApp) -> None:
     app.command(COMMAND)(handle_newchat_command)
     app.message_shortcut(SHORTCUT_CALLBACK_ID)(handle_newchat_shortcut)
+    app.action(re.compile(ACTIONS))(handle_chart_click)  # a chart's buttons
     app.event("assistant_thread_started")(handle_thread_started)
     app.event("assistant_thread_context_changed")(handle_context_changed)
     # take_on claims a message for the bot before Bolt acknowledges it; answer_taken answers.
