@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from bot.intake import IntakeError, Limits, read_dataset
+from bot.intake.sheet_scan import scan_sheet
 from bot.table import ColumnType
 from tests.intake.conftest import sheet_bytes, xlsx_bytes
 
@@ -137,6 +138,31 @@ def test_cells_placed_unusually_are_measured_too(cells: bytes, refused: bool) ->
         assert refusal(data, limits=limits).code == "too_large"
     else:
         assert read(data, limits=limits).table.column("Revenue").values[:3] == [10, 20, 5]
+
+
+LONG = [["Region", "Revenue"]] + [[f"R{i}", i] for i in range(150)]
+
+
+@pytest.mark.parametrize(
+    ("far", "rows", "area"),
+    [
+        (b'<c r="B1048576"><v>7</v></c>', SIMPLE, 1048576 * 2),  # a longer row number
+        (b'<c r="XFD3"><v>7</v></c>', SIMPLE, 4 * 16384),  # a wider column
+        (b'<c r="B900"><v>7</v></c>', LONG, 900 * 2),  # as many digits as the last row, past it
+    ],
+)
+def test_a_value_far_away_in_the_middle_of_the_sheet_is_measured(
+    far: bytes, rows: list, area: int
+) -> None:
+    """The sheet's last cells are back in place, so only a look at every cell finds it; the
+    scan's bound must cover it before calamine allocates the rectangle."""
+    data = rezip(sheet_bytes(rows), _sheet_edit(b'<row r="3">', b'<row r="3">' + far))
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert scan_sheet(zf, "xl/worksheets/sheet1.xml", 10**9).area >= area
+    limits = Limits(max_cells=1000)
+    assert refusal(data, limits=limits).code == "too_large"
+    plain = read(sheet_bytes(rows), limits=limits).table  # the same sheet without it is read
+    assert plain.row_count == len(rows) - 1
 
 
 def test_a_value_far_away_within_the_limit_is_read() -> None:
