@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice, zip_longest
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -290,7 +291,12 @@ def _data_rows(rows: list[tuple], start: int, lo: int, hi: int) -> tuple[list[tu
     typed = [c for c, k in profile.items() if k in (NUM, DATE, BOOL)]
     sample = rows[start : start + BLOCK_SAMPLE]
     probe = max(typed, key=lambda c: sum(1 for r in sample if kind(_cell(r, c))), default=None)
+    skip = _PlainRuns(rows, start, hi, probe) if whole else None
     while i < n:
+        if skip is not None and (j := skip.until(i)) > i:  # rows the loop would keep as they are
+            out.extend(rows[i:j])
+            i = j
+            continue
         r = rows[i]
         empty = (
             not r or (r[0] is None and r[-1] is None and r.count(None) == len(r))
@@ -322,6 +328,39 @@ def _data_rows(rows: list[tuple], start: int, lo: int, hi: int) -> tuple[list[tu
     if dropped:
         notes.append("ignored the notes below the table")
     return out, notes
+
+
+class _PlainRuns:
+    """Where the next row that ``_data_rows`` must look at lies: an empty row, or text in the
+    probe column. Found by C-level searches (``list.index``) over a sheet whose rows are all
+    ``hi`` wide, so a long table's plain rows are taken in runs instead of one by one."""
+
+    def __init__(self, rows: list[tuple], start: int, hi: int, probe: int | None) -> None:
+        self.rows = rows
+        self.n = len(rows)
+        ok = self.n > start and len(set(map(len, rows[start:]))) == 1 and len(rows[start]) == hi
+        self.blank = type(rows[start])([None] * hi) if ok else None
+        self.kinds = [str] * start if ok and probe is not None else None
+        if self.kinds is not None:
+            self.kinds += map(type, map(itemgetter(probe), rows[start:]))
+        self.next_blank = self.next_text = -1
+
+    def until(self, i: int) -> int:
+        """The first row from ``i`` on that is empty or has text in the probe column."""
+        if self.blank is None:
+            return i
+        if self.next_blank < i:
+            self.next_blank = _index(self.rows, self.blank, i, self.n)
+        if self.kinds is not None and self.next_text < i:
+            self.next_text = _index(self.kinds, str, i, self.n)
+        return min(self.next_blank, self.next_text if self.kinds is not None else self.n)
+
+
+def _index(items: list, value: object, start: int, default: int) -> int:
+    try:
+        return items.index(value, start)
+    except ValueError:
+        return default
 
 
 def _starts_new_block(row: tuple, profile: dict[int, int], lo: int, hi: int) -> bool:

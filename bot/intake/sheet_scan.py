@@ -149,12 +149,15 @@ class _Extent:
         the widest column or the rounded-up row."""
         if self._pattern is None:
             widest = self.widest or b"A"
-            wider = rb"[A-Z]{%d,3}|" % (len(widest) + 1) if len(widest) < 3 else b""
-            wider += _greater(widest, b"A", b"Z")
-            self._pattern = re.compile(
-                rb'<c(?:(>| (?!r="))| r="(?:%s|[A-Z]{1,%d}%s))'
-                % (wider, len(widest), _rows_past(_ceiling(self.row)))
-            )
+            rows = _rows_past(_ceiling(self.row))
+            if len(widest) == 1:  # the usual sheet: one letter decides, then the digits
+                past = rb"|(?<=[%s-Z])" % bytes([widest[0] + 1]) if widest < b"Z" else b""
+                refs = rb"[A-Z](?:[A-Z]%s|%s)" % (past, rows)
+            else:
+                wider = rb"[A-Z]{%d,3}|" % (len(widest) + 1) if len(widest) < 3 else b""
+                wider += _greater(widest, b"A", b"Z")
+                refs = rb"(?:%s|[A-Z]{1,%d}%s)" % (wider, len(widest), rows)
+            self._pattern = re.compile(rb'<c(?:(>| (?!r="))| r="%s)' % refs)
         return self._pattern
 
 
@@ -169,13 +172,14 @@ def _ceiling(row: int) -> int:
 
 def _rows_past(ceiling: int) -> bytes:
     """A regex for row numbers above ``ceiling`` (as ``_ceiling`` gives it: two digits, then
-    nines)."""
-    text = str(ceiling).encode()
-    longer = rb"[1-9]\d{%d}" % len(text)
-    if ceiling == 10 ** len(text) - 1:
+    nines): as many digits and a greater head, or more digits. The lookahead settles the
+    length first, so the shorter row numbers of a sheet's top fail after their digits."""
+    digits = len(str(ceiling))
+    longer = rb"\d{%d}" % (digits + 1)
+    if ceiling == 10**digits - 1:
         return longer
-    head = str(ceiling // 10 ** (len(text) - 2)).encode()
-    return rb"(?:%s\d{%d}|%s)" % (_greater(head, b"0", b"9"), len(text) - 2, longer)
+    head = str(ceiling // 10 ** (digits - 2)).encode()
+    return rb"(?=\d{%d})(?:%s|%s)" % (digits, _greater(head, b"0", b"9"), longer)
 
 
 def _greater(text: bytes, low: bytes, high: bytes) -> bytes:
