@@ -121,7 +121,7 @@ def _collect(cells: list[list[Any]], budget: CellBudget) -> list[list[Any]]:
     # calamine's empty cell (and error cells, and formulas without results) is ""
     for i in compress(range(len(cells)), map(contains, cells, repeat(""))):
         row = cells[i] = [None if v == "" else v for v in cells[i]]
-        if row.count(None) == width:
+        if row[0] is None and row.count(None) == width:
             empty_run = empty_run + 1 if i == previous + 1 else 1
             previous = i
             if empty_run > MAX_EMPTY_RUN:

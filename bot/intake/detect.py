@@ -336,11 +336,12 @@ class _PlainRuns:
     def __init__(self, rows: list[tuple], start: int, hi: int, probe: int | None) -> None:
         self.rows = rows
         self.n = len(rows)
-        ok = self.n > start and len(set(map(len, rows[start:]))) == 1 and len(rows[start]) == hi
+        below = islice(rows, start, None)
+        ok = self.n > start and len(rows[start]) == hi and len(set(map(len, below))) == 1
         self.blank = type(rows[start])([None] * hi) if ok else None
         self.kinds = [str] * start if ok and probe is not None else None
         if self.kinds is not None:
-            self.kinds += map(type, map(itemgetter(probe), rows[start:]))
+            self.kinds += map(type, map(itemgetter(probe), islice(rows, start, None)))
         self.next_blank = self.next_text = -1
 
     def until(self, i: int) -> int:

@@ -71,22 +71,22 @@ def scan_sheet(zf: zipfile.ZipFile, member: str, limit: int) -> SheetScan:
         while True:
             chunk = fh.read(CHUNK)
             data = carry + chunk
-            if chunk:  # a row cut at the chunk's end is scanned with the next chunk
-                data, carry = _split(data)
-            extent.widen(data)
-            if _ERROR.search(data):
-                scan.errors += data.count(b't="e"')
-            if _FORMULA.search(data):
-                scan.uncalculated += _uncalculated(data)
+            end = _cut(data) if chunk else len(data)  # rows cut at the chunk's end: next time
+            carry = data[end:]
+            extent.widen(data, end)
+            if _ERROR.search(data, 0, end):
+                scan.errors += data.count(b't="e"', 0, end)
+            if _FORMULA.search(data, 0, end):
+                scan.uncalculated += _uncalculated(data, end)
             if head_rows < HEAD_ROWS:
-                ends = data.count(b"</row>")
+                ends = data.count(b"</row>", 0, end)
                 if head_rows + ends >= HEAD_ROWS:
                     at = -1
                     for _ in range(HEAD_ROWS - head_rows):
                         at = data.find(b"</row>", at + 1)
                     head.append(data[: at + len(b"</row>")])
                 else:
-                    head.append(data)
+                    head.append(data[:end])
                 head_rows += ends
             if not chunk:
                 break
@@ -117,13 +117,14 @@ class _Extent:
         self.unusual = False
         self._pattern: re.Pattern[bytes] | None = None
 
-    def widen(self, data: bytes) -> None:
-        last = data.rfind(b'<c r="')
-        if last >= 0 and (m := _REF.match(data, last)):  # the chunk's last cell: a first bound
+    def widen(self, data: bytes, end: int) -> None:
+        """Take in the cells of ``data[:end]`` (searched in place: a slice would copy it)."""
+        last = data.rfind(b'<c r="', 0, end)
+        if last >= 0 and (m := _REF.match(data, last, end)):  # the last cell: a first bound
             self._take(m)
         at = 0
-        while not self.unusual and (found := self._beyond().search(data, at)):
-            m = _REF.match(data, found.start())
+        while not self.unusual and (found := self._beyond().search(data, at, end)):
+            m = _REF.match(data, found.start(), end)
             if found.group(1) is not None or m is None:
                 self.unusual = True
             else:
@@ -198,16 +199,16 @@ def _row_number(digits: bytes) -> int:
     return int(digits) if len(digits) < 10 else 10**10
 
 
-def _split(data: bytes) -> tuple[bytes, bytes]:
-    """Whole rows, and the rest (a row longer than a chunk is cut at a tag instead)."""
+def _cut(data: bytes) -> int:
+    """Where the whole rows of ``data`` end (a row longer than a chunk is cut at a tag)."""
     cut = data.rfind(b"</row>")
     cut = cut + 6 if cut >= 0 else data.rfind(b"<")
-    return (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+    return cut if cut > 0 else len(data)
 
 
-def _uncalculated(data: bytes) -> int:
+def _uncalculated(data: bytes, end: int) -> int:
     n = 0
-    for m in _NO_RESULT.finditer(data):
+    for m in _NO_RESULT.finditer(data, 0, end):
         if m.group(1) != b"</c>":
             start = data.rfind(b"<c ", 0, m.start())
             kind = _CELL_TYPE.search(data, start, data.find(b">", start))
@@ -226,9 +227,9 @@ def _valued_extent(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
         while True:
             chunk = fh.read(CHUNK)
             data = carry + chunk
-            if chunk:
-                data, carry = _split(data)
-            for letters, number in _VALUED_CELL.findall(data):
+            end = _cut(data) if chunk else len(data)
+            carry = data[end:]
+            for letters, number in _VALUED_CELL.findall(data, 0, end):
                 if (len(letters), letters) > (len(widest), widest):
                     widest = letters
                 rows = max(rows, _row_number(number))
