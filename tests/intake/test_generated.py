@@ -471,3 +471,40 @@ def test_formulas_without_saved_results_get_a_note_and_stay_empty() -> None:
     assert [c.name for c in table.columns] == ["Item", "Price", "Qty"]  # nothing plotted as 0
     plain = read_dataset("F1", "plain.xlsx", sheet_bytes([["Item", "Price"], ["a", 1], ["b", 2]]))
     assert not any("formula" in n for n in plain.table.notes)
+
+
+def test_error_cells_and_formulas_are_counted_across_a_big_sheet() -> None:
+    """A sheet's XML is scanned in chunks of a few MB: cells in every chunk, and at the cuts
+    between them, are counted once."""
+    rows = 60_000  # ~6 MB of sheet XML
+
+    def cell(n: int) -> bytes:
+        if n % 1000 == 0:
+            return b'<c r="C%d" t="e"><v>#DIV/0!</v></c>' % n
+        if n % 1500 == 0:
+            return b'<c r="C%d"><f>A%d*2</f></c>' % (n, n)
+        return b'<c r="C%d"><v>%d</v></c>' % (n, n % 97)
+
+    body = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>item %d</t></is></c>'
+        b'<c r="B%d"><v>%d</v></c>%s</row>' % (n, n, n, n, n % 13, cell(n))
+        for n in range(2, rows + 2)
+    )
+    header = b'<row r="1"><c r="A1" t="inlineStr"><is><t>Item</t></is></c><c r="B1" '
+    header += b't="inlineStr"><is><t>Qty</t></is></c><c r="C1" t="inlineStr"><is><t>Score</t>'
+    header += b"</is></c></row>"
+
+    def edit(name: str, content: bytes):
+        if name == "xl/worksheets/sheet1.xml":
+            content = re.sub(rb"<sheetData>.*</sheetData>", lambda _: b"<sheetData>" + header
+                             + body + b"</sheetData>", content, flags=re.S)  # fmt: skip
+        return None if name == "__extra__" else content
+
+    table = read(rezip(sheet_bytes(SIMPLE), edit)).table
+    assert table.row_count == rows
+    assert table.notes[:2] == [
+        "20 formula cells were saved without results, so they are empty here: open and save "
+        "the file in Excel or LibreOffice, then share it again",
+        "60 cells hold an Excel error (such as #DIV/0! or #N/A), left out of the charts",
+    ]
+    assert table.column("Score").missing == 80  # multiples of 1000, and of 1500 but not 3000
