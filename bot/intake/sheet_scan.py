@@ -107,9 +107,9 @@ class _Extent:
     One regex search per chunk finds the cells outside the bound (rows come in order and cells
     sit in their rows, so a normal sheet has none after its first rows): each such cell widens
     the bound, and the search goes on from there. The rounding is what keeps the search cheap
-    (two digits decide it) while the bound stays within 10 % of the real one. A cell without a
-    reference first (``<c>``, ``<c s="1" r="A1">``) makes the sheet ``unusual``: such sheets
-    are measured by a full parse."""
+    (two digits decide it) while the bound stays within 10 % of the real one. A cell without an
+    upper-case reference first (``<c>``, ``<c s="1" r="A1">``, ``<c r="a1">``) makes the sheet
+    ``unusual``: such sheets are measured by a full parse."""
 
     def __init__(self) -> None:
         self.widest = b""
@@ -158,7 +158,7 @@ class _Extent:
                 wider = rb"[A-Z]{%d,3}|" % (len(widest) + 1) if len(widest) < 3 else b""
                 wider += _greater(widest, b"A", b"Z")
                 refs = rb"(?:%s|[A-Z]{1,%d}%s)" % (wider, len(widest), rows)
-            self._pattern = re.compile(rb'<c(?:(>| (?!r="))| r="%s)' % refs)
+            self._pattern = re.compile(rb'<c(?:(>| (?!r="[A-Z]))| r="%s)' % refs)
         return self._pattern
 
 

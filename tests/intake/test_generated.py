@@ -149,6 +149,7 @@ LONG = [["Region", "Revenue"]] + [[f"R{i}", i] for i in range(150)]
         (b'<c r="B1048576"><v>7</v></c>', SIMPLE, 1048576 * 2),  # a longer row number
         (b'<c r="XFD3"><v>7</v></c>', SIMPLE, 4 * 16384),  # a wider column
         (b'<c r="B900"><v>7</v></c>', LONG, 900 * 2),  # as many digits as the last row, past it
+        (b'<c r="xfd3"><v>7</v></c>', SIMPLE, 4 * 16384),  # a lower-case reference
     ],
 )
 def test_a_value_far_away_in_the_middle_of_the_sheet_is_measured(
