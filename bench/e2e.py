@@ -32,7 +32,7 @@ that answers it (the fake stamps every call on arrival; same clock as this proce
 
 What the share of pool can and cannot show: the bare pool has both cores to itself, while under
 the load the same two cores also run the bot's main process (HTTP, Bolt, the Slack Web API
-calls, JSON storage: 12–18 ms of CPU per chart, 13–17 % of what the bot uses) and this process
+calls, JSON storage: 11–18 ms of CPU per chart, 13–17 % of what the bot uses) and this process
 (the fake Slack and the 20 clients: 0.3–0.5 s per round, 4–6 %, which a real deployment does
 not pay). The workers are as busy as in the pool (measured once: a median 0.5 ms from one
 result to the next task), so the share cannot exceed the workers' CPU over all the CPU used,
