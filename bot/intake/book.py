@@ -13,6 +13,8 @@ import io
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import compress, repeat
+from operator import contains
 from typing import Any
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
@@ -106,9 +108,8 @@ class Book:
 
 def _collect(cells: list[list[Any]], budget: CellBudget) -> list[list[Any]]:
     """calamine's rows (a dense rectangle from A1) with empty cells as None; rows of nothing
-    stay as rows of None, so every row keeps the sheet's width."""
-    rows: list[list[Any]] = []
-    append = rows.append
+    stay as rows of None, so every row keeps the sheet's width. Only the rows holding an empty
+    cell are visited in Python (``"" in row`` picks them in C)."""
     width = len(cells[0]) if cells else 0
     used = budget.used + len(cells) * min(width, MAX_COLUMNS)
     if used > budget.limit:
@@ -116,19 +117,19 @@ def _collect(cells: list[list[Any]], budget: CellBudget) -> list[list[Any]]:
         raise budget.refuse()
     budget.used = used
     empty_run = 0
-    for row in cells:
-        if "" in row:  # calamine's empty cell (and error cells, and formulas without results)
-            row = [None if v == "" else v for v in row]
-            if row.count(None) == width:
-                empty_run += 1
-                if empty_run > MAX_EMPTY_RUN:
-                    break
-            else:
-                empty_run = 0
-        else:
-            empty_run = 0
-        append(row if width <= MAX_COLUMNS else row[:MAX_COLUMNS])
-    return rows
+    previous = -1
+    # calamine's empty cell (and error cells, and formulas without results) is ""
+    for i in compress(range(len(cells)), map(contains, cells, repeat(""))):
+        row = cells[i] = [None if v == "" else v for v in cells[i]]
+        if row[0] is None and row.count(None) == width:
+            empty_run = empty_run + 1 if i == previous + 1 else 1
+            previous = i
+            if empty_run > MAX_EMPTY_RUN:
+                del cells[i:]
+                break
+    if width > MAX_COLUMNS:
+        cells[:] = [row[:MAX_COLUMNS] for row in cells]
+    return cells
 
 
 @contextmanager

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from bot.intake import IntakeError, Limits, read_dataset
+from bot.intake.sheet_scan import scan_sheet
 from bot.table import ColumnType
 from tests.intake.conftest import sheet_bytes, xlsx_bytes
 
@@ -137,6 +138,32 @@ def test_cells_placed_unusually_are_measured_too(cells: bytes, refused: bool) ->
         assert refusal(data, limits=limits).code == "too_large"
     else:
         assert read(data, limits=limits).table.column("Revenue").values[:3] == [10, 20, 5]
+
+
+LONG = [["Region", "Revenue"]] + [[f"R{i}", i] for i in range(150)]
+
+
+@pytest.mark.parametrize(
+    ("far", "rows", "area"),
+    [
+        (b'<c r="B1048576"><v>7</v></c>', SIMPLE, 1048576 * 2),  # a longer row number
+        (b'<c r="XFD3"><v>7</v></c>', SIMPLE, 4 * 16384),  # a wider column
+        (b'<c r="B900"><v>7</v></c>', LONG, 900 * 2),  # as many digits as the last row, past it
+        (b'<c r="xfd3"><v>7</v></c>', SIMPLE, 4 * 16384),  # a lower-case reference
+    ],
+)
+def test_a_value_far_away_in_the_middle_of_the_sheet_is_measured(
+    far: bytes, rows: list, area: int
+) -> None:
+    """The sheet's last cells are back in place, so only a look at every cell finds it; the
+    scan's bound must cover it before calamine allocates the rectangle."""
+    data = rezip(sheet_bytes(rows), _sheet_edit(b'<row r="3">', b'<row r="3">' + far))
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert scan_sheet(zf, "xl/worksheets/sheet1.xml", 10**9).area >= area
+    limits = Limits(max_cells=1000)
+    assert refusal(data, limits=limits).code == "too_large"
+    plain = read(sheet_bytes(rows), limits=limits).table  # the same sheet without it is read
+    assert plain.row_count == len(rows) - 1
 
 
 def test_a_value_far_away_within_the_limit_is_read() -> None:
@@ -445,3 +472,40 @@ def test_formulas_without_saved_results_get_a_note_and_stay_empty() -> None:
     assert [c.name for c in table.columns] == ["Item", "Price", "Qty"]  # nothing plotted as 0
     plain = read_dataset("F1", "plain.xlsx", sheet_bytes([["Item", "Price"], ["a", 1], ["b", 2]]))
     assert not any("formula" in n for n in plain.table.notes)
+
+
+def test_error_cells_and_formulas_are_counted_across_a_big_sheet() -> None:
+    """A sheet's XML is scanned in chunks of a few MB: cells in every chunk, and at the cuts
+    between them, are counted once."""
+    rows = 60_000  # ~6 MB of sheet XML
+
+    def cell(n: int) -> bytes:
+        if n % 1000 == 0:
+            return b'<c r="C%d" t="e"><v>#DIV/0!</v></c>' % n
+        if n % 1500 == 0:
+            return b'<c r="C%d"><f>A%d*2</f></c>' % (n, n)
+        return b'<c r="C%d"><v>%d</v></c>' % (n, n % 97)
+
+    body = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>item %d</t></is></c>'
+        b'<c r="B%d"><v>%d</v></c>%s</row>' % (n, n, n, n, n % 13, cell(n))
+        for n in range(2, rows + 2)
+    )
+    header = b'<row r="1"><c r="A1" t="inlineStr"><is><t>Item</t></is></c><c r="B1" '
+    header += b't="inlineStr"><is><t>Qty</t></is></c><c r="C1" t="inlineStr"><is><t>Score</t>'
+    header += b"</is></c></row>"
+
+    def edit(name: str, content: bytes):
+        if name == "xl/worksheets/sheet1.xml":
+            content = re.sub(rb"<sheetData>.*</sheetData>", lambda _: b"<sheetData>" + header
+                             + body + b"</sheetData>", content, flags=re.S)  # fmt: skip
+        return None if name == "__extra__" else content
+
+    table = read(rezip(sheet_bytes(SIMPLE), edit)).table
+    assert table.row_count == rows
+    assert table.notes[:2] == [
+        "20 formula cells were saved without results, so they are empty here: open and save "
+        "the file in Excel or LibreOffice, then share it again",
+        "60 cells hold an Excel error (such as #DIV/0! or #N/A), left out of the charts",
+    ]
+    assert table.column("Score").missing == 80  # multiples of 1000, and of 1500 but not 3000
