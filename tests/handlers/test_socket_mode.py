@@ -1,12 +1,15 @@
-"""Socket Mode smoke test: the bot connects to a local server speaking Slack's envelope protocol
-and answers a mention."""
+"""Socket Mode: the bot connects to a local server speaking Slack's envelope protocol, answers a
+mention, and takes a click (an ``interactive`` envelope) like one over HTTP."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -15,12 +18,14 @@ from bot.services import Services
 from bot.workers import WorkerPool
 from tests.conftest import bot_settings
 from tests.fake_slack import BOT_USER_ID, TEAM_ID, FakeSlack
-from tests.signed import mention
+from tests.handlers.clicking import button_messages
+from tests.signed import block_action, mention
 
 
-async def test_socket_mode_answers_a_mention(
+@asynccontextmanager
+async def socket_bot(
     fake_slack: FakeSlack, pool: WorkerPool, tmp_path: Path
-) -> None:
+) -> AsyncIterator[Services]:
     settings = replace(
         bot_settings(fake_slack, tmp_path / "data"), app_token="xapp-test", signing_secret=None
     )
@@ -29,24 +34,56 @@ async def test_socket_mode_answers_a_mention(
     await handler.connect_async()
     try:
         await fake_slack.wait_for_socket()
-        event = mention("bar chart of a 1, b 2")
-        envelope_id = await fake_slack.socket_send(
-            "events_api",
-            {
-                "team_id": TEAM_ID,
-                "api_app_id": "A1",
-                "type": "event_callback",
-                "event_id": "EvSOCKET",
-                "event_time": int(time.time()),
-                "event": event,
-                "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
-            },
-        )
-        [complete] = await fake_slack.wait_for("files.completeUploadExternal")
-        assert complete.params["thread_ts"] == event["ts"]
-        acks = await fake_slack.wait_for("socket_ack")
-        assert acks[0].params["envelope_id"] == envelope_id
+        yield services
     finally:
         await handler.close_async()
         await asyncio.sleep(0)
         await services.close()
+
+
+async def send_event(fake_slack: FakeSlack, event: dict[str, Any], event_id: str) -> str:
+    """``event`` in an ``events_api`` envelope; its envelope id."""
+    return await fake_slack.socket_send(
+        "events_api",
+        {
+            "team_id": TEAM_ID,
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": event,
+            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+        },
+    )
+
+
+async def test_socket_mode_answers_a_mention(
+    fake_slack: FakeSlack, pool: WorkerPool, tmp_path: Path
+) -> None:
+    async with socket_bot(fake_slack, pool, tmp_path):
+        event = mention("bar chart of a 1, b 2")
+        envelope_id = await send_event(fake_slack, event, "EvSOCKET")
+        [complete] = await fake_slack.wait_for("files.completeUploadExternal")
+        assert complete.params["thread_ts"] == event["ts"]
+        acks = await fake_slack.wait_for("socket_ack")
+        assert acks[0].params["envelope_id"] == envelope_id
+
+
+async def test_a_click_over_socket_mode_is_acknowledged_and_answered(
+    fake_slack: FakeSlack, pool: WorkerPool, tmp_path: Path
+) -> None:
+    async with socket_bot(fake_slack, pool, tmp_path) as services:
+        event = mention("bar chart of a 1, b 2")
+        await send_event(fake_slack, event, "EvSOCKETCLICK")
+        await fake_slack.answered()
+        [buttons] = button_messages(fake_slack, event["ts"])
+        envelope_id = await fake_slack.socket_send(
+            "interactive", block_action(buttons, "chart_pie")
+        )
+        acks = await fake_slack.wait_for("socket_ack", 2)
+        assert acks[-1].params["envelope_id"] == envelope_id
+        await fake_slack.wait_for("files.completeUploadExternal", 2)
+        await fake_slack.quiet(0.3)
+        session = await services.storage.get(f"T1:C1:{event['ts']}")
+        assert session is not None
+        assert session.chat_history[-1]["metadata"]["chart_type"] == "pie"
