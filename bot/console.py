@@ -18,10 +18,10 @@ from typing import TextIO
 
 from bot.conversation import Message, Reply, _chart_stack
 from bot.export import chart_workbook, data_table, workbook_filename
+from bot.export.names import chart_filename
 from bot.intake import FileRef, Limits
 from bot.services import Services
 from bot.spec import ChartSpec
-from handlers.outbox import chart_filename
 
 HELP = (
     "Chartbot local console. Type a request (e.g. `bar chart of apples 3, pears 5`), or "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -14,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions import Controls
 from bot.conversation import Attachment, DeliveryError, Reply
+from bot.export.names import chart_filename
 from bot.intake import FileRef, Limits, download
 from bot.jobs import Drawn
 from handlers.buttons import button_blocks, buttons_text, table_blocks, table_text
@@ -63,11 +63,6 @@ def file_ref(file: dict[str, Any]) -> FileRef:
         filetype=file.get("filetype", ""),
         mimetype=file.get("mimetype", ""),
     )
-
-
-def chart_filename(title: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60]
-    return f"{slug or 'chart'}.png"
 
 
 REPLY_EVENT = "chartbot_reply"  # message metadata naming the user message a text reply answers

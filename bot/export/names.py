@@ -1,4 +1,5 @@
-"""File names for what a chart is exported as, made from its title."""
+"""File names for a chart and what it is exported as, made from its title: a thread's files of
+one chart share a name."""
 
 from __future__ import annotations
 
@@ -8,11 +9,17 @@ from bot.render.describe import chart_title
 from bot.spec import ChartSpec
 
 
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "chart"
+
+
 def _stem(spec: ChartSpec) -> str:
-    # The same slug as the chart's PNG (handlers.outbox.chart_filename), so a thread's files
-    # of one chart share a name.
-    slug = re.sub(r"[^a-z0-9]+", "-", (spec.title or chart_title(spec)).lower()).strip("-")[:60]
-    return slug or "chart"
+    return _slug(spec.title or chart_title(spec))
+
+
+def chart_filename(title: str) -> str:
+    """``"revenue-by-region.png"``: the drawn chart's image."""
+    return f"{_slug(title)}.png"
 
 
 def workbook_filename(spec: ChartSpec) -> str:

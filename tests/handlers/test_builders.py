@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot.export.names import chart_filename
 from bot.forget import forgot_text
 from handlers.newchat import parse_permalink
-from handlers.outbox import MAX_PARTS, TRIMMED_NOTE, chart_filename, split_text
+from handlers.outbox import MAX_PARTS, TRIMMED_NOTE, split_text
 from storage.base import SessionSummary
 
 
