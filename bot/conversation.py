@@ -354,7 +354,7 @@ class _Turn:
             reply.controls = Controls(
                 meta["chart_id"], tuple(reply.chart.types), self._can_undo_after(undo)
             )
-        reply.exchange = partial(_exchange, user_entry, reply, kind, meta)
+        reply.exchange = exchange = partial(_exchange, user_entry, reply, kind, meta)
         try:
             file_id = await self.outbox.post(reply)
         except DeliveryError:
@@ -365,13 +365,13 @@ class _Turn:
                 {},
                 None,
             )
-            reply.exchange = partial(_exchange, user_entry, reply, kind, {})
+            reply.exchange = exchange = partial(_exchange, user_entry, reply, kind, {})
             try:
                 await self.outbox.post(reply)
             except DeliveryError:
                 log.error("could not post the apology either event=%s", self.msg.event_id)
         self.replies.append(reply)
-        entries = reply.exchange(file_id)
+        entries = exchange(file_id)
         await self.bot.storage.append(
             self.msg.key, *entries, user_id=self.msg.user_id if join else None, **updates
         )

@@ -117,6 +117,8 @@ class SlackOutbox:
     async def post(self, reply: Reply) -> str | None:
         try:
             if reply.private:
+                if self.user is None:
+                    raise DeliveryError("a private reply needs the user it is for")
                 file_id: str | None = None
                 await self.client.chat_postEphemeral(
                     channel=self.channel, user=self.user, thread_ts=self.thread_ts, text=reply.text

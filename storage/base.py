@@ -5,6 +5,7 @@ runs against both.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from abc import ABC, abstractmethod
 from contextlib import AbstractAsyncContextManager
@@ -121,11 +122,11 @@ class Storage(ABC):
         """Sessions (a user's: those they took part in), most recently used first."""
 
     @abstractmethod
-    async def purge(self, older_than: dt.timedelta) -> list[str]:
+    async def purge(self, older_than: dt.timedelta) -> builtins.list[str]:
         """Delete sessions whose ``last_used`` is older than ``older_than``; their keys."""
 
     @abstractmethod
-    async def enforce_cap(self, team: str, user: str, max_sessions: int) -> list[str]:
+    async def enforce_cap(self, team: str, user: str, max_sessions: int) -> builtins.list[str]:
         """Delete the user's least recently used sessions beyond ``max_sessions`` (the
         sessions the user started in that team); their keys."""
 
@@ -137,7 +138,7 @@ class Storage(ABC):
     async def get_dataset(self, key: str, dataset_id: str) -> bytes | None: ...
 
     @abstractmethod
-    async def list_datasets(self, key: str) -> list[str]: ...
+    async def list_datasets(self, key: str) -> builtins.list[str]: ...
 
     # --- preferences (persistent memory, per TEAM:USER; never deleted with sessions) -------
     @abstractmethod
@@ -182,7 +183,7 @@ class Storage(ABC):
         replaces the claim's note and must say how to tell whether the reply arrived."""
 
     @abstractmethod
-    async def unfinished(self) -> list[tuple[str, dict[str, Any]]]:
+    async def unfinished(self) -> builtins.list[tuple[str, dict[str, Any]]]:
         """(token, note) of the noted claims whose process died before finishing them, settled
         or not; ``claim(token, ..., resume=True)`` takes one over."""
 

@@ -12,14 +12,14 @@ import os
 import secrets
 from contextlib import suppress
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import aiofiles.os
 
 CHUNK = 64 * 1024
 
 
-def _create(path: Path, mode: str) -> BinaryIO:
+def _create(path: Path, mode: str) -> IO[bytes]:
     """Open a new file for writing, making its directory on first use (directories are made
     lazily: a fresh store costs no up-front work)."""
     try:

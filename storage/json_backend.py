@@ -24,6 +24,7 @@ first truncates any uncommitted tail.
 from __future__ import annotations
 
 import asyncio
+import builtins
 import datetime as dt
 import errno
 import fcntl
@@ -345,7 +346,7 @@ class JsonStorage(Storage):
         found.sort(key=lambda pair: pair[0], reverse=True)
         return [summary for _, summary in found]
 
-    async def purge(self, older_than: dt.timedelta) -> list[str]:
+    async def purge(self, older_than: dt.timedelta) -> builtins.list[str]:
         cutoff = time.time() - older_than.total_seconds()
         index = await self._ensure_index()
         stale = [key for key, entry in index.entries.items() if entry.last_used_ts < cutoff]
@@ -353,7 +354,7 @@ class JsonStorage(Storage):
         await self._prune_claims()
         return deleted
 
-    async def enforce_cap(self, team: str, user: str, max_sessions: int) -> list[str]:
+    async def enforce_cap(self, team: str, user: str, max_sessions: int) -> builtins.list[str]:
         index = await self._ensure_index()
         mine = [
             (index.entries[key].last_used_ts, key)
@@ -415,7 +416,7 @@ class JsonStorage(Storage):
             return None
         return await files.read_bytes(self._datasets_dir(key) / f"{safe_name(dataset_id)}.bin")
 
-    async def list_datasets(self, key: str) -> list[str]:
+    async def list_datasets(self, key: str) -> builtins.list[str]:
         if not await self._session_alive(key):
             return []
         try:
@@ -531,7 +532,7 @@ class JsonStorage(Storage):
             return head
         return head + b"\n" + orjson.dumps({"token": token, "note": note})
 
-    async def unfinished(self) -> list[tuple[str, dict[str, Any]]]:
+    async def unfinished(self) -> builtins.list[tuple[str, dict[str, Any]]]:
         if self._claims_scanned:  # only this process has written claims here since
             return []
         found, now = [], time.time()

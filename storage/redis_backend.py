@@ -25,6 +25,7 @@ of sessions Redis expired are removed when a listing, the cap or purge() comes a
 from __future__ import annotations
 
 import asyncio
+import builtins
 import datetime as dt
 import logging
 import secrets
@@ -423,7 +424,7 @@ class RedisStorage(Storage):
         found.sort(key=lambda pair: pair[0], reverse=True)
         return [summary for _, summary in found]
 
-    async def purge(self, older_than: dt.timedelta) -> list[str]:
+    async def purge(self, older_than: dt.timedelta) -> builtins.list[str]:
         cutoff = time.time() - older_than.total_seconds()
         stale = await self.client.zrangebyscore(f"{self.prefix}i:all", "-inf", f"({cutoff!r}")
         deleted = []
@@ -433,7 +434,7 @@ class RedisStorage(Storage):
                 deleted.append(key)
         return deleted
 
-    async def enforce_cap(self, team: str, user: str, max_sessions: int) -> list[str]:
+    async def enforce_cap(self, team: str, user: str, max_sessions: int) -> builtins.list[str]:
         started = f"{self.prefix}i:start:{team}:{user}"
         keys = [key.decode() for key in await self.client.smembers(started)]
         if len(keys) <= max_sessions:
@@ -455,7 +456,7 @@ class RedisStorage(Storage):
     async def get_dataset(self, key: str, dataset_id: str) -> bytes | None:
         return await self.client.hget(f"{self.prefix}d:{key}", dataset_id)
 
-    async def list_datasets(self, key: str) -> list[str]:
+    async def list_datasets(self, key: str) -> builtins.list[str]:
         return sorted(name.decode() for name in await self.client.hkeys(f"{self.prefix}d:{key}"))
 
     # --- preferences ----------------------------------------------------------------------
@@ -508,7 +509,7 @@ class RedisStorage(Storage):
         claim_key, note_key, _ = self._claim_keys(token)
         await self._renote(keys=[claim_key, note_key], args=[self._owner, orjson.dumps(note)])
 
-    async def unfinished(self) -> list[tuple[str, dict[str, Any]]]:
+    async def unfinished(self) -> builtins.list[tuple[str, dict[str, Any]]]:
         found, notes = [], f"{self.prefix}notes"
         for raw in await self.client.smembers(notes):
             token = raw.decode()
@@ -527,7 +528,7 @@ class RedisStorage(Storage):
     def _queue(self, key: str) -> str:
         return f"{self.prefix}q:{key}"
 
-    def _claim_keys(self, token: str) -> list[str]:
+    def _claim_keys(self, token: str) -> builtins.list[str]:
         return [f"{self.prefix}claim:{token}", f"{self.prefix}note:{token}", f"{self.prefix}notes"]
 
     @property

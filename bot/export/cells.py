@@ -26,7 +26,7 @@ def label_cells(spec: ChartSpec) -> tuple[list[object], str | None]:
         timed = any(d.time() != dt.time(0) for d in dates)
         return list(dates), DATE_FORMATS["datetime" if timed else "date"]
     if kind == "month":
-        months = [dt.datetime(*map(int, s.strip().split("-")), 1) for s in labels]
+        months = [dt.datetime(int(y), int(m), 1) for y, m in (s.strip().split("-") for s in labels)]
         return list(months), DATE_FORMATS["month"]
     if kind == "year":
         return [int(s) for s in labels], "0"

@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import islice, zip_longest
 from operator import itemgetter
 from typing import Any
 
 from bot.intake.types import looks_numeric_text
+
+Row = Sequence[Any]  # a sheet row as the reader gives it: a list or a tuple
 
 HEADER_SCAN_ROWS = 60  # a header below this many rows is not looked for
 BLOCK_SAMPLE = 30  # rows under a candidate header used to judge it
@@ -56,24 +59,24 @@ class Detected:
     header_row: int | None  # 1-based sheet row of the header; None when the table has none
     columns: list[int]  # 0-based sheet column of each table column
     names: list[str]
-    rows: list[tuple]  # data rows (whole sheet rows; pick ``columns`` from them)
+    rows: list[Row]  # data rows (whole sheet rows; pick ``columns`` from them)
     first_data_row: int  # 1-based
     notes: list[str] = field(default_factory=list)
     pivot: bool = False
-    by_column: list[tuple] | None = None  # ``rows`` transposed (whole sheet columns), once
+    by_column: list[Row] | None = None  # ``rows`` transposed (whole sheet columns), once
     types: dict[int, set[type]] = field(default_factory=dict)  # the value types per column
 
 
-def _cell(row: tuple, c: int) -> Any:
+def _cell(row: Row, c: int) -> Any:
     return row[c] if c < len(row) else None
 
 
-def _filled(row: tuple, lo: int = 0, hi: int | None = None) -> list[int]:
+def _filled(row: Row, lo: int = 0, hi: int | None = None) -> list[int]:
     hi = len(row) if hi is None else min(hi, len(row))
     return [c for c in range(lo, hi) if kind(row[c]) != EMPTY]
 
 
-def _block(rows: list[tuple], start: int, lo: int, hi: int, limit: int) -> list[tuple]:
+def _block(rows: Sequence[Row], start: int, lo: int, hi: int, limit: int) -> list[Row]:
     """Rows from ``start`` until the first row empty within columns [lo, hi).
 
     A few rows right under the header that are empty in its columns (notes off to the left,
@@ -93,7 +96,7 @@ def _block(rows: list[tuple], start: int, lo: int, hi: int, limit: int) -> list[
     return out
 
 
-def _header_score(rows: list[tuple], i: int, single_column: bool) -> float | None:
+def _header_score(rows: Sequence[Row], i: int, single_column: bool) -> float | None:
     filled = _filled(rows[i])
     if len(filled) < (1 if single_column else 2):
         return None
@@ -120,7 +123,7 @@ def _header_score(rows: list[tuple], i: int, single_column: bool) -> float | Non
     return score * min(len(block), 5) / 5
 
 
-def find_header(rows: list[tuple]) -> int | None:
+def find_header(rows: Sequence[Row]) -> int | None:
     width = max((len(r) for r in rows[:HEADER_SCAN_ROWS]), default=0)
     single = all(len(_filled(r)) <= 1 for r in rows[:HEADER_SCAN_ROWS])
     best, best_score = None, 0.0
@@ -180,7 +183,7 @@ def unique_names(names: list[str]) -> list[str]:
     return out
 
 
-def detect(rows: list[tuple]) -> Detected | None:
+def detect(rows: Sequence[Row]) -> Detected | None:
     """The main table of a sheet, or None when the sheet holds no header+data block."""
     first = next((i for i, r in enumerate(rows) if _filled(r)), None)
     if first is None:
@@ -246,7 +249,7 @@ def detect(rows: list[tuple]) -> Detected | None:
     return Detected(header_row, keep, names, data, start + 1, notes, pivot, by_column, types)
 
 
-def _is_units_row(rows: list[tuple], i: int, lo: int, hi: int) -> bool:
+def _is_units_row(rows: Sequence[Row], i: int, lo: int, hi: int) -> bool:
     """A row right under the header holding only short text over typed columns ("[m]")."""
     if i >= len(rows):
         return False
@@ -264,7 +267,7 @@ def _is_units_row(rows: list[tuple], i: int, lo: int, hi: int) -> bool:
     return True
 
 
-def _flatten(names: list[str], upper: tuple, lo: int, hi: int) -> list[str]:
+def _flatten(names: list[str], upper: Row, lo: int, hi: int) -> list[str]:
     """Two-row headers (years over quarters): prefix repeated names with the row above."""
     lowered = [n.lower() for n in names if n]
     if len(set(lowered)) == len(lowered):
@@ -279,11 +282,11 @@ def _flatten(names: list[str], upper: tuple, lo: int, hi: int) -> list[str]:
     return [f"{a} {n}".strip() if a and a != n else n for a, n in zip(filled, names, strict=True)]
 
 
-def _data_rows(rows: list[tuple], start: int, lo: int, hi: int) -> tuple[list[tuple], list[str]]:
+def _data_rows(rows: Sequence[Row], start: int, lo: int, hi: int) -> tuple[list[Row], list[str]]:
     """Rows of the table: up to a blank row, unless what follows the blank continues the table."""
     whole = lo == 0  # then a row no wider than hi is empty in [0, hi) iff it holds only None
     profile = _profile(rows[start : start + BLOCK_SAMPLE], lo, hi)
-    out: list[tuple] = []
+    out: list[Row] = []
     i, n = start, len(rows)
     notes: list[str] = []
     typed = [c for c, k in profile.items() if k in (NUM, DATE, BOOL)]
@@ -333,13 +336,16 @@ class _PlainRuns:
     probe column. Found by C-level searches (``list.index``) over a sheet whose rows are all
     ``hi`` wide, so a long table's plain rows are taken in runs instead of one by one."""
 
-    def __init__(self, rows: list[tuple], start: int, hi: int, probe: int | None) -> None:
+    def __init__(self, rows: Sequence[Row], start: int, hi: int, probe: int | None) -> None:
         self.rows = rows
         self.n = len(rows)
         below = islice(rows, start, None)
         ok = self.n > start and len(rows[start]) == hi and len(set(map(len, below))) == 1
-        self.blank = type(rows[start])([None] * hi) if ok else None
-        self.kinds = [str] * start if ok and probe is not None else None
+        blank = [None] * hi  # of the rows' own type, for ``index`` to find it
+        self.blank: Row | None = (
+            (tuple(blank) if isinstance(rows[start], tuple) else blank) if ok else None
+        )
+        self.kinds: list[type] | None = [str] * start if ok and probe is not None else None
         if self.kinds is not None:
             self.kinds += map(type, map(itemgetter(probe), islice(rows, start, None)))
         self.next_blank = self.next_text = -1
@@ -355,21 +361,21 @@ class _PlainRuns:
         return min(self.next_blank, self.next_text if self.kinds is not None else self.n)
 
 
-def _index(items: list, value: object, start: int, default: int) -> int:
+def _index(items: Sequence[Any], value: object, start: int, default: int) -> int:
     try:
         return items.index(value, start)
     except ValueError:
         return default
 
 
-def _starts_new_block(row: tuple, profile: dict[int, int], lo: int, hi: int) -> bool:
+def _starts_new_block(row: Row, profile: dict[int, int], lo: int, hi: int) -> bool:
     """A row of labels where the table has numbers or dates: a new header or a form section."""
     filled = _filled(row, lo, hi)
     misplaced = sum(1 for c in filled if kind(row[c]) == TEXT and profile.get(c, TEXT) != TEXT)
     return misplaced >= 2 and misplaced >= 0.6 * len(filled)
 
 
-def _is_note(row: tuple, profile: dict[int, int], lo: int, hi: int) -> bool:
+def _is_note(row: Row, profile: dict[int, int], lo: int, hi: int) -> bool:
     """A row of a few words under a table: only text, none of it where numbers/dates belong."""
     filled = _filled(row, lo, hi)
     if not filled or len(filled) * 2 > len(profile):
@@ -379,7 +385,7 @@ def _is_note(row: tuple, profile: dict[int, int], lo: int, hi: int) -> bool:
     return any(profile.get(c, TEXT) != TEXT for c in filled) or len(filled) == 1
 
 
-def _profile(sample: list[tuple], lo: int, hi: int) -> dict[int, int]:
+def _profile(sample: Sequence[Row], lo: int, hi: int) -> dict[int, int]:
     prof = {}
     for c in range(lo, hi):
         kinds = Counter(kind(_cell(r, c)) for r in sample)
@@ -389,7 +395,7 @@ def _profile(sample: list[tuple], lo: int, hi: int) -> dict[int, int]:
     return prof
 
 
-def _continues(row: tuple, profile: dict[int, int], lo: int, hi: int, header: tuple) -> bool:
+def _continues(row: Row, profile: dict[int, int], lo: int, hi: int, header: Row) -> bool:
     typed = [c for c, k in profile.items() if k in (NUM, DATE, BOOL)]
     if not typed:
         return False
@@ -402,8 +408,8 @@ def _continues(row: tuple, profile: dict[int, int], lo: int, hi: int, header: tu
 
 
 def _drop_totals(
-    data: list[tuple], lo: int, hi: int
-) -> tuple[list[tuple], list[tuple], dict[int, set[type]], list[str]]:
+    data: list[Row], lo: int, hi: int
+) -> tuple[list[Row], list[Row], dict[int, set[type]], list[str]]:
     """Rows without total rows, the same transposed (typing works on columns), the value types
     of each column in [lo, hi) (when no row was dropped), and notes.
 
@@ -416,13 +422,13 @@ def _drop_totals(
         if str not in kinds:
             continue
         column = by_column[c]
-        labels = {v for v in set(column) if type(v) is str and TOTAL_RE.match(v)}
-        if labels:
-            candidates.update(i for i, v in enumerate(column) if v in labels)
+        totals = {v for v in set(column) if type(v) is str and TOTAL_RE.match(v)}
+        if totals:
+            candidates.update(i for i, v in enumerate(column) if v in totals)
     if not candidates:
         return data, by_column, types, []
     labels: list[str] = []
-    kept: list[tuple] = []
+    kept: list[Row] = []
     for i, r in enumerate(data):
         label = _total_label(r, lo, hi) if i in candidates else None
         if label is None:
@@ -447,7 +453,7 @@ def transpose(rows: list) -> list:
     return list(zip_longest(*rows, fillvalue=None))
 
 
-def _total_label(r: tuple, lo: int, hi: int) -> str | None:
+def _total_label(r: Row, lo: int, hi: int) -> str | None:
     seen = 0
     for v in r[lo:hi]:
         if v is None:

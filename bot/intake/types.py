@@ -301,7 +301,7 @@ def serial_dates(col: Column) -> tuple[Column, list[str]]:
     if not all(SERIAL_MIN <= v < SERIAL_MAX for v in nums):
         return col, []
     whole = all(float(v).is_integer() for v in nums)
-    out = []
+    out: list[object] = []
     for v in col.values:
         if v is None:
             out.append(None)
