@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from bot.conversation import Message, Reply, _chart_stack
+from bot.conversation import Message, Reply, chart_stack
 from bot.export import chart_workbook, data_table, workbook_filename
 from bot.export.names import chart_filename
 from bot.intake import FileRef, Limits
@@ -76,7 +76,7 @@ class ConsoleOutbox:
 async def current_chart(services: Services, key: str) -> ChartSpec | None:
     """The thread's chart as the conversation sees it (the last one, undo taken into account)."""
     session = await services.storage.get(key)
-    stack = _chart_stack(session) if session is not None else []
+    stack = chart_stack(session) if session is not None else []
     return stack[-1] if stack else None
 
 

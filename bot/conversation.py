@@ -229,7 +229,7 @@ class _Turn:
         dataset = None
         if dataset_id:
             dataset = await self.bot.storage.get_dataset(self.msg.key, dataset_id)
-        stack = _chart_stack(self.session)
+        stack = chart_stack(self.session)
         previous = stack[-1] if stack else None
         return Context(None, previous, self.session.style, list(files)), dataset
 
@@ -240,7 +240,7 @@ class _Turn:
 
     async def _command(self, cmd: Command, user_entry: dict[str, Any]) -> None:
         if cmd.name == "undo":
-            stack = _chart_stack(self.session)
+            stack = chart_stack(self.session)
             if len(stack) < 2:
                 await self._reply(Reply(texts.NOTHING_TO_UNDO), user_entry, "text")
                 return
@@ -436,7 +436,7 @@ def _chart_metadata(spec: ChartSpec, file_id: str | None) -> dict[str, Any]:
     return meta
 
 
-def _chart_stack(session: Session) -> list[ChartSpec]:
+def chart_stack(session: Session) -> list[ChartSpec]:
     """The thread's charts as undo sees them: each chart pushes, each undo pops."""
     return [ChartSpec.from_dict(meta["spec"]) for meta in _stack_entries(session)]
 

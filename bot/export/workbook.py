@@ -19,7 +19,7 @@ from bot.export.cells import DATE_FORMATS, axis_format, excel_format, label_cell
 from bot.export.table import data_table, value_format
 from bot.render import validate
 from bot.render.describe import chart_title
-from bot.render.draw import _axis_titles
+from bot.render.draw import axis_titles
 from bot.render.styles import Style, palette_for, style_named
 from bot.spec import ChartSpec, ChartType
 
@@ -189,7 +189,7 @@ def _legend(spec: ChartSpec, pie: bool, font: dict[str, Any]) -> dict[str, Any]:
 def _axes(chart: Chart, spec: ChartSpec, style: Style, font: dict[str, Any]) -> None:
     """Axis titles and the value axis' number format and scale. XlsxWriter's x axis is the
     category axis, except on a horizontal bar chart, where it is the value axis."""
-    x_title, y_title = _axis_titles(spec)
+    x_title, y_title = axis_titles(spec)
     values = [v for s in spec.series for v in s.values]
     value: dict[str, Any] = {
         "num_format": axis_format(value_format(spec), values),

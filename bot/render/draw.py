@@ -166,7 +166,7 @@ def _decorate(ax: Axes, spec: ChartSpec, style: Style, frame: Frame) -> None:
     else:  # scatter: both axes carry numbers
         ax.grid(True, **grid)
         ax.tick_params(length=3)
-    x_label, y_label = _axis_titles(spec)
+    x_label, y_label = axis_titles(spec)
     if frame.swap_labels:
         x_label, y_label = y_label, x_label
     if frame.swap_labels and not y_label:
@@ -178,7 +178,7 @@ def _decorate(ax: Axes, spec: ChartSpec, style: Style, frame: Frame) -> None:
         ax.set_ylabel(shorten(y_label, 60), **label)
 
 
-def _axis_titles(spec: ChartSpec) -> tuple[str, str]:
+def axis_titles(spec: ChartSpec) -> tuple[str, str]:
     """The x and y axis titles: as set, none ("remove the axis labels"), or named after the
     dimension and measure when asked for and not set ("add axis labels")."""
     wanted = spec.options.axis_titles
