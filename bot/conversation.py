@@ -48,6 +48,7 @@ class Reply:
     text: str
     chart: Drawn | None = None
     failed: bool = False  # shown to the user as a warning (⚠️)
+    native: bool = False  # the chart went out as one the chat service draws, not as the PNG
     # The history entries this reply completes (given the chart's file id): an outbox that can
     # be stopped mid-reply keeps them with the reply's identity, so whoever finds the reply in
     # the thread after a crash logs them (``Chartbot.log_found``).
@@ -270,13 +271,13 @@ def _exchange(
     """The request and the reply that answers it, as logged (a ``Reply.exchange``)."""
     meta: dict[str, Any] = {}
     if reply.chart:
-        meta = _chart_metadata(reply.chart.spec, file_id)
+        meta = _chart_metadata(reply.chart.spec, file_id, native=reply.native)
         if undo:
             meta["undo"] = True
     return [user_entry, _entry("assistant", reply.text, kind, **meta)]
 
 
-def _chart_metadata(spec: ChartSpec, file_id: str | None) -> dict[str, Any]:
+def _chart_metadata(spec: ChartSpec, file_id: str | None, *, native: bool) -> dict[str, Any]:
     data = spec.to_dict()
     meta = {
         "chart_id": uuid.uuid4().hex[:12],
@@ -286,6 +287,7 @@ def _chart_metadata(spec: ChartSpec, file_id: str | None) -> dict[str, Any]:
         "y_values": data["y_values"],
         "series": data["series"],
         "source": spec.source,
+        "format": "native" if native else "image",
         "spec": data,
     }
     if spec.source == "file":

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.conversation import DeliveryError, Reply
 from bot.intake import FileRef, Limits, download
 from bot.jobs import Drawn
+from handlers.native import NativeCharts
 
 SLACK_ERRORS = (SlackApiError, SlackRequestError, aiohttp.ClientError, TimeoutError)
 MESSAGE_LIMIT = 3900  # Slack truncates long messages; stay well inside its ~4,000 advice
@@ -86,10 +87,12 @@ class SlackOutbox:
         api_url: str,
         http: aiohttp.ClientSession | None = None,
         on_posting: Callable[[Sent], Awaitable[None]] | None = None,
+        native: NativeCharts | None = None,
     ) -> None:
         self.client, self.channel, self.thread_ts = client, channel, thread_ts
         self.answers, self.token, self.api_url, self.http = answers, token, api_url, http
         self.on_posting = on_posting
+        self.native = native  # CHART_FORMAT=native: charts Slack draws, where it can
         self.sent: Sent | None = None  # the first reply put on its way, by its identity
 
     async def fetch(self, ref: FileRef, limits: Limits) -> bytes:
@@ -103,7 +106,9 @@ class SlackOutbox:
     async def post(self, reply: Reply) -> str | None:
         try:
             if reply.chart is not None:
-                file_id: str | None = await self._upload(reply, reply.chart)
+                file_id: str | None = None
+                if not await self._post_native(reply):
+                    file_id = await self._upload(reply, reply.chart)
             else:
                 file_id = None
                 await self._posting(reply, {"failed": reply.failed})
@@ -117,6 +122,31 @@ class SlackOutbox:
         except SLACK_ERRORS as exc:
             raise DeliveryError(type(exc).__name__) from exc
         return file_id
+
+    async def _post_native(self, reply: Reply) -> bool:
+        """Post the chart as a block Slack draws itself; False: the PNG is to go instead (no
+        block for this chart, or the workspace lacks it, now or lately)."""
+        message = await self.native.message(reply) if self.native else None
+        if message is None:
+            return False
+        first = self.sent is None
+        reply.native = True
+        await self._posting(reply, {"failed": reply.failed})
+        try:
+            await self.client.chat_postMessage(
+                channel=self.channel,
+                thread_ts=self.thread_ts,
+                metadata=reply_metadata(self.answers),
+                **message,
+            )
+        except SlackApiError as exc:
+            if self.native is None or not await self.native.refused(exc):
+                raise
+            reply.native = False
+            if first:  # nothing reached the thread: the PNG is known by its file id instead
+                self.sent = None
+            return False
+        return True
 
     async def _upload(self, reply: Reply, chart: Drawn) -> str:
         """``files_upload_v2``'s three steps, spelled out because the file's id must be

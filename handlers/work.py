@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import texts
 from bot.conversation import DeliveryError, Message, Reply
 from bot.services import Services
+from handlers.native import NativeCharts
 from handlers.outbox import SLACK_ERRORS, Sent, SlackOutbox, file_ref, reply_arrived
 from storage.base import session_key
 
@@ -186,6 +187,7 @@ def _outbox(services: Services, client: AsyncWebClient, claim: str, job: Job) ->
         except Exception:  # the reply still goes out; only a crash now could repeat it
             log.exception("could not settle %s event=%s", job["ts"], job["event_id"])
 
+    native = services.settings.chart_format == "native"
     return SlackOutbox(
         client,
         channel=job["channel"],
@@ -195,6 +197,7 @@ def _outbox(services: Services, client: AsyncWebClient, claim: str, job: Job) ->
         api_url=services.settings.api_url,
         http=services.http,
         on_posting=settle,
+        native=NativeCharts(storage, job["team_id"]) if native else None,
     )
 
 
