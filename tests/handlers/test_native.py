@@ -4,17 +4,25 @@ that block with the same sentence an image chart gets; the rest, and every refus
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.conversation import Reply
+from bot.jobs import draw
+from bot.spec import ChartSpec, ChartType, Series
 from bot.workers import WorkerPool
-from handlers.native import REFUSED_SECONDS
-from handlers.outbox import reply_metadata
+from handlers.native import REFUSED_SECONDS, NativeCharts
+from handlers.outbox import Sent, SlackOutbox, reply_metadata
+from storage import open_storage
 from tests.conftest import RunningBot, running_bot
 from tests.fake_slack import FakeSlack
+from tests.redis_server import RedisServer
 from tests.signed import mention, message
 
 LINE = "line chart\nmonth\trevenue\tcost\njan\t10\t5\nfeb\t12\t6\nmar\t9\t7"
@@ -144,8 +152,9 @@ async def test_long_labels_are_shortened_and_given_whole_in_the_fallback_text(
     logged = await logged_chart(native_bot, root)
     assert logged["metadata"]["x_labels"][0] == "North America and Canada"
     assert reply["text"].startswith(logged["content"])
-    assert "Data: North America and Canada 120; Europe Middle East Africa 80; Asia 40" in (
-        reply["text"]
+    assert (
+        "Data: North America and Canada 120; Europe Middle East Africa 80; Asia 40"
+        in (reply["text"])
     )
 
 
@@ -191,11 +200,65 @@ async def test_a_workspace_without_the_block_gets_the_png_once_then_straight_awa
     assert REFUSED_SECONDS >= 3600
 
 
+async def test_on_redis_every_process_remembers_the_workspace_refused_the_block(
+    fake_slack: FakeSlack, pool: WorkerPool
+) -> None:
+    fake_slack.native_charts = False
+    with RedisServer() as redis:
+        async with (
+            running_bot(fake_slack, pool, redis.url, chart_format="native") as first,
+            running_bot(fake_slack, pool, redis.url, chart_format="native") as second,
+        ):
+            await ask(first, fake_slack, "bar chart of apples 3, pears 5")
+            root = (await ask(second, fake_slack, "pie chart of plums 2, figs 4"))["ts"]
+            assert len(fake_slack.chart_blocks()) == 1  # only the first process asked Slack
+            assert len(fake_slack.chart_uploads()) == 2
+            assert (await logged_chart(second, root))["metadata"]["format"] == "image"
+
+
+@pytest.mark.parametrize("after_text", [False, True], ids=["first-reply", "after-a-summary"])
+async def test_a_refused_chart_is_known_by_its_png_unless_another_reply_went_first(
+    fake_slack: FakeSlack, tmp_path: Path, after_text: bool
+) -> None:
+    """What a crash-restart looks for in the thread: the first reply that reached it."""
+    storage = await open_storage(
+        str(tmp_path / "data"), session_ttl=dt.timedelta(days=1), max_sessions_per_user=5
+    )
+    heard: list[Sent] = []
+
+    async def on_posting(sent: Sent) -> None:
+        heard.append(sent)
+
+    client = AsyncWebClient(token=fake_slack.token, base_url=fake_slack.api_url)
+    outbox = SlackOutbox(
+        client, channel="C1", thread_ts="1.000001", answers="1.000001", token=fake_slack.token,
+        api_url=fake_slack.api_url, on_posting=on_posting, native=NativeCharts(storage, "T1"),
+    )  # fmt: skip
+    fake_slack.native_charts = False
+    try:
+        if after_text:
+            await outbox.post(Reply("Read sales.xlsx: 3 rows."))
+        drawn = draw(ChartSpec(ChartType.BAR, "Fruit", ["a", "b"], [Series("value", [1, 2])]))
+        reply = Reply(drawn.comment, chart=drawn)
+        reply.exchange = lambda file: [{"file": file, "native": reply.native}]  # as it is then
+        file_id = await outbox.post(reply)
+    finally:
+        await storage.close()
+    assert file_id is not None and not reply.native
+    assert len(fake_slack.chart_blocks()) == 1
+    if after_text:
+        assert heard == [{"failed": False}] and outbox.sent == heard[0]
+    else:  # said twice: the block that never reached the thread, then the PNG
+        assert [s.get("file") for s in heard] == [None, file_id]
+        assert outbox.sent == heard[-1]
+        assert [s["exchange"] for s in heard] == [
+            [{"file": None, "native": True}],
+            [{"file": file_id, "native": False}],
+        ]
+
+
 async def test_a_refused_block_is_reported_in_slacks_error_shape(fake_slack: FakeSlack) -> None:
     """The fake answers like Slack: ``invalid_blocks`` with a json-pointer per fault."""
-    from slack_sdk.errors import SlackApiError
-    from slack_sdk.web.async_client import AsyncWebClient
-
     client = AsyncWebClient(token=fake_slack.token, base_url=fake_slack.api_url)
     block = {
         "type": "data_visualization",
