@@ -6,10 +6,12 @@ from __future__ import annotations
 import random
 
 import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.slack_response import SlackResponse
 
 from bot.render import validate
 from bot.spec import ChartOptions, ChartSpec, ChartType, NumberFormat, Series, SpecError
-from handlers.native import MAX_LABEL, chart_block, full_data
+from handlers.native import MAX_LABEL, chart_block, full_data, refused_block
 from tests.fake_slack import block_errors
 
 
@@ -150,3 +152,33 @@ def test_every_block_built_from_random_specs_is_one_slack_accepts() -> None:
                 assert values == [x.values for x in s.series]
     assert made > 20  # the check saw blocks, not only refusals
     assert MAX_LABEL == 20
+
+
+def _slack_error(body: dict) -> SlackApiError:
+    response = SlackResponse(
+        client=None, http_verb="POST", api_url="chat.postMessage", req_args={}, data=body,
+        headers={}, status_code=200,
+    )  # fmt: skip
+    return SlackApiError(body["error"], response)
+
+
+@pytest.mark.parametrize(
+    ("body", "refused"),
+    [
+        ({"ok": False, "error": "invalid_blocks", "errors": ["x [json-pointer:/blocks/0]"]}, True),
+        ({"ok": False, "error": "invalid_blocks"}, True),
+        (
+            {
+                "ok": False,
+                "error": "invalid_arguments",
+                "response_metadata": {"messages": ["[ERROR] bad [json-pointer:/blocks/0/chart]"]},
+            },
+            True,
+        ),
+        ({"ok": False, "error": "invalid_arguments"}, False),  # not about the blocks
+        ({"ok": False, "error": "channel_not_found"}, False),
+        ({"ok": False, "error": "ratelimited"}, False),
+    ],
+)
+def test_only_a_refusal_of_the_blocks_counts_as_one(body: dict, refused: bool) -> None:
+    assert refused_block(_slack_error(body)) is refused
