@@ -14,8 +14,10 @@ from functools import partial
 from typing import Any, Protocol
 
 from bot import texts
+from bot.actions import DATA, EXCEL, UNDO, Action, Controls, click_generation
+from bot.export import DataTable, chart_workbook, csv_filename, data_table, workbook_filename
 from bot.intake import FileRef, IntakeError, Limits, check_before_download
-from bot.jobs import Answer, Drawn, Read, draw, read_file, understand_and_draw
+from bot.jobs import Answer, Drawn, Read, draw, draw_as, read_file, understand_and_draw
 from bot.spec import STYLES, ChartSpec, SpecError
 from bot.understand import Command, Context, NotUnderstood, wanted_file
 from bot.workers import WorkerError, WorkerPool
@@ -26,6 +28,8 @@ log = logging.getLogger(__name__)
 # Entries loaded per request: enough for edits and undo, and bounded for very long threads.
 HISTORY_WINDOW = 200
 LOGGED_TEXT_LIMIT = 4000  # PRODUCT.md §4: what is logged may be cut to the first 4,000 characters
+TABLE_ROWS = 99  # a data table shows this many rows under its header (a table holds 100)
+TABLE_CELLS = 20  # and this many columns: the labels and the first 19 series
 
 
 @dataclass
@@ -44,11 +48,24 @@ Exchange = Callable[[str | None], list[dict[str, Any]]]  # file id → the entri
 
 
 @dataclass
+class Attachment:
+    """A file a reply carries (an Excel workbook, the whole data as CSV)."""
+
+    filename: str
+    data: bytes
+    title: str
+
+
+@dataclass
 class Reply:
     text: str
     chart: Drawn | None = None
     failed: bool = False  # shown to the user as a warning (⚠️)
     native: bool = False  # the chart went out as one the chat service draws, not as the PNG
+    controls: Controls | None = None  # a chart's buttons
+    table: DataTable | None = None  # a chart's data, shown as a table (its first TABLE_ROWS)
+    attachment: Attachment | None = None  # a file, posted after the text (or table)
+    private: bool = False  # shown only to the person who asked, and not logged
     # The history entries this reply completes (given the chart's file id): an outbox that can
     # be stopped mid-reply keeps them with the reply's identity, so whoever finds the reply in
     # the thread after a crash logs them (``Chartbot.log_found``).
@@ -92,6 +109,24 @@ class Chartbot:
             await turn.answer(text)
         return turn.replies
 
+    async def act(self, action: Action, outbox: Outbox) -> list[Reply]:
+        """Answer a click on one of a chart's buttons, on that chart, like the typed request
+        it stands for; the caller serialises it with the thread's messages. A click in a thread
+        whose conversation was deleted, or on a chart no longer in it, gets a private note."""
+        session = await self.storage.get(action.key, history_limit=HISTORY_WINDOW)
+        if session is None:
+            return [await _note(outbox, texts.CLICK_SESSION_GONE)]
+        turn = _Turn(self, session, action, outbox)
+        await turn.click(action)
+        return turn.replies
+
+    async def click_generation(self, action: Action) -> int | None:
+        """Which click of its button on its chart ``action`` is (see ``click_generation``);
+        None for the second half of a double click already answered."""
+        session = await self.storage.get(action.key, history_limit=HISTORY_WINDOW)
+        history = session.chat_history if session is not None else []
+        return click_generation(history, action.chart_id, action.button, action.ts)
+
     async def log_found(self, key: str, user_id: str, entries: list[dict[str, Any]]) -> bool:
         """Log the exchange of a reply found in its thread after a crash, unless the process
         that posted it had logged it already. True if logged now."""
@@ -107,7 +142,9 @@ class Chartbot:
 class _Turn:
     """One message being answered: keeps the session view current as replies are logged."""
 
-    def __init__(self, bot: Chartbot, session: Session, msg: Message, outbox: Outbox) -> None:
+    def __init__(
+        self, bot: Chartbot, session: Session, msg: Message | Action, outbox: Outbox
+    ) -> None:
         self.bot, self.session, self.msg, self.outbox = bot, session, msg, outbox
         self.replies: list[Reply] = []
 
@@ -186,7 +223,7 @@ class _Turn:
 
     async def _chart(self, drawn: Drawn, user_entry: dict[str, Any], **meta: Any) -> None:
         text = " ".join([drawn.comment, *drawn.notes])
-        await self._reply(Reply(text, chart=drawn), user_entry, "chart", **meta)
+        await self._reply(Reply(text, chart=drawn), user_entry, "chart", meta=meta)
 
     async def _command(self, cmd: Command, user_entry: dict[str, Any]) -> None:
         if cmd.name == "undo":
@@ -226,13 +263,85 @@ class _Turn:
         self.session.style = style
         await self._reply(Reply(text), user_entry, "text", style=style)
 
+    # --- clicks --------------------------------------------------------------------------
+    async def click(self, action: Action) -> None:
+        found = _chart_entry(self.session, action.chart_id)
+        if found is None:
+            self.replies.append(await _note(self.outbox, texts.CLICK_CHART_GONE))
+            return
+        spec = ChartSpec.from_dict(found["spec"])
+        user_entry = _entry(
+            "user",
+            texts.clicked(action.button, found.get("title") or spec.title),
+            "action",
+            button=action.button,
+            chart_id=action.chart_id,
+            user_id=self.msg.user_id,
+            ts=self.msg.ts,
+        )
+        try:
+            if action.button == UNDO:
+                await self._undo_from(action.chart_id, user_entry)
+            elif action.button == DATA:
+                await self._data(spec, user_entry, action.chart_id)
+            elif action.button == EXCEL:
+                workbook = await self.bot.pool.run(chart_workbook, spec)
+                file = Attachment(workbook_filename(spec), workbook, spec.title or "Chart")
+                reply = Reply(texts.workbook_sent(spec.title), attachment=file)
+                await self._reply(reply, user_entry, "text", meta={"for_chart": action.chart_id})
+            else:  # a chart type: the edit typed "make it a pie" makes
+                await self._chart(await self.bot.pool.run(draw_as, spec, action.button), user_entry)
+        except SpecError as exc:
+            await self._reply(Reply(texts.cannot_draw(str(exc)), failed=True), user_entry, "error")
+        except WorkerError:
+            log.exception("click failed event=%s", self.msg.event_id)
+            await self._reply(Reply(texts.CHART_FAILED, failed=True), user_entry, "error")
+
+    async def _undo_from(self, chart_id: str, user_entry: dict[str, Any]) -> None:
+        """Back to the chart before the clicked one. On the thread's latest chart that is the
+        typed "undo"; on an older one, its predecessor is drawn again as a new chart."""
+        then = _stack_entries(self.session, until=chart_id)
+        if len(then) < 2:
+            await self._reply(Reply(texts.NOTHING_TO_UNDO), user_entry, "text")
+            return
+        latest = _stack_entries(self.session)[-1]["chart_id"] == chart_id
+        drawn = await self.bot.pool.run(draw, ChartSpec.from_dict(then[-2]["spec"]))
+        meta = {"undo": True} if latest else {"undo_of": chart_id}
+        await self._chart(drawn, user_entry, **meta)
+
+    async def _data(self, spec: ChartSpec, user_entry: dict[str, Any], chart_id: str) -> None:
+        table = await self.bot.pool.run(data_table, spec)
+        whole = len(table.rows) > TABLE_ROWS or len(table.header) > TABLE_CELLS
+        title = f"{spec.title or 'Chart'} (data)"
+        csv = Attachment(csv_filename(spec), table.csv(), title) if whole else None
+        reply = Reply(
+            texts.data_shown(spec.title, len(table.rows), whole, TABLE_ROWS),
+            table=table,
+            attachment=csv,
+        )
+        meta = {"for_chart": chart_id, "rows": len(table.rows)}
+        await self._reply(reply, user_entry, "text", meta=meta)
+
     # --- logging -------------------------------------------------------------------------
     async def _reply(
-        self, reply: Reply, user_entry: dict[str, Any], kind: str, join: bool = True, **updates: Any
+        self,
+        reply: Reply,
+        user_entry: dict[str, Any],
+        kind: str,
+        join: bool = True,
+        meta: dict[str, Any] | None = None,
+        **updates: Any,
     ) -> None:
-        """Post a reply, then log the request and its one answer together."""
-        undo = updates.pop("undo", False)
-        reply.exchange = partial(_exchange, user_entry, reply, kind, undo)
+        """Post a reply, then log the request and its one answer together. A chart gets its
+        id now, so its buttons name the chart that is logged."""
+        meta = dict(meta or {})
+        if reply.chart is not None:
+            meta["chart_id"] = uuid.uuid4().hex[:12]
+            undo = bool(meta.get("undo"))
+            reply.controls = Controls(
+                meta["chart_id"], tuple(reply.chart.types), self._can_undo_after(undo)
+            )
+        reply.exchange = partial(_exchange, user_entry, reply, kind, meta)
         try:
             file_id = await self.outbox.post(reply)
         except DeliveryError:
@@ -243,7 +352,7 @@ class _Turn:
                 {},
                 None,
             )
-            reply.exchange = partial(_exchange, user_entry, reply, kind, undo)
+            reply.exchange = partial(_exchange, user_entry, reply, kind, {})
             try:
                 await self.outbox.post(reply)
             except DeliveryError:
@@ -254,6 +363,21 @@ class _Turn:
             self.msg.key, *entries, user_id=self.msg.user_id if join else None, **updates
         )
         self.session.chat_history += entries
+
+    def _can_undo_after(self, undo: bool) -> bool:
+        """Whether undo will have a chart to go back to once this chart is logged."""
+        depth = len(_stack_entries(self.session))
+        return (depth - 1 if undo and depth > 1 else depth + (not undo)) >= 2
+
+
+async def _note(outbox: Outbox, text: str) -> Reply:
+    """A private note to the person who clicked (nothing is logged: there is no request)."""
+    reply = Reply(text, private=True)
+    try:
+        await outbox.post(reply)
+    except DeliveryError:
+        log.warning("could not post a private note", exc_info=True)
+    return reply
 
 
 def _kind_of_file(name: str) -> str:
@@ -266,21 +390,24 @@ def _entry(role: str, content: str, kind: str, **metadata: Any) -> dict[str, Any
 
 
 def _exchange(
-    user_entry: dict[str, Any], reply: Reply, kind: str, undo: bool, file_id: str | None
+    user_entry: dict[str, Any],
+    reply: Reply,
+    kind: str,
+    extra: dict[str, Any],
+    file_id: str | None,
 ) -> list[dict[str, Any]]:
     """The request and the reply that answers it, as logged (a ``Reply.exchange``)."""
-    meta: dict[str, Any] = {}
+    meta = dict(extra)
     if reply.chart:
-        meta = _chart_metadata(reply.chart.spec, file_id, native=reply.native)
-        if undo:
-            meta["undo"] = True
+        meta = {**_chart_metadata(reply.chart.spec, file_id, native=reply.native), **extra}
+    elif file_id:
+        meta["slack_file_id"] = file_id
     return [user_entry, _entry("assistant", reply.text, kind, **meta)]
 
 
 def _chart_metadata(spec: ChartSpec, file_id: str | None, *, native: bool) -> dict[str, Any]:
     data = spec.to_dict()
     meta = {
-        "chart_id": uuid.uuid4().hex[:12],
         "chart_type": data["chart_type"],
         "title": spec.title,
         "x_labels": data["x_labels"],
@@ -299,16 +426,37 @@ def _chart_metadata(spec: ChartSpec, file_id: str | None, *, native: bool) -> di
 
 def _chart_stack(session: Session) -> list[ChartSpec]:
     """The thread's charts as undo sees them: each chart pushes, each undo pops."""
-    stack: list[ChartSpec] = []
-    for item in session.chat_history:
-        meta = item.get("metadata", {})
-        if item.get("role") != "assistant" or meta.get("type") != "chart" or "spec" not in meta:
-            continue
+    return [ChartSpec.from_dict(meta["spec"]) for meta in _stack_entries(session)]
+
+
+def _stack_entries(session: Session, until: str | None = None) -> list[dict[str, Any]]:
+    """The logged charts' metadata as undo sees them (each chart pushes, each undo pops and
+    the chart it drew stands for the one it went back to), up to chart ``until`` if given."""
+    stack: list[dict[str, Any]] = []
+    for meta in _charts(session):
         if meta.get("undo"):
-            stack.pop() if len(stack) > 1 else None
+            if len(stack) > 1:
+                stack.pop()
+            stack[-1:] = [meta]
         else:
-            stack.append(ChartSpec.from_dict(meta["spec"]))
+            stack.append(meta)
+        if meta.get("chart_id") == until:
+            break
     return stack
+
+
+def _charts(session: Session) -> list[dict[str, Any]]:
+    return [
+        item["metadata"]
+        for item in session.chat_history
+        if item.get("role") == "assistant"
+        and item.get("metadata", {}).get("type") == "chart"
+        and "spec" in item["metadata"]
+    ]
+
+
+def _chart_entry(session: Session, chart_id: str) -> dict[str, Any] | None:
+    return next((meta for meta in _charts(session) if meta.get("chart_id") == chart_id), None)
 
 
 def _files(session: Session) -> dict[str, str]:

@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from bot.actions import chart_types, retyped
 from bot.intake import Limits, read_dataset
 from bot.render import describe, render_png, validate
-from bot.spec import ChartSpec
+from bot.spec import ChartSpec, ChartType, SpecError
 from bot.table import Dataset
 from bot.understand import ChartResult, Command, Context, NotUnderstood, understand
 from bot.understand.answers import columns_text, data_text, file_summary, help_text
+from bot.understand.build import Refusal
 
 
 @dataclass
@@ -27,6 +29,7 @@ class Drawn:
     alt_text: str
     comment: str
     notes: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)  # what its buttons may redraw it as
 
 
 @dataclass
@@ -49,7 +52,19 @@ class Read:
 def draw(spec: ChartSpec, notes: list[str] | None = None) -> Drawn:
     spec = validate(spec)
     words = describe(spec)
-    return Drawn(spec, render_png(spec), words.title, words.alt_text, words.comment, notes or [])
+    png = render_png(spec)
+    return Drawn(
+        spec, png, words.title, words.alt_text, words.comment, notes or [], chart_types(spec)
+    )
+
+
+def draw_as(spec: ChartSpec, chart_type: str) -> Drawn:
+    """A chart's button for another type: drawn as the typed edit would draw it."""
+    try:
+        built = retyped(spec, ChartType(chart_type))
+    except Refusal as exc:
+        raise SpecError(exc.reason) from None
+    return draw(built.spec, built.notes)
 
 
 def understand_and_draw(

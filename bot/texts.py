@@ -45,3 +45,36 @@ def default_style_set(style: str) -> str:
 
 def thread_style_set(style: str) -> str:
     return f"This thread's charts will use the *{style}* style."
+
+
+CLICK_SESSION_GONE = (
+    "This conversation was reset, so I no longer have its charts. Mention me with your data "
+    "to start a new one."
+)
+CLICK_CHART_GONE = (
+    "I no longer have that chart (it is too far back in this conversation). Ask for it again, "
+    "or use the buttons under a more recent chart."
+)
+_CLICKED = {"undo": "Undo", "data": "Data", "excel": "Excel"}
+
+
+def clicked(button: str, title: str) -> str:
+    """How a click is logged, as the words it stands for."""
+    what = _CLICKED.get(button) or f"{button.capitalize()} chart"
+    return f"Clicked “{what}” on the chart “{title}”" if title else f"Clicked “{what}”"
+
+
+def workbook_sent(title: str) -> str:
+    name = f"“{title}”" if title else "the chart"
+    return (
+        f"Here is {name} as an Excel workbook: the data on the sheet “Data” and a native chart "
+        "you can restyle and edit in Excel, LibreOffice or Google Sheets."
+    )
+
+
+def data_shown(title: str, rows: int, whole: bool, shown: int) -> str:
+    name = f"“{title}”" if title else "the chart"
+    head = f"The data of {name}: {rows:,} row{'s' if rows != 1 else ''}."
+    if whole:
+        head += f" The table shows the first {min(rows, shown):,}; the CSV file has all of it."
+    return head

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.conversation import DeliveryError, Reply
+from bot.actions import Controls
+from bot.conversation import Attachment, DeliveryError, Reply
 from bot.intake import FileRef, Limits, download
 from bot.jobs import Drawn
+from handlers.buttons import button_blocks, buttons_text, table_blocks, table_text
 from handlers.native import NativeCharts
 
+log = logging.getLogger(__name__)
 SLACK_ERRORS = (SlackApiError, SlackRequestError, aiohttp.ClientError, TimeoutError)
 MESSAGE_LIMIT = 3900  # Slack truncates long messages; stay well inside its ~4,000 advice
 MAX_PARTS = 4  # a longer answer is trimmed with a note instead of flooding the thread
@@ -66,8 +71,15 @@ def chart_filename(title: str) -> str:
 REPLY_EVENT = "chartbot_reply"  # message metadata naming the user message a text reply answers
 
 
+BUTTONS_EVENT = "chartbot_buttons"  # the message of a chart's buttons, right under the chart
+
+
 def reply_metadata(answers: str) -> dict[str, Any]:
     return {"event_type": REPLY_EVENT, "event_payload": {"answers": answers}}
+
+
+def buttons_metadata(answers: str, chart_id: str) -> dict[str, Any]:
+    return {"event_type": BUTTONS_EVENT, "event_payload": {"answers": answers, "chart": chart_id}}
 
 
 class SlackOutbox:
@@ -88,11 +100,13 @@ class SlackOutbox:
         http: aiohttp.ClientSession | None = None,
         on_posting: Callable[[Sent], Awaitable[None]] | None = None,
         native: NativeCharts | None = None,
+        user: str | None = None,
     ) -> None:
         self.client, self.channel, self.thread_ts = client, channel, thread_ts
         self.answers, self.token, self.api_url, self.http = answers, token, api_url, http
         self.on_posting = on_posting
         self.native = native  # CHART_FORMAT=native: charts Slack draws, where it can
+        self.user = user  # who asked: a private reply is shown to them only
         self.sent: Sent | None = None  # the first reply put on its way, by its identity
 
     async def fetch(self, ref: FileRef, limits: Limits) -> bytes:
@@ -105,10 +119,17 @@ class SlackOutbox:
 
     async def post(self, reply: Reply) -> str | None:
         try:
-            if reply.chart is not None:
+            if reply.private:
                 file_id: str | None = None
+                await self.client.chat_postEphemeral(
+                    channel=self.channel, user=self.user, thread_ts=self.thread_ts, text=reply.text
+                )
+            elif reply.chart is not None:
+                file_id = None
                 if not await self._post_native(reply):
-                    file_id = await self._upload(reply, reply.chart)
+                    file_id = await self._chart(reply, reply.chart)
+            elif reply.table is not None or reply.attachment is not None:
+                file_id = await self._data(reply)
             else:
                 file_id = None
                 await self._posting(reply, {"failed": reply.failed})
@@ -124,8 +145,9 @@ class SlackOutbox:
         return file_id
 
     async def _post_native(self, reply: Reply) -> bool:
-        """Post the chart as a block Slack draws itself; False: the PNG is to go instead (no
-        block for this chart, or the workspace lacks it, now or lately)."""
+        """Post the chart as a block Slack draws itself, its buttons in the same message;
+        False: the PNG is to go instead (no block for this chart, or the workspace lacks it,
+        now or lately)."""
         message = await self.native.message(reply) if self.native else None
         if message is None:
             return False
@@ -148,22 +170,74 @@ class SlackOutbox:
             return False
         return True
 
-    async def _upload(self, reply: Reply, chart: Drawn) -> str:
+    async def _chart(self, reply: Reply, chart: Drawn) -> str:
+        """The chart as an uploaded PNG with its description, then its buttons in a message
+        right under it: an ``image`` block may not reference a file Slack is still processing,
+        and the upload keeps the reply known by its file id before it reaches the thread."""
+        file = Attachment(chart_filename(chart.title), chart.png, chart.title)
+        file_id = await self._upload(reply, file, alt_txt=chart.alt_text[:1000])
+        if reply.controls is not None:
+            await self.post_buttons(reply.controls)
+        return file_id
+
+    async def post_buttons(self, controls: Controls) -> None:
+        """The chart's buttons under it. A chart without them still stands: typed edits work."""
+        try:
+            await self.client.chat_postMessage(
+                channel=self.channel,
+                thread_ts=self.thread_ts,
+                text=buttons_text(controls),
+                blocks=button_blocks(controls),
+                metadata=buttons_metadata(self.answers, controls.chart_id),
+            )
+        except SLACK_ERRORS:
+            log.warning("could not post the buttons of chart %s", controls.chart_id, exc_info=True)
+
+    async def _data(self, reply: Reply) -> str | None:
+        """A table (known by its metadata) and then its file, or a file alone."""
+        if reply.table is None:
+            assert reply.attachment is not None
+            return await self._upload(reply, reply.attachment)
+        await self._posting(reply, {"failed": reply.failed})
+        text = table_text(reply.text, reply.table, MESSAGE_LIMIT)
+        try:
+            await self._post_text(text, blocks=table_blocks(reply.text, reply.table))
+        except SlackApiError as exc:
+            if exc.response.get("error") != "invalid_blocks":
+                raise
+            # Refused as Slack refuses blocks it does not take (a workspace without table
+            # blocks, a cell it finds too long): the same table as text.
+            log.warning("table refused (%s); posted as text", exc.response.get("errors"))
+            await self._post_text(text)
+        if reply.attachment is None:
+            return None
+        return await self._upload(reply, reply.attachment, comment=False)
+
+    async def _post_text(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        await self.client.chat_postMessage(
+            channel=self.channel,
+            thread_ts=self.thread_ts,
+            text=text,
+            blocks=blocks,
+            metadata=reply_metadata(self.answers),
+        )
+
+    async def _upload(
+        self, reply: Reply, file: Attachment, *, alt_txt: str | None = None, comment: bool = True
+    ) -> str:
         """``files_upload_v2``'s three steps, spelled out because the file's id must be
         recorded (``on_posting``) after Slack names it and before the file is shared."""
         ticket = await self.client.files_getUploadURLExternal(
-            filename=chart_filename(chart.title),
-            length=len(chart.png),
-            alt_txt=chart.alt_text[:1000],
+            filename=file.filename, length=len(file.data), alt_txt=alt_txt
         )
         file_id = ticket["file_id"]
         await self._posting(reply, {"file": file_id, "failed": reply.failed})
-        await self._put(ticket["upload_url"], chart.png)
+        await self._put(ticket["upload_url"], file.data)
         await self.client.files_completeUploadExternal(
-            files=[{"id": file_id, "title": chart.title}],
+            files=[{"id": file_id, "title": file.title}],
             channel_id=self.channel,
             thread_ts=self.thread_ts,
-            initial_comment=split_text(reply.text, max_parts=1)[0],
+            initial_comment=split_text(reply.text, max_parts=1)[0] if comment else None,
         )
         return file_id
 
@@ -182,23 +256,39 @@ class SlackOutbox:
         if self.sent is None:  # said once, before anything reaches the thread
             if reply.exchange is not None:  # for whoever finds the reply after a crash
                 sent = {**sent, "exchange": reply.exchange(sent.get("file"))}
+            # A PNG's buttons follow it: whoever finds the chart posts them if missing. A
+            # native chart carries its buttons in its own message.
+            if reply.controls is not None and not reply.native:
+                sent = {**sent, "buttons": asdict(reply.controls)}
             self.sent = sent
             if self.on_posting is not None:
                 await self.on_posting(sent)
 
 
+@dataclass
+class Found:
+    """What of a reply on its way at a crash the thread holds."""
+
+    reply: bool
+    buttons: bool  # the chart's buttons, when the reply is a chart with buttons
+
+
 async def reply_arrived(
     client: AsyncWebClient, *, channel: str, thread_ts: str, answers: str, sent: Sent
-) -> bool:
-    """Whether the thread holds the reply ``sent`` names: ``SlackOutbox`` was stopped after
-    that reply was on its way, before hearing back."""
+) -> Found:
+    """Whether the thread holds the reply ``sent`` names (and a chart's buttons):
+    ``SlackOutbox`` was stopped after that reply was on its way, before hearing back."""
+    found = Found(reply=False, buttons="buttons" not in sent)
+    chart = sent.get("buttons", {}).get("chart_id", "")
     async for page in await client.conversations_replies(
         channel=channel, ts=thread_ts, oldest=answers, include_all_metadata=True, limit=200
     ):
         for message in page.get("messages", []):
             if "file" in sent:
                 if any(f.get("id") == sent["file"] for f in message.get("files", [])):
-                    return True
+                    found.reply = True
             elif message.get("metadata") == reply_metadata(answers):
-                return True
-    return False
+                found.reply = True
+            if message.get("metadata") == buttons_metadata(answers, chart):
+                found.buttons = True
+    return found

@@ -1,5 +1,6 @@
-"""Answering one user message from Slack: exactly once, one at a time per thread, with progress
-shown as reactions. The conversation itself happens in ``bot.conversation``."""
+"""Answering one user message (or a click on a chart's buttons) from Slack: exactly once, one at
+a time per thread, with progress shown as reactions. The conversation itself happens in
+``bot.conversation``."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import texts
+from bot.actions import Action, Controls
 from bot.conversation import DeliveryError, Message, Reply
 from bot.services import Services
 from handlers.native import NativeCharts
-from handlers.outbox import SLACK_ERRORS, Sent, SlackOutbox, file_ref, reply_arrived
+from handlers.outbox import SLACK_ERRORS, Found, Sent, SlackOutbox, file_ref, reply_arrived
 from storage.base import session_key
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,32 @@ def new_job(
     }
 
 
+def new_click_job(
+    *,
+    team_id: str,
+    channel: str,
+    thread_ts: str,
+    user: str,
+    action: Action,
+    generation: int,
+    message_ts: str,
+) -> Job:
+    """A click as a job: like a message's, with the click's time as its ``ts`` (its place in
+    the thread's turns) and which click of that button on that chart it is."""
+    click = {"chart_id": action.chart_id, "button": action.button, "generation": generation}
+    return {
+        "team_id": team_id,
+        "channel": channel,
+        "thread_ts": thread_ts,
+        "ts": action.ts,
+        "user": user,
+        "files": [],
+        "event_id": action.event_id,
+        "text": "",
+        "click": {**click, "message_ts": message_ts},
+    }
+
+
 async def take(services: Services, job: Job) -> Taken:
     """Claim the job's message with the job, and its place in its thread's turns, in one step.
     Runs before Slack's acknowledgement: once Slack has that, it never re-delivers, so only
@@ -83,13 +111,40 @@ async def answer(services: Services, client: AsyncWebClient, job: Job, taken: Ta
     """Answer a message that ``take`` claimed; apologise if it could not be claimed."""
     if taken is Taken.UNAVAILABLE:
         await _apologise(client, job["channel"], job["thread_ts"], job["event_id"])
-        await _react(client, "add", job["channel"], job["ts"], FAILED)
+        if "click" not in job:  # a click's ts is no message to react to
+            await _react(client, "add", job["channel"], job["ts"], FAILED)
     elif taken is Taken.FIRST:
         await _work(services, client, _claim_token(job), job)
 
 
 def _claim_token(job: Job) -> str:
+    click = job.get("click")
+    if click:  # a double click's two payloads name one click: claimed once
+        what = f"{click['chart_id']}:{click['button']}:{click['generation']}"
+        return f"click:{job['team_id']}:{job['channel']}:{what}"
     return f"msg:{job['team_id']}:{job['channel']}:{job['ts']}"
+
+
+def _request(job: Job) -> Message | Action:
+    if job.get("click"):
+        click = job["click"]
+        return Action(
+            _thread_key(job), job["user"], job["ts"], click["chart_id"], click["button"],
+            job["event_id"],
+        )  # fmt: skip
+    return Message(
+        key=_thread_key(job),
+        user_id=job["user"],
+        text=job["text"],
+        ts=job["ts"],
+        files=[file_ref(f) for f in job["files"]],
+        event_id=job["event_id"],
+    )
+
+
+def _progress_ts(job: Job) -> str:
+    """The message whose reactions show the work: the user's, or the clicked buttons'."""
+    return job["click"]["message_ts"] if job.get("click") else job["ts"]
 
 
 def _thread_key(job: Job) -> str:
@@ -146,20 +201,23 @@ async def _resume(services: Services, client: AsyncWebClient, claim: str, job: J
     sent = job.pop("sent", None)
     if sent is not None:
         try:
-            arrived = await reply_arrived(
+            found = await reply_arrived(
                 client, channel=channel, thread_ts=job["thread_ts"], answers=ts, sent=sent
             )
         except SLACK_ERRORS:
             log.exception("could not look for the reply to %s event=%s", ts, event_id)
-            arrived = False  # answering twice beats not answering at all
-        if arrived:
+            found = Found(reply=False, buttons=False)  # answering twice beats not answering
+        if found.reply:
+            if not found.buttons:  # the chart made it, its buttons did not
+                outbox = _outbox(services, client, claim, job)
+                await outbox.post_buttons(Controls.from_dict(sent["buttons"]))
             log.info("message %s was answered before its process stopped event=%s", ts, event_id)
             if sent.get("exchange") and await services.chartbot.log_found(
                 _thread_key(job), job["user"], sent["exchange"]
             ):
                 log.info("logged the exchange of message %s found answered event=%s", ts, event_id)
             await services.storage.finish(claim)
-            await _answered(client, channel, ts, failed=sent.get("failed", False))
+            await _answered(client, job, failed=sent.get("failed", False))
             return
     if job["resumed"] > MAX_RESUMES:
         log.error("gave up on message %s: the bot stopped %d times while answering it "
@@ -170,7 +228,7 @@ async def _resume(services: Services, client: AsyncWebClient, claim: str, job: J
         except DeliveryError:  # settled all the same: the thread's later messages go on
             log.exception("could not post the apology either event=%s", event_id)
         await services.storage.finish(claim)
-        await _answered(client, channel, ts, failed=True)
+        await _answered(client, job, failed=True)
         return
     log.info("resuming message %s left unanswered by a stopped process event=%s", ts, event_id)
     await _work(services, client, claim, job)
@@ -198,6 +256,7 @@ def _outbox(services: Services, client: AsyncWebClient, claim: str, job: Job) ->
         http=services.http,
         on_posting=settle,
         native=NativeCharts(storage, job["team_id"]) if native else None,
+        user=job["user"],
     )
 
 
@@ -207,23 +266,20 @@ async def _work(services: Services, client: AsyncWebClient, claim: str, job: Job
 
 
 async def _answer(services: Services, client: AsyncWebClient, claim: str, job: Job) -> None:
-    message = Message(
-        key=_thread_key(job),
-        user_id=job["user"],
-        text=job["text"],
-        ts=job["ts"],
-        files=[file_ref(f) for f in job["files"]],
-        event_id=job["event_id"],
-    )
+    request = _request(job)
     outbox = _outbox(services, client, claim, job)
     storage, channel, ts, event_id = services.storage, job["channel"], job["ts"], job["event_id"]
     failed = True
     try:
-        await services.chartbot.begin(message)  # first: follow-ups now see the session
-        await _react(client, "add", channel, ts, WORKING)
-        async with storage.thread_lock(message.key, order=ts, claim=claim):
+        if isinstance(request, Message):  # a click never opens a session: it needs its chart
+            await services.chartbot.begin(request)  # first: follow-ups now see the session
+        await _react(client, "add", channel, _progress_ts(job), WORKING)
+        async with storage.thread_lock(request.key, order=ts, claim=claim):
             await storage.renote(claim, {**job, "answering": True})  # see resume_unfinished
-            replies = await services.chartbot.handle(message, outbox)
+            if isinstance(request, Action):
+                replies = await services.chartbot.act(request, outbox)
+            else:
+                replies = await services.chartbot.handle(request, outbox)
             # Replied and logged: done, before the thread's next message takes its turn.
             await storage.finish(claim)
         failed = any(r.failed for r in replies)
@@ -239,13 +295,16 @@ async def _answer(services: Services, client: AsyncWebClient, claim: str, job: J
             # have: settled (never redone blindly). Either way the thread's next message goes on.
             with contextlib.suppress(Exception):
                 await (storage.finish(claim) if replied else storage.release(claim))
-    await _answered(client, channel, ts, failed=failed)
+    await _answered(client, job, failed=failed)
 
 
-async def _answered(client: AsyncWebClient, channel: str, ts: str, *, failed: bool) -> None:
-    """👀 gives way to ✅, or to ⚠️ when the answer is an error."""
+async def _answered(client: AsyncWebClient, job: Job, *, failed: bool) -> None:
+    """👀 gives way to ✅, or to ⚠️ when the answer is an error; on a clicked chart's
+    buttons, it just goes (they can be clicked again, and the reply says how it went)."""
+    channel, ts = job["channel"], _progress_ts(job)
     await _react(client, "remove", channel, ts, WORKING)
-    await _react(client, "add", channel, ts, FAILED if failed else DONE)
+    if "click" not in job:
+        await _react(client, "add", channel, ts, FAILED if failed else DONE)
 
 
 async def _apologise(

@@ -64,6 +64,7 @@ class FakeSlack:
         self.responses: list[dict[str, Any]] = []  # what reached response_url
         self.downloads: list[Call] = []
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)  # channel → posted
+        self.ephemerals: list[dict[str, Any]] = []  # chat.postEphemeral's params, as accepted
         self._faults: dict[str, list[_Fault]] = defaultdict(list)
         self._ids = itertools.count(1)
         self._last_ts = 0.0
@@ -206,8 +207,27 @@ class FakeSlack:
     def chart_uploads(self) -> list[Upload]:
         return [u for u in self.uploads.values() if u.completed is not None]
 
+    def files_in(self, thread_ts: str, suffix: str = "") -> list[Upload]:
+        """Files shared into a thread (completed uploads), whose names end with ``suffix``,
+        bytes and all, in upload order."""
+        return [
+            u
+            for u in self.chart_uploads()
+            if u.completed is not None
+            and u.completed.get("thread_ts") == thread_ts
+            and u.filename.endswith(suffix)
+        ]
+
+    def in_thread(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
+        """The messages the bot put into a thread (as ``conversations.replies`` has them)."""
+        return [m for m in self.messages[channel] if m.get("thread_ts") == thread_ts]
+
+    def text_posts(self) -> list[Call]:
+        """The ``chat.postMessage`` calls less the bars of buttons under charts."""
+        return [c for c in self.calls_of("chat.postMessage") if not is_button_bar(c.params)]
+
     def posted_texts(self) -> list[str]:
-        return [c.params.get("text", "") for c in self.calls_of("chat.postMessage")]
+        return [c.params.get("text", "") for c in self.text_posts()]
 
     # --- handlers ------------------------------------------------------------------------
     async def _record(self, request: web.Request, method: str) -> Call:
@@ -283,27 +303,27 @@ class FakeSlack:
         return [
             block
             for call in self.calls_of("chat.postMessage")
-            for block in _blocks(call.params)
+            for block in _decoded(call.params.get("blocks")) or []
             if isinstance(block, dict) and block.get("type") == "data_visualization"
         ]
 
     def _m_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
-        metadata = params.get("metadata")
-        blocks = _blocks(params)
-        errors = block_errors(blocks, native_charts=self.native_charts)
-        if errors:  # Slack's answer to blocks it cannot take, with a json-pointer per fault
+        metadata, blocks = _decoded(params.get("metadata")), _decoded(params.get("blocks"))
+        problems = block_problems(blocks) if blocks is not None else []
+        problems += block_errors(blocks or [], native_charts=self.native_charts)
+        if problems:  # Slack's answer to blocks it cannot take, with a json-pointer per fault
             return {
                 "ok": False,
                 "error": "invalid_blocks",
-                "errors": errors,
-                "response_metadata": {"messages": [f"[ERROR] {e}" for e in errors]},
+                "errors": problems,
+                "response_metadata": {"messages": [f"[ERROR] {e}" for e in problems]},
             }
         message = self._post(
             params.get("channel", ""),
             params.get("thread_ts"),
             text=params.get("text"),
-            blocks=blocks or None,
-            metadata=json.loads(metadata) if isinstance(metadata, str) else metadata,
+            metadata=metadata,
+            blocks=blocks,
         )
         return {"channel": params.get("channel"), "ts": message["ts"], "message": message}
 
@@ -327,7 +347,14 @@ class FakeSlack:
         ]
         return {"messages": replies, "has_more": False}
 
-    def _m_chat_postEphemeral(self, _: dict[str, Any]) -> dict[str, Any]:
+    def _m_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("channel"):
+            return {"ok": False, "error": "channel_not_found"}
+        if not params.get("user"):
+            return {"ok": False, "error": "user_not_found"}
+        if not (params.get("text") or params.get("blocks")):
+            return {"ok": False, "error": "no_text"}
+        self.ephemerals.append(params)
         return {"message_ts": self._new_ts()}
 
     def _m_chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -439,10 +466,90 @@ class FakeSlack:
         return web.Response(text="ok")
 
 
-def _blocks(params: dict[str, Any]) -> list[Any]:
-    """``blocks`` as sent: a list in a JSON body, JSON text in a form or query string."""
-    blocks = params.get("blocks") or []
-    return json.loads(blocks) if isinstance(blocks, str) else blocks
+def is_button_bar(message: dict[str, Any]) -> bool:
+    """A message (or its ``chat.postMessage`` params) made of buttons alone."""
+    blocks = _decoded(message.get("blocks")) or []
+    return bool(blocks) and all(block.get("type") == "actions" for block in blocks)
+
+
+def _decoded(value: Any) -> Any:
+    """A JSON argument as Slack reads it: sent as JSON, or as a JSON string in a form."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+# Slack's documented Block Kit limits (docs.slack.dev/reference/block-kit): a message breaking
+# one is refused whole with ``invalid_blocks``.
+MAX_BLOCKS, MAX_ACTIONS, MAX_BUTTON_TEXT, MAX_VALUE, MAX_ID = 50, 25, 75, 2000, 255
+MAX_SECTION_TEXT, MAX_TABLE_ROWS, MAX_TABLE_CELLS = 3000, 100, 20
+_CELL_TYPES = ("raw_text", "raw_number", "rich_text")
+
+
+def block_problems(blocks: Any) -> list[str]:
+    """What Slack would name in ``invalid_blocks``'s ``errors``; empty when the blocks are
+    fine."""
+    if not isinstance(blocks, list) or not blocks:
+        return ["must provide an array of blocks"]
+    if len(blocks) > MAX_BLOCKS:
+        return [f"no more than {MAX_BLOCKS} items allowed [json-pointer:/blocks]"]
+    problems: list[str] = []
+    action_ids: list[str] = []
+    for i, block in enumerate(blocks):
+        where = f"[json-pointer:/blocks/{i}]"
+        kind = block.get("type") if isinstance(block, dict) else None
+        if len(str(block.get("block_id", "") if kind else "")) > MAX_ID:
+            problems.append(f"must be less than {MAX_ID + 1} characters {where}/block_id")
+        if kind == "actions":
+            problems += _actions_problems(block, where, action_ids)
+        elif kind == "section":
+            text = (block.get("text") or {}).get("text", "")
+            if not text or len(text) > MAX_SECTION_TEXT:
+                problems.append(f"must be 1-{MAX_SECTION_TEXT} characters {where}/text")
+        elif kind == "table":
+            problems += _table_problems(block, where)
+        elif kind not in (
+            "context", "image", "divider", "header", "rich_text", "markdown",
+            "data_visualization",  # checked by block_errors
+        ):  # fmt: skip
+            problems.append(f"unsupported block type {where}/type")
+    return problems
+
+
+def _actions_problems(block: dict[str, Any], where: str, action_ids: list[str]) -> list[str]:
+    elements = block.get("elements") or []
+    if not elements or len(elements) > MAX_ACTIONS:
+        return [f"must be 1-{MAX_ACTIONS} items {where}/elements"]
+    problems = []
+    for j, element in enumerate(elements):
+        at = f"{where}/elements/{j}"
+        if element.get("type") != "button":
+            continue
+        text = (element.get("text") or {}).get("text", "")
+        if not text or len(text) > MAX_BUTTON_TEXT:
+            problems.append(f"must be 1-{MAX_BUTTON_TEXT} characters {at}/text")
+        if len(element.get("value", "")) > MAX_VALUE:
+            problems.append(f"must be less than {MAX_VALUE + 1} characters {at}/value")
+        action_id = element.get("action_id", "")
+        if len(action_id) > MAX_ID or (action_id and action_id in action_ids):
+            problems.append(f"action_id must be unique and under {MAX_ID + 1} chars {at}")
+        action_ids.append(action_id)
+    return problems
+
+
+def _table_problems(block: dict[str, Any], where: str) -> list[str]:
+    rows = block.get("rows") or []
+    if not rows or len(rows) > MAX_TABLE_ROWS:
+        return [f"must be 1-{MAX_TABLE_ROWS} items {where}/rows"]
+    problems = []
+    for r, row in enumerate(rows):
+        if not row or len(row) > MAX_TABLE_CELLS:
+            problems.append(f"must be 1-{MAX_TABLE_CELLS} items {where}/rows/{r}")
+        elif any(cell.get("type") not in _CELL_TYPES for cell in row):
+            problems.append(f"unsupported cell type {where}/rows/{r}")
+        elif any(cell.get("type") == "raw_text" and not cell.get("text") for cell in row):
+            problems.append(f"must be at least 1 character {where}/rows/{r}")
+    if len(block.get("column_settings") or []) > MAX_TABLE_CELLS:
+        problems.append(f"must be no more than {MAX_TABLE_CELLS} items {where}/column_settings")
+    return problems
 
 
 CHART_TYPES = ("bar", "line", "area", "pie")

@@ -125,3 +125,60 @@ def message(text: str, *, user: str = "U1", channel: str = "C1", **extra: Any) -
         "channel": channel,
         **extra,
     }
+
+
+def block_action(
+    posted: dict[str, Any],
+    action_id: str,
+    *,
+    channel: str = "C1",
+    user: str = "U1",
+    action_ts: str | None = None,
+    response_url: str = "",
+) -> dict[str, Any]:
+    """The ``block_actions`` payload Slack sends when ``user`` clicks the button ``action_id``
+    of the bot's message ``posted`` (as the fake holds it): the button as it was posted."""
+    for block in posted.get("blocks") or []:
+        for element in block.get("elements") or []:
+            if element.get("action_id") == action_id:
+                button, block_id = element, block.get("block_id", "")
+                break
+        else:
+            continue
+        break
+    else:
+        raise AssertionError(f"no button {action_id!r} in the message: {posted.get('blocks')}")
+    ts = action_ts or next_ts()
+    container = {
+        "type": "message",
+        "message_ts": posted["ts"],
+        "channel_id": channel,
+        "is_ephemeral": False,
+    }
+    if "thread_ts" in posted:
+        container["thread_ts"] = posted["thread_ts"]
+    return {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID},
+        "api_app_id": "A1",
+        "token": "deprecated",
+        "container": container,
+        "trigger_id": f"{ts}.trigger",
+        "team": {"id": TEAM_ID, "domain": "test"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": channel, "name": "general"},
+        "message": posted,
+        "state": {"values": {}},
+        "response_url": response_url,
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": block_id,
+                "text": button["text"],
+                "value": button.get("value", ""),
+                "type": "button",
+                "action_ts": ts,
+            }
+        ],
+    }

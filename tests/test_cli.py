@@ -12,6 +12,7 @@ from pathlib import Path
 import aiohttp
 from PIL import Image
 
+from tests.export.xlsx import column, open_chart, open_sheet
 from tests.fake_slack import BOT_TOKEN, BOT_USER_ID, TEAM_ID, FakeSlack
 from tests.processes import bot_env, free_port, run_bot
 from tests.signed import SIGNING_SECRET, SlackSender, mention
@@ -56,6 +57,66 @@ def test_console_threads_uploads_and_new_chat(tmp_path: Path) -> None:
     assert run_bot(["sessions", "show", "local:console:main"], tmp_path).returncode == 1
     other = json.loads(run_bot(["sessions", "show", "local:console:other"], tmp_path).stdout)
     assert other["chat_history"][-1]["metadata"]["chart_type"] == "pie"
+
+
+def test_console_data_and_xlsx_answer_plainly_before_any_chart(tmp_path: Path) -> None:
+    result = run_bot([], tmp_path, ":data\n:xlsx\n:quit\n")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith("There's no chart in this thread yet") for line in lines)
+    assert not (tmp_path / "charts").exists()
+
+
+def test_console_data_prints_the_current_charts_table_and_xlsx_writes_its_workbook(
+    tmp_path: Path,
+) -> None:
+    script = "\n".join(
+        [
+            "bar chart of North $1200, South $800.5, East $3",
+            ":data",
+            ":xlsx",
+            "make it a pie",
+            ":xlsx",
+            "undo",
+            ":xlsx",
+            ":thread other",
+            ":data",
+            ":quit",
+            "",
+        ]
+    )
+    result = run_bot([], tmp_path, script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.splitlines()
+    table = out[out.index(next(ln for ln in out if ln.startswith("chart: "))) + 1 :][:5]
+    assert [row.split() for row in table[2:]] == [
+        ["North", "$1,200"], ["South", "$800.5"], ["East", "$3"],
+    ]  # fmt: skip
+    assert out[-1].startswith("There's no chart in this thread yet")  # the other thread
+
+    books = [tmp_path / ln.removeprefix("xlsx: ") for ln in out if ln.startswith("xlsx: ")]
+    assert len(books) == 3
+    assert all(book.parent == tmp_path / "charts" and book.suffix == ".xlsx" for book in books)
+    kinds = [open_chart(book.read_bytes()).kind for book in books]
+    assert kinds == ["barChart", "pieChart", "barChart"]  # the chart of that moment, undo too
+    sheet = open_sheet(books[0].read_bytes())
+    assert column(sheet, 1) == ["North", "South", "East"]
+    assert column(sheet, 2) == [1200, 800.5, 3]
+    assert open_chart(books[0].read_bytes()).series()[0].val_cache == [1200, 800.5, 3]
+
+
+def test_console_data_of_a_big_chart_shows_the_first_100_rows(tmp_path: Path) -> None:
+    rows = "\n".join(f"{i + 0.5},{i * 3}" for i in range(250))
+    (tmp_path / "items.csv").write_text(f"price,units\n{rows}\n")
+    result = run_bot([], tmp_path, ":upload items.csv\nscatter of units vs price\n:data\n:quit\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.splitlines()
+    assert out[-1] == "(first 100 of 250 rows)"
+    header = out[-1 - 100 - 2]
+    assert sorted(header.split()) == ["price", "units"]  # x first, whichever it is
+    assert set(out[-1 - 100].split()) == {"0", "0.5"}  # the first point
+    assert set(out[-2].split()) == {"297", "99.5"}  # the 100th
 
 
 def test_one_shot_chart_prints_the_spec(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ import redis.asyncio as aioredis
 
 from storage.common import UNFINISHED
 from tests.e2e.conftest import is_complete, reading, user_ts
-from tests.fake_slack import TEAM_ID, FakeSlack
+from tests.fake_slack import TEAM_ID, FakeSlack, is_button_bar
 from tests.processes import BotProcess
 from tests.signed import SlackSender, mention, message, next_ts
 
@@ -244,8 +244,8 @@ class Chaos:
         """What the bot put into the thread, in order: chart titles, or the text of others."""
         return [
             m["files"][0]["title"] if m.get("files") else f"text: {m.get('text', '')[:60]}"
-            for m in self.fake.messages[self.channel]
-            if m.get("thread_ts") == thread.root
+            for m in self.fake.in_thread(self.channel, thread.root)
+            if not is_button_bar(m)  # a chart's buttons belong to the chart
         ]
 
     @staticmethod

@@ -93,11 +93,9 @@ def uploaded_titles(fake: FakeSlack) -> Counter[str]:
 
 
 def replies_in(fake: FakeSlack, thread_ts: str) -> int:
-    """Charts and text messages the bot posted into one thread."""
-    methods = ("files.completeUploadExternal", "chat.postMessage")
-    return sum(
-        1 for c in fake.calls if c.method in methods and c.params.get("thread_ts") == thread_ts
-    )
+    """Charts and text messages the bot posted into one thread (not the charts' buttons)."""
+    posts = [*fake.calls_of("files.completeUploadExternal"), *fake.text_posts()]
+    return sum(1 for c in posts if c.params.get("thread_ts") == thread_ts)
 
 
 async def wait_until(predicate, timeout: float = 60.0, what: str = "condition") -> None:

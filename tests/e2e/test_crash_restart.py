@@ -23,7 +23,7 @@ from tests.e2e.conftest import (
     uploaded_titles,
     wait_until,
 )
-from tests.fake_slack import FakeSlack
+from tests.fake_slack import FakeSlack, is_button_bar
 from tests.processes import BotProcess
 from tests.signed import SlackSender, mention, next_ts
 
@@ -238,7 +238,8 @@ async def test_a_reply_on_its_way_at_the_kill_is_looked_for_then_sent_once(
 
 def _replies(fake: FakeSlack, event: dict) -> list[dict]:
     """What reached the message's thread (the fake's record of it)."""
-    return [m for m in fake.messages[event["channel"]] if m.get("thread_ts") == event["ts"]]
+    thread = fake.in_thread(event["channel"], event["ts"])
+    return [m for m in thread if not is_button_bar(m)]
 
 
 @pytest.mark.timeout(180)

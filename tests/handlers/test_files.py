@@ -42,7 +42,7 @@ async def test_file_shared_in_a_session_thread_is_read_and_charted(
     completes = await fake_slack.wait_for("files.completeUploadExternal", 2)
     [download] = fake_slack.downloads
     assert download.headers["Authorization"] == f"Bearer {BOT_TOKEN}"
-    [summary] = await fake_slack.wait_for("chat.postMessage")
+    [summary] = fake_slack.text_posts()
     assert summary.params["thread_ts"] == root
     assert "Region" in summary.params["text"] and "Revenue" in summary.params["text"]
     assert completes[1].params["thread_ts"] == root

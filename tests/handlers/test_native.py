@@ -21,7 +21,7 @@ from handlers.native import REFUSED_SECONDS, NativeCharts
 from handlers.outbox import Sent, SlackOutbox, reply_metadata
 from storage import open_storage
 from tests.conftest import RunningBot, running_bot
-from tests.fake_slack import FakeSlack
+from tests.fake_slack import FakeSlack, is_button_bar
 from tests.redis_server import RedisServer
 from tests.signed import mention, message
 
@@ -178,10 +178,11 @@ async def test_a_workspace_without_the_block_gets_the_png_once_then_straight_awa
 ) -> None:
     fake_slack.native_charts = False
     root = (await ask(native_bot, fake_slack, "bar chart of apples 3, pears 5, plums 2"))["ts"]
-    [refused] = fake_slack.calls_of("chat.postMessage")
+    [refused] = fake_slack.text_posts()
     assert refused.params["thread_ts"] == root and len(fake_slack.chart_blocks()) == 1
-    # One reply in the thread, the PNG, with the sentence any image chart gets.
-    [reply] = thread_replies(fake_slack, root)
+    # One reply in the thread, the PNG, with the sentence any image chart gets (its buttons
+    # under it, as under any PNG).
+    [reply] = [m for m in thread_replies(fake_slack, root) if not is_button_bar(m)]
     [upload] = fake_slack.chart_uploads()
     assert [f["id"] for f in reply["files"]] == [upload.file_id]
     logged = await logged_chart(native_bot, root)
@@ -278,7 +279,7 @@ async def test_a_refused_block_is_reported_in_slacks_error_shape(fake_slack: Fak
 
 async def test_image_stays_the_default(bot: RunningBot, fake_slack: FakeSlack) -> None:
     root = (await ask(bot, fake_slack, "bar chart of apples 3, pears 5, plums 2"))["ts"]
-    assert fake_slack.calls_of("chat.postMessage") == []
+    assert fake_slack.text_posts() == [] and fake_slack.chart_blocks() == []
     [upload] = fake_slack.chart_uploads()
     logged = await logged_chart(bot, root)
     assert logged["metadata"]["format"] == "image"

@@ -127,7 +127,7 @@ async def test_typed_reset_by_a_non_participant_is_refused(
     root = await start_thread(bot, fake_slack, "bar chart of a 1, b 2")
     await bot.sender.event(message("reset", thread_ts=root, user="U9"))
     await fake_slack.answered(2)
-    [post] = fake_slack.calls_of("chat.postMessage")
+    [post] = fake_slack.text_posts()
     assert "Only people who took part" in post.params["text"]
     await bot.sender.event(message("reset", thread_ts=root, user="U9"))  # asking twice
     await fake_slack.answered(3)

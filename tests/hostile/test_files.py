@@ -49,7 +49,7 @@ async def share(
 async def assert_refused(bot: RunningBot, fake: FakeSlack, root: str, *phrases: str) -> str:
     """The refusal as a user and an operator see it; then the thread still works."""
     key = f"T1:D1:{root}"
-    posts = [c for c in fake.calls_of("chat.postMessage") if c.params["thread_ts"] == root]
+    posts = [c for c in fake.text_posts() if c.params["thread_ts"] == root]
     assert len(posts) == 1, [p.params["text"] for p in posts]
     reply = posts[0].params["text"]
     for phrase in phrases:
@@ -149,7 +149,7 @@ async def test_dimension_claiming_a_million_rows_and_columns_is_read_by_its_cell
     data = edit_member(workbook(SALES), SHEET, huge)
     file = fake_slack.add_file("claims.xlsx", data)
     _, key = await share(bot, fake_slack, file, "revenue by region")
-    [summary] = fake_slack.calls_of("chat.postMessage")
+    [summary] = fake_slack.text_posts()
     assert "Region" in summary.params["text"] and "Revenue" in summary.params["text"]
     assert fake_slack.finals()[-1].params["name"] == "white_check_mark"
     session = await bot.storage.get(key)

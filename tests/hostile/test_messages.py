@@ -31,7 +31,7 @@ async def ask(bot: RunningBot, fake: FakeSlack, text: str) -> tuple[str, list[di
 
 def one_reply(fake: FakeSlack) -> str:
     """The single reply of the thread: a message or a chart comment, never both, never two."""
-    posts = fake.calls_of("chat.postMessage")
+    posts = fake.text_posts()
     charts = fake.calls_of("files.completeUploadExternal")
     assert len(posts) + len(charts) == 1, [c.method for c in fake.calls]
     return posts[0].params["text"] if posts else charts[0].params["initial_comment"]
