@@ -14,8 +14,15 @@ from functools import partial
 from typing import Any, Protocol
 
 from bot import texts
-from bot.actions import DATA, EXCEL, UNDO, Action, Controls, click_generation
-from bot.export import DataTable, chart_workbook, csv_filename, data_table, workbook_filename
+from bot.actions import DATA, EXCEL, PNG, UNDO, Action, Controls, click_generation
+from bot.export import (
+    DataTable,
+    chart_workbook,
+    csv_filename,
+    data_table,
+    png_filename,
+    workbook_filename,
+)
 from bot.intake import FileRef, IntakeError, Limits, check_before_download
 from bot.jobs import Answer, Drawn, Read, draw, draw_as, read_file, understand_and_draw
 from bot.spec import STYLES, ChartSpec, SpecError
@@ -49,11 +56,12 @@ Exchange = Callable[[str | None], list[dict[str, Any]]]  # file id → the entri
 
 @dataclass
 class Attachment:
-    """A file a reply carries (an Excel workbook, the whole data as CSV)."""
+    """A file a reply carries (an Excel workbook, the whole data as CSV, a chart's PNG)."""
 
     filename: str
     data: bytes
     title: str
+    alt_text: str | None = None  # an image's description, for screen readers
 
 
 @dataclass
@@ -288,6 +296,11 @@ class _Turn:
                 workbook = await self.bot.pool.run(chart_workbook, spec)
                 file = Attachment(workbook_filename(spec), workbook, spec.title or "Chart")
                 reply = Reply(texts.workbook_sent(spec.title), attachment=file)
+                await self._reply(reply, user_entry, "text", meta={"for_chart": action.chart_id})
+            elif action.button == PNG:  # the chart drawn as an image, not a new chart
+                drawn = await self.bot.pool.run(draw, spec)
+                file = Attachment(png_filename(spec), drawn.png, drawn.title, drawn.alt_text)
+                reply = Reply(texts.image_sent(spec.title), attachment=file)
                 await self._reply(reply, user_entry, "text", meta={"for_chart": action.chart_id})
             else:  # a chart type: the edit typed "make it a pie" makes
                 await self._chart(await self.bot.pool.run(draw_as, spec, action.button), user_entry)

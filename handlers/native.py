@@ -21,6 +21,7 @@ from bot.conversation import Reply
 from bot.render.formats import format_number
 from bot.render.layout import shorten
 from bot.spec import ChartSpec, ChartType
+from handlers.buttons import button_blocks
 from storage.base import Storage
 
 log = logging.getLogger(__name__)
@@ -151,13 +152,16 @@ def full_data(spec: ChartSpec) -> str:
 
 def native_message(reply: Reply, chart: NativeChart) -> dict[str, Any]:
     """The native chart's message, assembled here only: the fallback ``text`` and the blocks
-    (the chart, then the same sentence as an image chart's reply as a context line)."""
+    (the chart, the same sentence as an image chart's reply as a context line, then the
+    chart's buttons, with one for its PNG)."""
     assert reply.chart is not None
     text = reply.text
     if chart.shortened:
         text += "\n" + full_data(reply.chart.spec)
     context = {"type": "mrkdwn", "text": shorten(reply.text, MAX_CONTEXT)}
     blocks = [chart.block, {"type": "context", "elements": [context]}]
+    if reply.controls is not None:
+        blocks += button_blocks(reply.controls, png=True)
     return {"text": shorten(text, MAX_FALLBACK), "blocks": blocks}
 
 

@@ -197,7 +197,8 @@ class SlackOutbox:
         """A table (known by its metadata) and then its file, or a file alone."""
         if reply.table is None:
             assert reply.attachment is not None
-            return await self._upload(reply, reply.attachment)
+            alt_txt = (reply.attachment.alt_text or "")[:1000] or None
+            return await self._upload(reply, reply.attachment, alt_txt=alt_txt)
         await self._posting(reply, {"failed": reply.failed})
         text = table_text(reply.text, reply.table, MESSAGE_LIMIT)
         try:

@@ -4,15 +4,19 @@ that block with the same sentence an image chart gets; the rest, and every refus
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import io
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import texts
 from bot.conversation import Reply
 from bot.jobs import draw
 from bot.spec import ChartSpec, ChartType, Series
@@ -22,6 +26,7 @@ from handlers.outbox import Sent, SlackOutbox, reply_metadata
 from storage import open_storage
 from tests.conftest import RunningBot, running_bot
 from tests.fake_slack import FakeSlack, is_button_bar
+from tests.handlers.clicking import button_messages, charts, click
 from tests.redis_server import RedisServer
 from tests.signed import mention, message
 
@@ -156,6 +161,60 @@ async def test_long_labels_are_shortened_and_given_whole_in_the_fallback_text(
         "Data: North America and Canada 120; Europe Middle East Africa 80; Asia 40"
         in (reply["text"])
     )
+
+
+def buttons_of(posted: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) of the buttons in a message's actions blocks."""
+    return [
+        (e["text"]["text"], e["value"])
+        for b in posted["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    ]
+
+
+async def answered_clicks(bot: RunningBot, root: str, count: int) -> list[dict[str, Any]]:
+    """The history once ``count`` clicks in the thread are logged with their replies."""
+    for _ in range(400):
+        entries = (await bot.storage.get(f"T1:C1:{root}")).chat_history
+        clicks = [e for e in entries if e["metadata"]["type"] == "action"]
+        if len(clicks) >= count and entries[-1]["role"] == "assistant":
+            return entries
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"expected {count} answered click(s)")
+
+
+async def test_a_native_chart_carries_the_image_charts_buttons_and_one_for_its_png(
+    native_bot: RunningBot, fake_slack: FakeSlack
+) -> None:
+    root = (await ask(native_bot, fake_slack, "bar chart of apples 3, pears 5, plums 2"))["ts"]
+    reply, _ = the_native_reply(fake_slack, root)  # the buttons are in it, not under it
+    assert button_messages(fake_slack, root) == []
+    chart_id = (await logged_chart(native_bot, root))["metadata"]["chart_id"]
+    assert buttons_of(reply) == [
+        (label, chart_id) for label in ("Line", "Pie", "Data", "Excel", "PNG")
+    ]
+
+    await click(native_bot.sender, reply, "png")
+    entries = await answered_clicks(native_bot, root, 1)
+    [upload] = fake_slack.files_in(root, ".png")
+    image = Image.open(io.BytesIO(upload.data))
+    assert image.format == "PNG" and image.width >= 800
+    assert upload.alt_txt is not None and "pears 5" in upload.alt_txt
+    assert upload.completed is not None
+    assert upload.completed["initial_comment"] == texts.image_sent(entries[1]["metadata"]["title"])
+    action, answer = entries[-2:]
+    assert (action["metadata"]["button"], action["metadata"]["chart_id"]) == ("png", chart_id)
+    assert answer["metadata"]["for_chart"] == chart_id
+    assert answer["metadata"]["slack_file_id"] == upload.file_id
+    assert len(charts(entries)) == 1  # the image of the chart, not another chart
+
+    # The type buttons redraw it as a typed edit would, natively again where the block can.
+    await click(native_bot.sender, reply, "pie")
+    entries = await answered_clicks(native_bot, root, 2)
+    assert [c["chart_type"] for c in charts(entries)] == ["bar", "pie"]
+    assert charts(entries)[-1]["format"] == "native"
+    assert [b["chart"]["type"] for b in fake_slack.chart_blocks()] == ["bar", "pie"]
 
 
 @pytest.mark.parametrize("text", [SCATTER, SEVEN], ids=["scatter", "seven-series"])
