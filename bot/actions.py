@@ -19,6 +19,7 @@ from bot.understand.request import Modifiers
 from bot.understand.timelabels import is_time_sequence
 
 UNDO, DATA, EXCEL = "undo", "data", "excel"
+PNG = "png"  # the chart as an image: offered where the chart is not one (a native chart)
 # The types a chart may turn into from a button, in the order they are shown, by kind of data.
 _FOR_CATEGORIES = (ChartType.BAR, ChartType.LINE, ChartType.PIE)
 _FOR_TIME = (ChartType.LINE, ChartType.AREA, ChartType.BAR)
@@ -36,7 +37,7 @@ class Action:
     user_id: str
     ts: str
     chart_id: str
-    button: str  # UNDO, DATA, EXCEL, or a chart type ("pie")
+    button: str  # UNDO, DATA, EXCEL, PNG, or a chart type ("pie")
     event_id: str | None = None
 
 
@@ -55,7 +56,7 @@ class Controls:
 
 
 def is_button(name: str) -> bool:
-    return name in (UNDO, DATA, EXCEL) or name in {t.value for t in ChartType}
+    return name in (UNDO, DATA, EXCEL, PNG) or name in {t.value for t in ChartType}
 
 
 def retyped(spec: ChartSpec, chart_type: ChartType) -> Built:

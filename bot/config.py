@@ -14,6 +14,7 @@ from bot.durations import parse_duration
 DEFAULT_API_URL = "https://slack.com/api/"
 MODES = ("socket", "http", "local")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+CHART_FORMATS = ("image", "native")
 
 
 class ConfigError(ValueError):
@@ -33,6 +34,7 @@ class Settings:
     max_upload_mb: int = 20
     log_level: str = "INFO"
     log_format: str = "text"
+    chart_format: str = "image"  # "native": charts Slack draws itself where its block can
 
     @property
     def auto_mode(self) -> str:
@@ -94,6 +96,9 @@ def load_settings(
     log_format = (get("LOG_FORMAT") or "text").lower()
     if log_format not in ("text", "json"):
         raise ConfigError(f"LOG_FORMAT must be text or json, not {log_format!r}")
+    chart_format = (get("CHART_FORMAT") or "image").lower()
+    if chart_format not in CHART_FORMATS:
+        raise ConfigError(f"CHART_FORMAT must be image or native, not {chart_format!r}")
     return Settings(
         bot_token=bot_token,
         app_token=app_token,
@@ -106,6 +111,7 @@ def load_settings(
         max_upload_mb=_integer("MAX_UPLOAD_MB", get("MAX_UPLOAD_MB"), 20, high=1024),
         log_level=log_level,
         log_format=log_format,
+        chart_format=chart_format,
     )
 
 

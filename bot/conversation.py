@@ -14,8 +14,15 @@ from functools import partial
 from typing import Any, Protocol
 
 from bot import texts
-from bot.actions import DATA, EXCEL, UNDO, Action, Controls, click_generation
-from bot.export import DataTable, chart_workbook, csv_filename, data_table, workbook_filename
+from bot.actions import DATA, EXCEL, PNG, UNDO, Action, Controls, click_generation
+from bot.export import (
+    DataTable,
+    chart_workbook,
+    csv_filename,
+    data_table,
+    png_filename,
+    workbook_filename,
+)
 from bot.intake import FileRef, IntakeError, Limits, check_before_download
 from bot.jobs import Answer, Drawn, Read, draw, draw_as, read_file, understand_and_draw
 from bot.render.describe import kind_name
@@ -51,11 +58,12 @@ Exchange = Callable[[str | None], list[dict[str, Any]]]  # file id → the entri
 
 @dataclass
 class Attachment:
-    """A file a reply carries (an Excel workbook, the whole data as CSV)."""
+    """A file a reply carries (an Excel workbook, the whole data as CSV, a chart's PNG)."""
 
     filename: str
     data: bytes
     title: str
+    alt_text: str | None = None  # an image's description, for screen readers
 
 
 @dataclass
@@ -63,6 +71,7 @@ class Reply:
     text: str
     chart: Drawn | None = None
     failed: bool = False  # shown to the user as a warning (⚠️)
+    native: bool = False  # the chart went out as one the chat service draws, not as the PNG
     controls: Controls | None = None  # a chart's buttons
     table: DataTable | None = None  # a chart's data, shown as a table (its first TABLE_ROWS)
     attachment: Attachment | None = None  # a file, posted after the text (or table)
@@ -302,6 +311,11 @@ class _Turn:
                 file = Attachment(workbook_filename(spec), workbook, spec.title or "Chart")
                 reply = Reply(texts.workbook_sent(spec.title), attachment=file)
                 await self._reply(reply, user_entry, "text", meta={"for_chart": action.chart_id})
+            elif action.button == PNG:  # the chart drawn as an image, not a new chart
+                drawn = await self.bot.pool.run(draw, spec)
+                file = Attachment(png_filename(spec), drawn.png, drawn.title, drawn.alt_text)
+                reply = Reply(texts.image_sent(spec.title), attachment=file)
+                await self._reply(reply, user_entry, "text", meta={"for_chart": action.chart_id})
             else:  # a chart type: the edit typed "make it a pie" makes
                 await self._chart(await self.bot.pool.run(draw_as, spec, action.button), user_entry)
         except SpecError as exc:
@@ -412,13 +426,13 @@ def _exchange(
     """The request and the reply that answers it, as logged (a ``Reply.exchange``)."""
     meta = dict(extra)
     if reply.chart:
-        meta = {**_chart_metadata(reply.chart.spec, file_id), **extra}
+        meta = {**_chart_metadata(reply.chart.spec, file_id, native=reply.native), **extra}
     elif file_id:
         meta["slack_file_id"] = file_id
     return [user_entry, _entry("assistant", reply.text, kind, **meta)]
 
 
-def _chart_metadata(spec: ChartSpec, file_id: str | None) -> dict[str, Any]:
+def _chart_metadata(spec: ChartSpec, file_id: str | None, *, native: bool) -> dict[str, Any]:
     data = spec.to_dict()
     meta = {
         "chart_type": data["chart_type"],
@@ -427,6 +441,7 @@ def _chart_metadata(spec: ChartSpec, file_id: str | None) -> dict[str, Any]:
         "y_values": data["y_values"],
         "series": data["series"],
         "source": spec.source,
+        "format": "native" if native else "image",
         "spec": data,
     }
     if spec.source == "file":

@@ -72,7 +72,7 @@ CLICK_CHART_GONE = (
     "I no longer have that chart (it is too far back in this conversation). Ask for it again, "
     "or use the buttons under a more recent chart."
 )
-_CLICKED = {"undo": "Undo", "data": "Data", "excel": "Excel"}
+_CLICKED = {"undo": "Undo", "data": "Data", "excel": "Excel", "png": "PNG"}
 
 
 def clicked(button: str, title: str) -> str:
@@ -87,6 +87,11 @@ def workbook_sent(title: str) -> str:
         f"Here is {name} as an Excel workbook: the data on the sheet “Data” and a native chart "
         "you can restyle and edit in Excel, LibreOffice or Google Sheets."
     )
+
+
+def image_sent(title: str) -> str:
+    name = f"“{title}”" if title else "the chart"
+    return f"Here is {name} as a PNG image, to download or share outside Slack."
 
 
 def data_shown(title: str, rows: int, whole: bool, shown: int) -> str:

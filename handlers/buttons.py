@@ -14,12 +14,12 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.blocks.basic_components import TableBlockColumnSettings
 
-from bot.actions import DATA, EXCEL, UNDO, Controls, is_button
+from bot.actions import DATA, EXCEL, PNG, UNDO, Controls, is_button
 from bot.conversation import TABLE_CELLS, TABLE_ROWS
 from bot.export import DataTable
 
 ACTION_PREFIX = "chart_"  # action_id = ACTION_PREFIX + the core's button name ("chart_pie")
-_LABELS = {UNDO: "↩ Undo", DATA: "Data", EXCEL: "Excel"}
+_LABELS = {UNDO: "↩ Undo", DATA: "Data", EXCEL: "Excel", PNG: "PNG"}
 
 
 def button_name(action_id: str) -> str | None:
@@ -28,26 +28,27 @@ def button_name(action_id: str) -> str | None:
     return name if action_id.startswith(ACTION_PREFIX) and is_button(name) else None
 
 
-def _names(controls: Controls) -> list[str]:
-    return [*controls.types, *([UNDO] if controls.undo else []), DATA, EXCEL]
+def _names(controls: Controls, png: bool) -> list[str]:
+    return [*controls.types, *([UNDO] if controls.undo else []), DATA, EXCEL, *([PNG] * png)]
 
 
 def _label(name: str) -> str:
     return _LABELS.get(name) or name.capitalize()
 
 
-def button_blocks(controls: Controls) -> list[dict[str, Any]]:
-    """One actions block; each button's value is the chart's id, never its data."""
+def button_blocks(controls: Controls, *, png: bool = False) -> list[dict[str, Any]]:
+    """One actions block; each button's value is the chart's id, never its data. ``png``
+    adds a button for the chart's image (under a chart Slack draws itself)."""
     buttons = [
         ButtonElement(text=_label(name), action_id=ACTION_PREFIX + name, value=controls.chart_id)
-        for name in _names(controls)
+        for name in _names(controls, png)
     ]
     return [ActionsBlock(elements=buttons).to_dict()]
 
 
 def buttons_text(controls: Controls) -> str:
     """The message's plain text (notifications, screen readers)."""
-    return "Change this chart: " + " · ".join(_label(name) for name in _names(controls))
+    return "Change this chart: " + " · ".join(_label(name) for name in _names(controls, False))
 
 
 def table_blocks(intro: str, table: DataTable) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from bot.export.names import chart_filename
 from bot.intake import FileRef, Limits, download
 from bot.jobs import Drawn
 from handlers.buttons import button_blocks, buttons_text, table_blocks, table_text
+from handlers.native import NativeCharts
 
 if TYPE_CHECKING:
     from handlers.status import ThreadStatus
@@ -96,12 +97,14 @@ class SlackOutbox:
         api_url: str,
         http: aiohttp.ClientSession | None = None,
         on_posting: Callable[[Sent], Awaitable[None]] | None = None,
+        native: NativeCharts | None = None,
         user: str | None = None,
         status: ThreadStatus | None = None,
     ) -> None:
         self.client, self.channel, self.thread_ts = client, channel, thread_ts
         self.answers, self.token, self.api_url, self.http = answers, token, api_url, http
         self.on_posting = on_posting
+        self.native = native  # CHART_FORMAT=native: charts Slack draws, where it can
         self.user = user  # who asked: a private reply is shown to them only
         self.status = status  # the thread's status line, title and prompts, where Slack has them
         self.sent: Sent | None = None  # the first reply put on its way, by its identity
@@ -124,7 +127,9 @@ class SlackOutbox:
                     channel=self.channel, user=self.user, thread_ts=self.thread_ts, text=reply.text
                 )
             elif reply.chart is not None:
-                file_id = await self._chart(reply, reply.chart)
+                file_id = None
+                if not await self._post_native(reply):
+                    file_id = await self._chart(reply, reply.chart)
             elif reply.table is not None or reply.attachment is not None:
                 file_id = await self._data(reply)
             else:
@@ -157,6 +162,33 @@ class SlackOutbox:
         if self.status is not None:
             await self.status.suggest(requests, topic)
 
+    async def _post_native(self, reply: Reply) -> bool:
+        """Post the chart as a block Slack draws itself, its buttons in the same message;
+        False: the PNG is to go instead (no block for this chart, or the workspace lacks it,
+        now or lately)."""
+        message = await self.native.message(reply) if self.native else None
+        if message is None:
+            return False
+        first = self.sent is None
+        reply.native = True
+        await self._posting(reply, {"failed": reply.failed})
+        await self._status_settled()
+        try:
+            await self.client.chat_postMessage(
+                channel=self.channel,
+                thread_ts=self.thread_ts,
+                metadata=reply_metadata(self.answers),
+                **message,
+            )
+        except SlackApiError as exc:
+            if self.native is None or not await self.native.refused(exc):
+                raise
+            reply.native = False
+            if first:  # nothing reached the thread: the PNG is known by its file id instead
+                self.sent = None
+            return False
+        return True
+
     async def _chart(self, reply: Reply, chart: Drawn) -> str:
         """The chart as an uploaded PNG with its description, then its buttons in a message
         right under it: an ``image`` block may not reference a file Slack is still processing,
@@ -184,7 +216,8 @@ class SlackOutbox:
         """A table (known by its metadata) and then its file, or a file alone."""
         if reply.table is None:
             assert reply.attachment is not None
-            return await self._upload(reply, reply.attachment)
+            alt_txt = (reply.attachment.alt_text or "")[:1000] or None
+            return await self._upload(reply, reply.attachment, alt_txt=alt_txt)
         await self._posting(reply, {"failed": reply.failed})
         text = table_text(reply.text, reply.table, MESSAGE_LIMIT)
         await self._status_settled()
@@ -245,7 +278,9 @@ class SlackOutbox:
         if self.sent is None:  # said once, before anything reaches the thread
             if reply.exchange is not None:  # for whoever finds the reply after a crash
                 sent = {**sent, "exchange": reply.exchange(sent.get("file"))}
-            if reply.controls is not None:  # and posts the buttons if they are missing
+            # A PNG's buttons follow it: whoever finds the chart posts them if missing. A
+            # native chart carries its buttons in its own message.
+            if reply.controls is not None and not reply.native:
                 sent = {**sent, "buttons": asdict(reply.controls)}
             self.sent = sent
             if self.on_posting is not None:

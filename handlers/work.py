@@ -18,6 +18,7 @@ from bot import texts
 from bot.actions import Action, Controls
 from bot.conversation import DeliveryError, Message, Reply
 from bot.services import Services
+from handlers.native import NativeCharts
 from handlers.outbox import SLACK_ERRORS, Found, Sent, SlackOutbox, file_ref, reply_arrived
 from handlers.status import ThreadStatus, is_assistant_message
 from storage.base import session_key
@@ -253,6 +254,7 @@ def _outbox(
         except Exception:  # the reply still goes out; only a crash now could repeat it
             log.exception("could not settle %s event=%s", job["ts"], job["event_id"])
 
+    native = services.settings.chart_format == "native"
     return SlackOutbox(
         client,
         channel=job["channel"],
@@ -262,6 +264,7 @@ def _outbox(
         api_url=services.settings.api_url,
         http=services.http,
         on_posting=settle,
+        native=NativeCharts(storage, job["team_id"]) if native else None,
         user=job["user"],
         status=status,
     )

@@ -147,6 +147,16 @@ class Storage(ABC):
     @abstractmethod
     async def set_preferences(self, team: str, user: str, **prefs: Any) -> None: ...
 
+    # --- marks: short-lived facts the bot's processes share ------------------------------
+    @abstractmethod
+    async def mark(self, name: str, seconds: float) -> None:
+        """Remember ``name`` for ``seconds`` (e.g. that a workspace refused a kind of
+        message), for every process on this storage."""
+
+    @abstractmethod
+    async def marked(self, name: str) -> bool:
+        """Whether ``name`` was marked and has not expired yet."""
+
     # --- primitives for the Slack layer --------------------------------------------------
     @abstractmethod
     async def claim(

@@ -93,6 +93,7 @@ class JsonStorage(Storage):
         self._index_task: asyncio.Future[SessionIndex] | None = None
         self._dirty: set[str] = set()
         self._claims_scanned = False
+        self._marks: dict[str, float] = {}  # name → expiry (monotonic): see mark()
         try:  # shard directories are made when first written to
             for part in ("sessions", "locks", "datasets", "preferences", "claims"):
                 (self.root / part).mkdir(parents=True, exist_ok=True)
@@ -569,6 +570,18 @@ class JsonStorage(Storage):
                     expired = await _claim_expiry(path) <= now
                 if expired:
                     await aiofiles.os.remove(path)
+
+    async def mark(self, name: str, seconds: float) -> None:
+        """Held in memory: one bot process owns a JSON directory, so it is every process on
+        this storage (a restart forgets the marks)."""
+        self._marks[name] = time.monotonic() + seconds
+
+    async def marked(self, name: str) -> bool:
+        expiry = self._marks.get(name)
+        if expiry is not None and expiry <= time.monotonic():
+            del self._marks[name]
+            expiry = None
+        return expiry is not None
 
     def thread_lock(
         self, key: str, order: str | None = None, claim: str | None = None

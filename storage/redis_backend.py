@@ -550,6 +550,12 @@ class RedisStorage(Storage):
             except (RedisError, OSError):
                 log.warning("Redis heartbeat failed; retrying")
 
+    async def mark(self, name: str, seconds: float) -> None:
+        await self.client.set(f"{self.prefix}mark:{name}", b"1", px=max(1, int(seconds * 1000)))
+
+    async def marked(self, name: str) -> bool:
+        return bool(await self.client.exists(f"{self.prefix}mark:{name}"))
+
     async def release(self, token: str) -> None:
         claim_key, note_key, notes = self._claim_keys(token)
         pipe = self.client.pipeline(transaction=True)

@@ -80,6 +80,8 @@ class FakeSlack:
         self.socket_acks: list[dict[str, Any]] = []
         self._sockets: list[web.WebSocketResponse] = []
         self.port = 0
+        # False: a workspace without Slack's data_visualization block (it answers invalid_blocks)
+        self.native_charts = True
 
     # --- lifecycle -----------------------------------------------------------------------
     async def start(self) -> FakeSlack:
@@ -314,10 +316,26 @@ class FakeSlack:
     def _m_apps_connections_open(self, _: dict[str, Any]) -> dict[str, Any]:
         return {"url": f"ws://127.0.0.1:{self.port}/link"}
 
+    def chart_blocks(self) -> list[dict[str, Any]]:
+        """The data_visualization blocks of every chat.postMessage, accepted or not."""
+        return [
+            block
+            for call in self.calls_of("chat.postMessage")
+            for block in _json(call.params.get("blocks")) or []
+            if isinstance(block, dict) and block.get("type") == "data_visualization"
+        ]
+
     def _m_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         metadata, blocks = _json(params.get("metadata")), _json(params.get("blocks"))
-        if blocks is not None and (problems := block_problems(blocks)):
-            return {"ok": False, "error": "invalid_blocks", "errors": problems}
+        problems = block_problems(blocks) if blocks is not None else []
+        problems += block_errors(blocks or [], native_charts=self.native_charts)
+        if problems:  # Slack's answer to blocks it cannot take, with a json-pointer per fault
+            return {
+                "ok": False,
+                "error": "invalid_blocks",
+                "errors": problems,
+                "response_metadata": {"messages": [f"[ERROR] {e}" for e in problems]},
+            }
         message = self._post(
             params.get("channel", ""),
             params.get("thread_ts"),
@@ -566,7 +584,10 @@ def block_problems(blocks: Any) -> list[str]:
                 problems.append(f"must be 1-{MAX_SECTION_TEXT} characters {where}/text")
         elif kind == "table":
             problems += _table_problems(block, where)
-        elif kind not in ("context", "image", "divider", "header", "rich_text", "markdown"):
+        elif kind not in (
+            "context", "image", "divider", "header", "rich_text", "markdown",
+            "data_visualization",  # checked by block_errors
+        ):  # fmt: skip
             problems.append(f"unsupported block type {where}/type")
     return problems
 
@@ -607,3 +628,86 @@ def _table_problems(block: dict[str, Any], where: str) -> list[str]:
     if len(block.get("column_settings") or []) > MAX_TABLE_CELLS:
         problems.append(f"must be no more than {MAX_TABLE_CELLS} items {where}/column_settings")
     return problems
+
+
+CHART_TYPES = ("bar", "line", "area", "pie")
+
+
+def block_errors(blocks: list[Any], *, native_charts: bool = True) -> list[str]:
+    """What Slack would say is wrong with ``blocks``' data_visualization blocks, checked against
+    the documented limits (docs.slack.dev/reference/block-kit/blocks/data-visualization-block;
+    1-20 categories and 20-character labels as third parties enforce them). Without
+    ``native_charts`` the workspace knows no such block at all."""
+    errors: list[str] = []
+    for i, block in enumerate(blocks):
+        if not isinstance(block, dict) or block.get("type") != "data_visualization":
+            continue
+        at = f"/blocks/{i}"
+        if not native_charts:
+            errors.append(f"unsupported type: data_visualization [json-pointer:{at}/type]")
+            continue
+        title = block.get("title")
+        if not isinstance(title, str) or not 1 <= len(title) <= 50:
+            errors.append(f"must be a string of 1-50 characters [json-pointer:{at}/title]")
+        chart = block.get("chart")
+        if not isinstance(chart, dict) or chart.get("type") not in CHART_TYPES:
+            errors.append(f"must be one of {', '.join(CHART_TYPES)} [json-pointer:{at}/chart/type]")
+        elif chart["type"] == "pie":
+            errors += _pie_errors(chart, f"{at}/chart")
+        else:
+            errors += _series_errors(chart, f"{at}/chart")
+    return errors
+
+
+def _label_error(label: Any, at: str) -> list[str]:
+    if isinstance(label, str) and 1 <= len(label) <= 20:
+        return []
+    return [f"must be a string of 1-20 characters [json-pointer:{at}]"]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _pie_errors(chart: dict[str, Any], at: str) -> list[str]:
+    segments = chart.get("segments")
+    if not isinstance(segments, list) or not 1 <= len(segments) <= 6:
+        return [f"must have 1-6 items [json-pointer:{at}/segments]"]
+    errors: list[str] = []
+    for j, segment in enumerate(segments):
+        errors += _label_error(segment.get("label"), f"{at}/segments/{j}/label")
+        value = segment.get("value")
+        if not _is_number(value) or value <= 0:
+            errors.append(f"must be a number greater than 0 [json-pointer:{at}/segments/{j}/value]")
+    return errors
+
+
+def _series_errors(chart: dict[str, Any], at: str) -> list[str]:
+    axis = chart.get("axis_config")
+    if not isinstance(axis, dict):
+        return [f"is required [json-pointer:{at}/axis_config]"]
+    categories = axis.get("categories")
+    if not isinstance(categories, list) or not 1 <= len(categories) <= 20:
+        return [f"must have 1-20 items [json-pointer:{at}/axis_config/categories]"]
+    errors: list[str] = []
+    for j, category in enumerate(categories):
+        errors += _label_error(category, f"{at}/axis_config/categories/{j}")
+    for name in ("x_label", "y_label"):
+        if name in axis and not (isinstance(axis[name], str) and len(axis[name]) <= 50):
+            errors.append(f"must be at most 50 characters [json-pointer:{at}/axis_config/{name}]")
+    series = chart.get("series")
+    if not isinstance(series, list) or not 1 <= len(series) <= 6:
+        return [*errors, f"must have 1-6 items [json-pointer:{at}/series]"]
+    names = [s.get("name") for s in series]
+    if len(set(map(str, names))) != len(names):
+        errors.append(f"series names must be unique [json-pointer:{at}/series]")
+    for j, item in enumerate(series):
+        errors += _label_error(item.get("name"), f"{at}/series/{j}/name")
+        data = item.get("data")
+        if not isinstance(data, list) or [p.get("label") for p in data] != categories:
+            errors.append(f"needs one point per category [json-pointer:{at}/series/{j}/data]")
+            continue
+        for k, point in enumerate(data):
+            if not _is_number(point.get("value")):
+                errors.append(f"must be a number [json-pointer:{at}/series/{j}/data/{k}/value]")
+    return errors

@@ -21,6 +21,7 @@ def test_defaults_match_the_product_table() -> None:
     assert s.session_ttl == dt.timedelta(days=7)
     assert (s.max_sessions_per_user, s.max_upload_mb) == (50, 20)
     assert (s.log_level, s.log_format) == ("INFO", "text")
+    assert s.chart_format == "image"
     assert s.auto_mode == "local"
 
 
@@ -50,11 +51,16 @@ def test_auto_mode_prefers_socket_then_http_then_local(env: dict[str, str], mode
         ({"SLACK_BOT_TOKEN": "xoxp-user-token"}, "SLACK_BOT_TOKEN"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
+        ({"CHART_FORMAT": "svg"}, "CHART_FORMAT"),
     ],
 )
 def test_malformed_setting_names_the_variable(env: dict[str, str], variable: str) -> None:
     with pytest.raises(ConfigError, match=variable):
         load_settings(env, dotenv=None)
+
+
+def test_chart_format_native_is_read_in_any_case() -> None:
+    assert load_settings({"CHART_FORMAT": "Native"}, dotenv=None).chart_format == "native"
 
 
 def test_durations_and_api_url_are_normalised() -> None:

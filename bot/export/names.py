@@ -27,6 +27,11 @@ def workbook_filename(spec: ChartSpec) -> str:
     return f"{_stem(spec)}.xlsx"
 
 
+def png_filename(spec: ChartSpec) -> str:
+    """``"revenue-by-region.png"``: the name the chart's own upload has."""
+    return f"{_stem(spec)}.png"
+
+
 def csv_filename(spec: ChartSpec) -> str:
     """``"revenue-by-region.csv"``."""
     return f"{_stem(spec)}.csv"
