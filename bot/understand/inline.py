@@ -335,8 +335,9 @@ def _attempts(text: str) -> Iterator[tuple[str, str]]:
 
 
 def _title_before_first_label(data: InlineData, head: str) -> str:
-    """'revenue 2021: 1.2M, 2022: 1.5M', 'sales for north 10, south 12': the words before the
-    first label, when the other labels are shorter, are a title, not part of the label."""
+    """'revenue 2021: 1.2M, 2022: 1.5M', 'sales for north 10, south 12', 'sales by region north
+    10, south 12': the words before the first label, when the other labels are shorter, are a
+    title, not part of the label."""
     first, rest = data.labels[0], data.labels[1:]
     widths = {len(label.split()) for label in rest}
     words = first.split()
@@ -347,6 +348,8 @@ def _title_before_first_label(data: InlineData, head: str) -> str:
         return head
     label = " ".join(words[-k:])
     cut = re.match(r"(?P<title>.+?)\s+(?:for|across|among)\s+(?P<label>.+)$", first, re.I)
+    # 'revenue by region north 120, south 95': the measure and the dimension, then the label.
+    by = re.match(r"(?P<title>.+?\s+(?:by|per)\s+(?P<dim>\S+))\s+(?P<label>.+)$", first, re.I)
     if is_time_sequence([label, *rest]):
         data.labels[0] = label
         title = " ".join(words[:-k])
@@ -355,6 +358,9 @@ def _title_before_first_label(data: InlineData, head: str) -> str:
         title = re.sub(r"\s+(?:is|are|was|were|of|at|=)$", "", " ".join(words[k:]), flags=re.I)
     elif cut is not None and len(cut["label"].split()) <= k:
         data.labels[0], title = cut["label"], cut["title"]
+    elif by is not None and len(by["label"].split()) <= k:
+        data.labels[0], title = by["label"], by["title"]
+        data.label_name = data.label_name or by["dim"]
     else:
         return head
     return " ".join(x for x in (head, title) if x)

@@ -28,6 +28,10 @@ CASES: list[tuple[str, str, list[str], S]] = [
     # everyday phrasings
     ("sales by region: north 120, south 95, east 140, west 80", "bar",
      ["north", "south", "east", "west"], {"value": [120, 95, 140, 80]}),
+    ("revenue by region north 120, south 95, east 143", "bar", ["north", "south", "east"],
+     {"value": [120, 95, 143]}),
+    ("bar chart of profit per store Main 5, Depot 7, Mall 3", "bar", ["Main", "Depot", "Mall"],
+     {"value": [5, 7, 3]}),
     ("plot Jan 10 Feb 12 Mar 9 Apr 15", "line", ["Jan", "Feb", "Mar", "Apr"],
      {"value": [10, 12, 9, 15]}),
     ("show revenue for 2021: $1.2M, 2022: $1.5M, 2023: $1.9M", "line", ["2021", "2022", "2023"],
