@@ -30,7 +30,7 @@ from bot.understand.inline import InlineData, parse_inline, table_from_rows, tab
 from bot.understand.parse import parse_columns
 from bot.understand.pies import pie_data
 from bot.understand.reading import Reading, Weak, read
-from bot.understand.request import PRESENTATION, Modifiers, read_modifiers
+from bot.understand.request import ALL_BUT_NAMING, PRESENTATION, Modifiers, read_modifiers
 from bot.understand.sources import strip_sources, wanted_file, wanted_sheet
 from bot.understand.state import Parsed
 from bot.understand.style_edits import style_words, without_style_words
@@ -85,15 +85,29 @@ _THANKS = re.compile(
 )
 
 
-def _modifiers_outside_tables(text: str, protected: list[str]) -> tuple[Modifiers, str]:
+def _modifiers_outside_tables(
+    text: str, protected: list[str], kinds: frozenset[str] | None = None
+) -> tuple[Modifiers, str]:
     """Read chart words from the message but not from a pasted table's cells ('=SUM(…)')."""
     lines = [line for line in text.split("\n") if line.strip()]
     found = table_rows(lines)
     if found is None or table_from_rows(found[0]) is None:
-        return read_modifiers(text, protected=protected)
+        return read_modifiers(text, protected=protected, kinds=kinds)
     _, start, end = found
-    mods, rest = read_modifiers("\n".join(lines[:start] + lines[end:]), protected=protected)
+    outside = "\n".join(lines[:start] + lines[end:])
+    mods, rest = read_modifiers(outside, protected=protected, kinds=kinds)
     return mods, rest + "\n" + "\n".join(lines[start:end])
+
+
+def _titled_as_said(data: InlineData, body: str, protected: list[str]) -> InlineData:
+    """The same data read with its naming words left in ('average temperature mon 12 tue 14'):
+    when both readings agree on labels and numbers, its title keeps those words."""
+    _, named = _modifiers_outside_tables(body, protected, kinds=ALL_BUT_NAMING)
+    said = parse_inline(named) or parse_inline(_without_polite_edges(named))
+    if said is None or said.labels != data.labels or said.series != data.series:
+        return data
+    data.leftover = said.leftover
+    return data
 
 
 def _without_polite_edges(text: str) -> str:
@@ -197,6 +211,7 @@ def _understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstoo
             return ChartResult(changed.spec, changed.notes)
         inline = parse_inline(rest) or parse_inline(_without_polite_edges(rest))
         if inline is not None and _plausible_inline(inline, table):
+            inline = _titled_as_said(inline, body, protected)
             if mods.chart_type in (ChartType.PIE, ChartType.DONUT):
                 inline = pie_data(inline, rest)
             built = inline_chart(inline, mods, ctx.style)

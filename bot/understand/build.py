@@ -83,6 +83,21 @@ _INTRO_WORDS = set(
     compare comparing
     values following here is are it me my our these them of:""".split()  # noqa: SIM905 - a word list reads best as text
 )
+
+
+def _without_intro(hint: str) -> str:
+    """'can you plot the number of users' → 'number of users': request words at either end go,
+    those inside the name stay."""
+    words = hint.split()
+    if len(words) > 7:
+        return hint
+    while words and words[0].lower() in _INTRO_WORDS:
+        words.pop(0)
+    while words and words[-1].lower() in _INTRO_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
 _TRAILING = re.compile(
     r"[\s,.!?;:]*(?:\b(?:please|pls|plz|thanks|thank you|thx|ty)\b[\s,.!?]*)*$", re.I
 )
@@ -139,7 +154,7 @@ def inline_chart(data: InlineData, mods: Modifiers, style: str) -> Built:
     if sort or mods.limit:
         labels, series = sort_limit(labels, series, sort, mods.limit)
     hint = _TRAILING.sub("", data.leftover[:200]).strip(" :,-")
-    hint = " ".join(w for w in hint.split() if w.lower() not in _INTRO_WORDS or hint.count(" ") > 6)
+    hint = _without_intro(hint)
     if mods.title is not None:
         title = mods.title
     elif hint and len(hint) <= 80 and re.search(r"[a-zA-Z]{3}", hint):

@@ -237,27 +237,27 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
             r"\b(?:horizontal(?:ly)?|sideways|barh|horiz|flip(?:ped)?(?:\s+(?:it|the\s+axes|"
-            r"axes))?)\b(?:\s+(?:bar|bars|column|columns))?" + _CHART,
+            r"axes))?)\b(?:\s+(?:bars?|columns?))?" + _CHART,
             re.I,
         ),
         "horizontal",
     ),
     (
-        re.compile(r"\bvertical(?:ly)?\b(?:\s+(?:bar|bars|column|columns))?" + _CHART, re.I),
+        re.compile(r"\bvertical(?:ly)?\b(?:\s+(?:bars?|columns?))?" + _CHART, re.I),
         "vertical",
     ),
     (
         re.compile(
             r"\b(?:un-?stack(?:ed)?|not\s+stacked|grouped|clustered|side[- ]by[- ]side|"
-            r"dodged)\b(?:\s+(?:bar|bars|column|columns))?" + _CHART,
+            r"dodged)\b(?:\s+(?:bars?|columns?))?" + _CHART,
             re.I,
         ),
         "unstacked",
     ),
     (
         re.compile(
-            r"\b(?:stacked|stack(?:\s+(?:it|them|the\s+bars))?)\b(?:\s+(?P<k>bar|bars|column|"
-            r"columns|area|line|lines))?" + _CHART,
+            r"\b(?:stacked|stack(?:\s+(?:it|them|the\s+bars))?)\b(?:\s+(?P<k>bars?|columns?|"
+            r"area|lines?))?" + _CHART,
             re.I,
         ),
         "stacked",
@@ -459,6 +459,10 @@ def _arrange(rules: list[tuple[re.Pattern[str], str]]) -> list[tuple[re.Pattern[
 
 
 _RULES = _arrange(_RULES)
+# Words that say what numbers are ('average temperature', 'market share', 'number of users'):
+# over typed data they name the numbers the user gave, so the title keeps them.
+NAMING = frozenset(["mean", "median", "sum", "min", "max", "count", "number", "share"])
+ALL_BUT_NAMING = frozenset(k for _, k in _RULES) - NAMING
 
 
 def _apply(mods: Modifiers, kind: str, m: re.Match[str]) -> None:

@@ -112,6 +112,24 @@ def test_inline_phrasing(text: str, kind: str, labels: list[str], series: S) -> 
     assert {s.name: s.values for s in spec.series} == series
 
 
+# text → the title: the words that say what the numbers are stay in it, request words go
+TITLES = [
+    ("average temperature mon 12 tue 14 wed 9", "Average temperature"),
+    ("pie chart of market share: chrome 65%, safari 19%, other 16%", "Market share"),
+    ("total sales: north 10, south 12", "Total sales"),
+    ("number of users jan 10 feb 12 mar 15", "Number of users"),
+    ("headcount: engineering 42, sales 18, support 14 — horizontal bars please", "Headcount"),
+    ("revenue by region north 120, south 95, east 143", "Revenue by region"),
+]
+
+
+@pytest.mark.parametrize(("text", "title"), TITLES)
+def test_the_title_names_the_numbers_as_said(text: str, title: str) -> None:
+    result = understand(text, Context())
+    assert isinstance(result, ChartResult), getattr(result, "message", result)
+    assert result.spec.title == title
+
+
 # text → a piece of the note that says how the data was read
 NOTES = [
     ("Q1 10 12, Q2 14 15", "name the series"),  # two numbers per label, no names given
