@@ -30,6 +30,7 @@ from bot.understand.inline import InlineData, parse_inline, table_from_rows, tab
 from bot.understand.parse import parse_columns
 from bot.understand.pies import pie_data
 from bot.understand.reading import Reading, Weak, read
+from bot.understand.records import tokens
 from bot.understand.request import ALL_BUT_NAMING, PRESENTATION, Modifiers, read_modifiers
 from bot.understand.sources import strip_sources, wanted_file, wanted_sheet
 from bot.understand.state import Parsed
@@ -130,6 +131,16 @@ _POLITE_EDGES = re.compile(
     r"thank you|thx|ty|asap)\b[\s,.!?]*)+$",
     re.I,
 )
+
+
+def _no_data_reason(text: str) -> str:
+    """Why typed words gave no chart, built from what was there: numbers whose labels could not
+    be told apart are named, so the user sees what was read."""
+    numbers = [t.text.strip(",;:") for t in tokens(text) if t.number is not None][:6]
+    if not numbers:
+        return "I found no numbers or table in the message."
+    listed = ", ".join(numbers[:-1]) + f" and {numbers[-1]}" if len(numbers) > 1 else numbers[0]
+    return f"I found the numbers {listed} but could not tell which label each one belongs to."
 
 
 def _refuse(
@@ -256,7 +267,7 @@ def _understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstoo
                     table,
                 )
             return _refuse(
-                "I found no numbers or table in the message.",
+                _no_data_reason(rest),
                 understood,
                 "some data: numbers like `apples 3, pears 5`, a pasted table, or a file",
                 ctx,

@@ -231,3 +231,17 @@ def test_series_names(context: str, k: int, names: list[str] | None) -> None:
 def test_spaces_group_thousands_only_by_three(token: str, value: float | None) -> None:
     number = parse_number(token)
     assert (number.value if number else None) == value
+
+
+# text → what the refusal says it saw: numbers it could not pair with labels are named
+UNPAIRED = [
+    ("we sold 40 units in january, 55 in february and 61 in march", "numbers 40, 55 and 61"),
+    ("make a chart please", "no numbers or table"),
+]
+
+
+@pytest.mark.parametrize(("text", "said"), UNPAIRED)
+def test_a_refusal_names_the_numbers_it_could_not_place(text: str, said: str) -> None:
+    result = understand(text, Context())
+    assert isinstance(result, NotUnderstood)
+    assert said in result.message
