@@ -9,8 +9,11 @@ formats of a table's first data rows are read from (``sheet_formats``).
 
 Everything here is a C-level search over the inflated bytes (regex searches with a literal
 prefix, for what is out of the ordinary; counts only once something is found), streamed chunk
-by chunk, one chunk in memory at a time. Inflating the XML is about 40 % of the scan; one search
-for cells outside the bound seen so far is most of the rest.
+by chunk, one chunk in memory at a time. At 100k rows × 10 columns (45 MB of XML) the scan is
+about 220 ms: the search for cells outside the bound seen so far about half (some 100 ns a cell;
+merely locating the cells with numpy costs half of that), inflating it a third, the error and
+formula searches the rest. Handing calamine the inflated bytes would not help: reading a stored
+copy of the sheet takes calamine as long as reading the deflated one.
 """
 
 from __future__ import annotations
