@@ -233,7 +233,8 @@ def _understand(text: str, ctx: Context) -> ChartResult | Command | NotUnderstoo
             table is not None
             and parsed is not None
             and ctx.dataset is not None
-            and ctx.previous is None
+            # after a chart, only a request for a whole new chart ('number of orders by name')
+            and (ctx.previous is None or _is_new_request(parsed, mods))
             and not (_clean(parsed, mods) and not _needs_reading(body, table))
         ):
             read_out = _read_file_request(body, protected, mods, table, ctx, parsed.unmatched)

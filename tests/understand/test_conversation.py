@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bot.table import Column, ColumnType, Dataset, Table
 from bot.understand import ChartResult, Context, NotUnderstood, understand
 from tests.processes import run_bot
 from tests.understand.data import sales_dataset
@@ -259,3 +260,43 @@ def test_a_series_added_over_the_chart_labels() -> None:
     assert any("No “profit” number for “Q2”, “Q3”" in n for n in partial.notes)
     wrong = understand("add profit: Q1 40, Q5 3", Context(previous=prev))
     assert isinstance(wrong, NotUnderstood) and "“Q5” is not on this chart" in wrong.message
+
+
+def _orders_dataset() -> Dataset:
+    """A sales export whose order column holds order numbers (ids), one row per line item."""
+    names = ["Ann", "Bob", "Ann", "Cy", "Bob", "Ann"]
+    table = Table(
+        "Sheet1",
+        [
+            Column("name", ColumnType.TEXT, names),
+            Column("order", ColumnType.NUMBER, [10001, 10002, 10003, 10004, 10005, 10006]),
+            Column("quantity", ColumnType.NUMBER, [5, 3, 2, 7, 1, 4]),
+        ],
+    )
+    return Dataset("F1", "orders.xlsx", 1000, {"Sheet1": table}, "Sheet1")
+
+
+@pytest.mark.parametrize(
+    "request_text", ["number of orders by name", "average quantity by name", "quantity by name"]
+)
+def test_a_whole_new_request_after_a_chart_reads_as_it_would_first(request_text: str) -> None:
+    ds = _orders_dataset()
+    previous = _chart("quantity by name", Context(dataset=ds)).spec
+    first = _chart(request_text, Context(dataset=ds)).spec
+    after = _chart(request_text, Context(dataset=ds, previous=previous)).spec
+    assert (after.title, after.aggregation, after.query) == (
+        first.title,
+        first.aggregation,
+        first.query,
+    )
+
+
+def test_counting_orders_after_a_chart_counts_them_never_sums_their_numbers() -> None:
+    ds = _orders_dataset()
+    previous = _chart("quantity by name", Context(dataset=ds)).spec
+    spec = _chart("number of orders by name", Context(dataset=ds, previous=previous)).spec
+    assert dict(zip(spec.x_labels, spec.series[0].values, strict=True)) == {
+        "Ann": 3,
+        "Bob": 2,
+        "Cy": 1,
+    }
