@@ -19,12 +19,20 @@ from bot.export import (
     DataTable,
     chart_workbook,
     csv_filename,
-    data_table,
     png_filename,
     workbook_filename,
 )
 from bot.intake import FileRef, IntakeError, Limits, check_before_download
-from bot.jobs import Answer, Drawn, Read, draw, draw_as, read_file, understand_and_draw
+from bot.jobs import (
+    Answer,
+    Drawn,
+    Read,
+    chart_data,
+    draw,
+    draw_as,
+    read_file,
+    understand_and_draw,
+)
 from bot.render.describe import kind_name
 from bot.spec import STYLES, ChartSpec, SpecError
 from bot.understand import Command, Context, NotUnderstood, wanted_file
@@ -309,13 +317,11 @@ class _Turn:
             elif action.button == EXCEL:
                 workbook = await self.bot.pool.run(chart_workbook, spec)
                 file = Attachment(workbook_filename(spec), workbook, spec.title or "Chart")
-                reply = Reply(texts.workbook_sent(spec.title), attachment=file)
-                await self._reply(reply, user_entry, "text", meta={"for_chart": action.chart_id})
+                await self._file(texts.workbook_sent(spec.title), file, user_entry, action.chart_id)
             elif action.button == PNG:  # the chart drawn as an image, not a new chart
                 drawn = await self.bot.pool.run(draw, spec)
                 file = Attachment(png_filename(spec), drawn.png, drawn.title, drawn.alt_text)
-                reply = Reply(texts.image_sent(spec.title), attachment=file)
-                await self._reply(reply, user_entry, "text", meta={"for_chart": action.chart_id})
+                await self._file(texts.image_sent(spec.title), file, user_entry, action.chart_id)
             else:  # a chart type: the edit typed "make it a pie" makes
                 await self._chart(await self.bot.pool.run(draw_as, spec, action.button), user_entry)
         except SpecError as exc:
@@ -336,15 +342,22 @@ class _Turn:
         meta = {"undo": True} if latest else {"undo_of": chart_id}
         await self._chart(drawn, user_entry, **meta)
 
+    async def _file(
+        self, text: str, file: Attachment, user_entry: dict[str, Any], chart_id: str
+    ) -> None:
+        """A file made from the clicked chart, logged as the answer for that chart."""
+        await self._reply(
+            Reply(text, attachment=file), user_entry, "text", meta={"for_chart": chart_id}
+        )
+
     async def _data(self, spec: ChartSpec, user_entry: dict[str, Any], chart_id: str) -> None:
-        table = await self.bot.pool.run(data_table, spec)
-        whole = len(table.rows) > TABLE_ROWS or len(table.header) > TABLE_CELLS
+        table, csv = await self.bot.pool.run(chart_data, spec, TABLE_ROWS, TABLE_CELLS)
         title = f"{spec.title or 'Chart'} (data)"
-        csv = Attachment(csv_filename(spec), table.csv(), title) if whole else None
+        whole = Attachment(csv_filename(spec), csv, title) if csv is not None else None
         reply = Reply(
-            texts.data_shown(spec.title, len(table.rows), whole, TABLE_ROWS),
+            texts.data_shown(spec.title, len(table.rows), whole is not None, TABLE_ROWS),
             table=table,
-            attachment=csv,
+            attachment=whole,
         )
         meta = {"for_chart": chart_id, "rows": len(table.rows)}
         await self._reply(reply, user_entry, "text", meta=meta)
@@ -394,7 +407,7 @@ class _Turn:
     def _can_undo_after(self, undo: bool) -> bool:
         """Whether undo will have a chart to go back to once this chart is logged."""
         depth = len(_stack_entries(self.session))
-        return (depth - 1 if undo and depth > 1 else depth + (not undo)) >= 2
+        return (max(depth - 1, 1) if undo else depth + 1) >= 2  # an undo pops, a chart pushes
 
 
 async def _note(outbox: Outbox, text: str) -> Reply:

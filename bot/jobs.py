@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.actions import chart_types, retyped
+from bot.export import DataTable, data_table
 from bot.intake import Limits, read_dataset
 from bot.render import describe, render_png, validate
 from bot.spec import ChartSpec, ChartType, SpecError
@@ -64,6 +65,14 @@ def draw(spec: ChartSpec, notes: list[str] | None = None) -> Drawn:
     return Drawn(
         spec, png, words.title, words.alt_text, words.comment, notes or [], chart_types(spec)
     )
+
+
+def chart_data(spec: ChartSpec, rows: int, cells: int) -> tuple[DataTable, bytes | None]:
+    """A chart's data table, and the whole of it as CSV when a table of ``rows`` × ``cells``
+    cannot show it all: both built here, in a worker, since a long one takes a while."""
+    table = data_table(spec)
+    whole = len(table.rows) > rows or len(table.header) > cells
+    return table, table.csv() if whole else None
 
 
 def draw_as(spec: ChartSpec, chart_type: str) -> Drawn:
