@@ -18,7 +18,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.conversation import Reply
-from bot.render.formats import format_number
+from bot.export import data_table
 from bot.render.layout import shorten
 from bot.spec import ChartSpec, ChartType
 from handlers.buttons import button_blocks
@@ -139,15 +139,17 @@ def _with_unit(spec: ChartSpec) -> str:
 
 def full_data(spec: ChartSpec) -> str:
     """The chart's full labels and values, for the fallback text when the block shortened
-    them: "Data: North America 120; …" (one line per series when there are several)."""
+    them: "Data: North America 120; …" (one line per series when there are several), the
+    cells as the Data button's table writes them."""
+    table = data_table(spec)
 
-    def values(s_values: list[float | None]) -> str:
-        pairs = zip(spec.x_labels, s_values, strict=True)
-        return "; ".join(f"{x} {format_number(v, spec.number_format)}" for x, v in pairs)
+    def values(column: int) -> str:
+        return "; ".join(f"{row[0]} {row[column]}" for row in table.rows)
 
-    if len(spec.series) == 1:
-        return "Data: " + values(spec.y_values)
-    return "Data:\n" + "\n".join(f"{s.name}: {values(s.values)}" for s in spec.series)
+    if len(table.header) == 2:
+        return "Data: " + values(1)
+    series = enumerate(table.header[1:], start=1)
+    return "Data:\n" + "\n".join(f"{name}: {values(i)}" for i, name in series)
 
 
 def native_message(reply: Reply, chart: NativeChart) -> dict[str, Any]:
