@@ -137,12 +137,7 @@ class SlackOutbox:
                 await self._posting(reply, {"failed": reply.failed})
                 await self._status_settled()
                 for part in split_text(reply.text):
-                    await self.client.chat_postMessage(
-                        channel=self.channel,
-                        thread_ts=self.thread_ts,
-                        text=part,
-                        metadata=reply_metadata(self.answers),
-                    )
+                    await self._post_text(part)
         except SLACK_ERRORS as exc:
             raise DeliveryError(type(exc).__name__) from exc
         if self.status is not None:
