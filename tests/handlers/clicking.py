@@ -3,6 +3,7 @@ under a chart, send the signed ``block_actions`` payload of one of its buttons."
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from handlers.outbox import BUTTONS_EVENT
@@ -51,6 +52,18 @@ async def history(storage: Storage, thread_ts: str, channel: str = "C1") -> list
     session = await storage.get(f"T1:{channel}:{thread_ts}")
     assert session is not None
     return session.chat_history
+
+
+async def answered_clicks(storage: Storage, thread_ts: str, count: int) -> list[dict[str, Any]]:
+    """The thread's history once ``count`` clicks in it are logged with their replies."""
+    entries: list[dict[str, Any]] = []
+    for _ in range(400):
+        entries = await history(storage, thread_ts)
+        clicks = [e for e in entries if e["metadata"]["type"] == "action"]
+        if len(clicks) >= count and entries[-1]["role"] == "assistant":
+            return entries
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"expected {count} answered click(s): {entries}")
 
 
 def charts(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -12,20 +12,9 @@ from bot import texts
 from bot.conversation import TABLE_ROWS
 from tests.conftest import RunningBot, start_thread
 from tests.fake_slack import FakeSlack
-from tests.handlers.clicking import button_messages, charts, click, history
+from tests.handlers.clicking import answered_clicks, button_messages, charts, click, history
 from tests.handlers.test_files import sales_workbook
 from tests.signed import mention, message, next_ts
-
-
-async def _answered_click(bot: RunningBot, root: str, count: int) -> list[dict]:
-    """Wait until ``count`` clicks in the thread are logged with their replies; the history."""
-    for _ in range(400):
-        entries = await history(bot.storage, root)
-        actions = [e for e in entries if e["metadata"]["type"] == "action"]
-        if len(actions) >= count and entries[-1]["role"] == "assistant":
-            return entries
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"expected {count} answered click(s): {entries}")
 
 
 async def test_a_type_button_redraws_the_chart_once_on_a_double_click(
@@ -38,7 +27,7 @@ async def test_a_type_button_redraws_the_chart_once_on_a_double_click(
         click(bot.sender, buttons, "pie", action_ts=next_ts()),
         click(bot.sender, buttons, "pie", action_ts=next_ts()),
     )
-    entries = await _answered_click(bot, root, 1)
+    entries = await answered_clicks(bot.storage, root, 1)
     await fake_slack.quiet(0.5)
     assert len(fake_slack.files_in(root, ".png")) == 2  # the bar, then one pie
     first, pie = charts(await history(bot.storage, root))
@@ -67,7 +56,7 @@ async def test_a_double_clicks_second_half_after_the_first_was_answered_is_ignor
     [buttons] = button_messages(fake_slack, root)
     start = float(next_ts())
     await click(bot.sender, buttons, "excel", action_ts=f"{start:.6f}")
-    await _answered_click(bot, root, 1)
+    await answered_clicks(bot.storage, root, 1)
     await click(bot.sender, buttons, "excel", action_ts=f"{start + 0.4:.6f}")
     await fake_slack.quiet(0.5)
     assert len(fake_slack.files_in(root, ".xlsx")) == 1
@@ -81,9 +70,9 @@ async def test_a_later_click_of_the_same_button_is_answered_again(
     [buttons] = button_messages(fake_slack, root)
     start = float(next_ts())
     await click(bot.sender, buttons, "data", action_ts=f"{start:.6f}")
-    await _answered_click(bot, root, 1)
+    await answered_clicks(bot.storage, root, 1)
     await click(bot.sender, buttons, "data", action_ts=f"{start + 30:.6f}")  # half a minute on
-    await _answered_click(bot, root, 2)
+    await answered_clicks(bot.storage, root, 2)
     tables = [m for m in fake_slack.in_thread("C1", root) if _table(m)]
     assert len(tables) == 2
 
@@ -95,7 +84,7 @@ async def test_undo_goes_back_to_the_previous_chart(bot: RunningBot, fake_slack:
     await fake_slack.answered(answered + 1)
     line_buttons = button_messages(fake_slack, root)[-1]
     await click(bot.sender, line_buttons, "undo")
-    await _answered_click(bot, root, 1)
+    await answered_clicks(bot.storage, root, 1)
     bar, line, undone = charts(await history(bot.storage, root))
     assert line["chart_type"] == "line"
     assert undone["undo"] is True
@@ -120,7 +109,7 @@ async def test_data_shows_the_charts_labels_and_values_as_a_table(
     root = await start_thread(bot, fake_slack, "bar chart of apples $1200, pears $5,300, plums $2")
     [buttons] = button_messages(fake_slack, root)
     await click(bot.sender, buttons, "data")
-    entries = await _answered_click(bot, root, 1)
+    entries = await answered_clicks(bot.storage, root, 1)
     [posted] = [m for m in fake_slack.in_thread("C1", root) if _table(m)]
     assert _table(posted) == [
         ["Label", "value"],
@@ -141,7 +130,7 @@ async def test_data_refused_as_a_table_block_is_posted_as_text(
     [buttons] = button_messages(fake_slack, root)
     fake_slack.fail("chat.postMessage", error="invalid_blocks")  # no table blocks here
     await click(bot.sender, buttons, "data")
-    entries = await _answered_click(bot, root, 1)
+    entries = await answered_clicks(bot.storage, root, 1)
     posted = fake_slack.in_thread("C1", root)[-1]
     assert "blocks" not in posted
     assert [line.split() for line in posted["text"].splitlines()[4:7]] == [
@@ -160,7 +149,7 @@ async def test_data_of_many_rows_shows_the_first_and_uploads_all_as_csv(
     assert len(charts(await history(bot.storage, root))[0]["x_labels"]) == 150
     [buttons] = button_messages(fake_slack, root)
     await click(bot.sender, buttons, "data")
-    await _answered_click(bot, root, 1)
+    await answered_clicks(bot.storage, root, 1)
     [posted] = [m for m in fake_slack.in_thread("C1", root) if _table(m)]
     rows = _table(posted)
     assert len(rows) == 1 + TABLE_ROWS
@@ -176,7 +165,7 @@ async def test_excel_uploads_a_workbook_with_the_charts_data(
     root = await start_thread(bot, fake_slack, "bar chart of apples 3, pears 5, plums 2")
     [buttons] = button_messages(fake_slack, root)
     await click(bot.sender, buttons, "excel")
-    entries = await _answered_click(bot, root, 1)
+    entries = await answered_clicks(bot.storage, root, 1)
     [upload] = fake_slack.files_in(root, ".xlsx")
     book = openpyxl.load_workbook(io.BytesIO(upload.data))
     sheet = book["Data"]
@@ -197,7 +186,7 @@ async def test_a_click_on_an_older_chart_acts_on_that_chart(
     await fake_slack.answered(answered + 1)
     older = button_messages(fake_slack, root)[0]
     await click(bot.sender, older, "pie")
-    await _answered_click(bot, root, 1)
+    await answered_clicks(bot.storage, root, 1)
     fruit, pets, pie = charts(await history(bot.storage, root))
     assert pets["x_labels"] == ["cats", "dogs"]
     assert (pie["chart_type"], pie["x_labels"]) == ("pie", fruit["x_labels"])
@@ -213,7 +202,7 @@ async def test_undo_on_an_older_chart_goes_back_from_that_chart(
         await fake_slack.answered(answered + 1)
     line_buttons = button_messages(fake_slack, root)[1]
     await click(bot.sender, line_buttons, "undo")
-    await _answered_click(bot, root, 1)
+    await answered_clicks(bot.storage, root, 1)
     bar, line, pie, back = charts(await history(bot.storage, root))
     assert back["spec"] == bar["spec"]  # the chart before the line, not before the pie
     assert (back.get("undo"), back["undo_of"]) == (None, line["chart_id"])
@@ -270,9 +259,9 @@ async def test_buttons_on_a_chart_of_a_shared_workbook(
     root = event["ts"]
     [buttons] = button_messages(fake_slack, root)
     await click(bot.sender, buttons, "pie")
-    await _answered_click(bot, root, 1)
+    await answered_clicks(bot.storage, root, 1)
     await click(bot.sender, buttons, "data")
-    await _answered_click(bot, root, 2)
+    await answered_clicks(bot.storage, root, 2)
     bar, pie = charts(await history(bot.storage, root))
     assert (bar["source"], bar["source_file"]) == ("file", "sales.xlsx")
     assert pie["chart_type"] == "pie"
@@ -293,7 +282,7 @@ async def test_data_of_several_series_has_a_column_each(
     root = await start_thread(bot, fake_slack, "labels: a, b, c\n2023: 1, 2, 3\n2024: 2, 3.5, 4")
     [buttons] = button_messages(fake_slack, root)
     await click(bot.sender, buttons, "data")
-    await _answered_click(bot, root, 1)
+    await answered_clicks(bot.storage, root, 1)
     [posted] = [m for m in fake_slack.in_thread("C1", root) if _table(m)]
     assert _table(posted) == [
         ["Label", "2023", "2024"],

@@ -4,7 +4,6 @@ that block with the same sentence an image chart gets; the rest, and every refus
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import io
 from collections.abc import AsyncIterator
@@ -26,7 +25,7 @@ from handlers.outbox import Sent, SlackOutbox, reply_metadata
 from storage import open_storage
 from tests.conftest import RunningBot, running_bot
 from tests.fake_slack import FakeSlack, is_button_bar
-from tests.handlers.clicking import button_messages, charts, click
+from tests.handlers.clicking import answered_clicks, button_messages, charts, click
 from tests.redis_server import RedisServer
 from tests.signed import mention, message
 
@@ -173,17 +172,6 @@ def buttons_of(posted: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
-async def answered_clicks(bot: RunningBot, root: str, count: int) -> list[dict[str, Any]]:
-    """The history once ``count`` clicks in the thread are logged with their replies."""
-    for _ in range(400):
-        entries = (await bot.storage.get(f"T1:C1:{root}")).chat_history
-        clicks = [e for e in entries if e["metadata"]["type"] == "action"]
-        if len(clicks) >= count and entries[-1]["role"] == "assistant":
-            return entries
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"expected {count} answered click(s)")
-
-
 async def test_a_native_chart_carries_the_image_charts_buttons_and_one_for_its_png(
     native_bot: RunningBot, fake_slack: FakeSlack
 ) -> None:
@@ -196,7 +184,7 @@ async def test_a_native_chart_carries_the_image_charts_buttons_and_one_for_its_p
     ]
 
     await click(native_bot.sender, reply, "png")
-    entries = await answered_clicks(native_bot, root, 1)
+    entries = await answered_clicks(native_bot.storage, root, 1)
     [upload] = fake_slack.files_in(root, ".png")
     image = Image.open(io.BytesIO(upload.data))
     assert image.format == "PNG" and image.width >= 800
@@ -211,7 +199,7 @@ async def test_a_native_chart_carries_the_image_charts_buttons_and_one_for_its_p
 
     # The type buttons redraw it as a typed edit would, natively again where the block can.
     await click(native_bot.sender, reply, "pie")
-    entries = await answered_clicks(native_bot, root, 2)
+    entries = await answered_clicks(native_bot.storage, root, 2)
     assert [c["chart_type"] for c in charts(entries)] == ["bar", "pie"]
     assert charts(entries)[-1]["format"] == "native"
     assert [b["chart"]["type"] for b in fake_slack.chart_blocks()] == ["bar", "pie"]
