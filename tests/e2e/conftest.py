@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -96,6 +97,17 @@ def replies_in(fake: FakeSlack, thread_ts: str) -> int:
     """Charts and text messages the bot posted into one thread (not the charts' buttons)."""
     posts = [*fake.calls_of("files.completeUploadExternal"), *fake.text_posts()]
     return sum(1 for c in posts if c.params.get("thread_ts") == thread_ts)
+
+
+async def restart_until_quiet(fake: FakeSlack, **start: Any) -> None:
+    """A fresh process on the same storage (``BotProcess.start``'s arguments): run it until it
+    has answered what the last one left and the fake has gone quiet, then stop it."""
+    bot = await BotProcess.start(**start)
+    try:
+        await fake.answered()
+        await fake.quiet(0.5)
+    finally:
+        await bot.stop()
 
 
 async def wait_until(predicate, timeout: float = 60.0, what: str = "condition") -> None:

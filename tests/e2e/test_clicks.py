@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.e2e.conftest import Pair, final_reactions, reading, wait_until
+from tests.e2e.conftest import Pair, final_reactions, reading, restart_until_quiet, wait_until
 from tests.fake_slack import TEAM_ID, FakeSlack, is_button_bar
 from tests.handlers.clicking import button_messages, charts, click, values
 from tests.processes import BotProcess
@@ -143,12 +143,9 @@ async def test_a_chart_in_the_thread_at_the_kill_gets_its_buttons_after_the_rest
         await bot.kill()
     assert button_messages(fake_slack, event["ts"]) == []
 
-    bot = await BotProcess.start(storage_url=data, api_url=fake_slack.api_url, workdir=tmp_path)
-    try:
-        await fake_slack.answered()
-        await fake_slack.quiet(0.5)
-    finally:
-        await bot.stop()
+    await restart_until_quiet(
+        fake_slack, storage_url=data, api_url=fake_slack.api_url, workdir=tmp_path
+    )
     [buttons] = button_messages(fake_slack, event["ts"])
     async with reading(data) as storage:
         session = await storage.get(f"T1:C1:{event['ts']}")

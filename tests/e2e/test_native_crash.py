@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import final_reactions, reading
+from tests.e2e.conftest import final_reactions, reading, restart_until_quiet
 from tests.fake_slack import FakeSlack
 from tests.processes import BotProcess
 from tests.signed import SlackSender, mention
@@ -36,12 +36,7 @@ async def test_a_native_chart_on_its_way_at_the_kill_is_looked_for_then_sent_onc
         await bot.kill()
     assert len(_replies(fake_slack, event)) == int(arrived)
 
-    bot = await BotProcess.start(**start, CHART_FORMAT="native")
-    try:
-        await fake_slack.answered()
-        await fake_slack.quiet(0.5)
-    finally:
-        await bot.stop()
+    await restart_until_quiet(fake_slack, **start, CHART_FORMAT="native")
     [reply] = _replies(fake_slack, event)
     assert reply["blocks"][0]["type"] == "data_visualization"
     assert reply["blocks"][0]["title"] == "On its way"
